@@ -1,0 +1,106 @@
+# Hessen citizen assistant. `make help` lists the targets.
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 runs on Python 3.7-3.10 only: find a 3.10 interpreter (pyenv or system).
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+RASA := $(BIN)/rasa
+# Quieter TensorFlow start-up; no telemetry calls to the internet.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
+
+NLP_DIR := build/spacy_de
+MODEL := models/hessen.tar.gz
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/knowledge/*') $(NLP_DIR)/meta.json
+NLP_INPUTS := $(wildcard bot/nlp/*.py) bot/knowledge/municipalities.py bot/knowledge/text.py \
+	data/knowledge/gemeinden_hessen.csv data/knowledge/orte_ausserhalb_hessen.yml
+
+.PHONY: help install nlp train run shell test lint types validate pytest test-stories eval bench linkcheck lock \
+	browser-deps config clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+# --- set-up ----------------------------------------------------------------------------------
+$(VENV)/.installed: requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs 3.10); install it, e.g. with pyenv."; exit 1; }
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==24.0
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed ## create .venv (Python 3.10) and install the pinned dependencies
+
+lock: ## re-resolve requirements.txt into requirements.lock
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip freeze --exclude-editable | grep -v '^pkg_resources' > requirements.lock
+
+$(NLP_DIR)/meta.json: $(VENV)/.installed $(NLP_INPUTS)
+	$(PY) -m bot.nlp $(NLP_DIR)
+
+nlp: $(NLP_DIR)/meta.json ## build the German spaCy pipeline into build/spacy_de
+
+$(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
+	$(RASA) train --fixed-model-name hessen --out models --num-threads 2
+	touch $@
+
+train: $(MODEL) ## train the model (only when data, domain, config or pipeline changed)
+
+config: $(VENV)/.installed ## write the effective endpoints and channels (from environment) into build/
+	@mkdir -p build
+	$(PY) -m bot.ops.endpoints > build/endpoints.yml
+	$(PY) -m bot.channels.credentials > build/credentials.yml
+
+# --- run -------------------------------------------------------------------------------------
+run: train config ## start action server, Rasa (REST :5005) and the website gateway (:8080); Ctrl-C stops all
+	$(PY) -m bot.launcher
+
+shell: train config ## chat in the terminal (rasa shell) with the action server running
+	@$(RASA) run actions --actions actions --port 5055 > build/actions.log 2>&1 & pid=$$!; \
+	trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
+	$(RASA) shell --model models --endpoints build/endpoints.yml
+
+# --- checks ----------------------------------------------------------------------------------
+lint: $(VENV)/.installed ## ruff lint and format check
+	$(BIN)/ruff check bot actions tests
+	$(BIN)/ruff format --check bot actions tests
+
+types: $(VENV)/.installed ## mypy on bot/ and actions/
+	$(BIN)/mypy bot actions
+
+validate: $(VENV)/.installed ## rasa data validate --fail-on-warnings
+	$(RASA) data validate --fail-on-warnings
+
+browser-deps: ## Chromium (Debian) and axe-core for the browser tests
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	npm ci --prefix tests/web --no-audit --no-fund --silent
+
+pytest: $(VENV)/.installed $(NLP_DIR)/meta.json $(MODEL) browser-deps ## unit, action, gateway, browser, channel and service tests
+	$(BIN)/pytest -q
+
+test-stories: $(MODEL) config ## conversation tests (tests/test_stories.yml), failing on any wrong prediction
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --endpoints build/endpoints.yml \
+		--fail-on-prediction-errors --out results/stories --no-plot
+
+test: lint types validate pytest test-stories ## everything CI runs: lint, types, validate, pytest, conversation tests
+
+eval: $(MODEL) ## held-out NLU evaluation + conversation tests; figures and reports in results/
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out results/heldout
+	-$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out results/stories
+	$(PY) -m bot.evaluation results
+
+bench: train config ## load benchmark against a running stack (see README, "Figures")
+	$(PY) -m bot.ops.bench
+
+linkcheck: $(VENV)/.installed ## check every URL in data/knowledge and domain.yml (needs internet)
+	$(PY) -m bot.linkcheck
+
+clean: ## remove built pipeline, models and results (keeps .venv)
+	rm -rf build models results

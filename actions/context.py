@@ -1,0 +1,73 @@
+"""What actions read from the tracker besides slots: text, entities, home municipality."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from bot.knowledge.municipalities import Municipality, load_municipalities
+
+# Per deployment (Telegram, Matrix, a single-town installation) the home municipality can
+# be fixed by environment; the widget sends it per message as metadata instead.
+KOMMUNE_ENV = "BOT_KOMMUNE"
+# Long messages are cut before matching: a 10 kB paste must not cost seconds.
+MAX_TEXT_CHARS = 2000
+_ECHO_CHARS = 40
+_AGS = re.compile(r"^\d{8}$")
+
+
+def user_text(tracker: Tracker) -> str:
+    """The latest user message, cut to a size that is safe to process."""
+    return (tracker.latest_message.get("text") or "")[:MAX_TEXT_CHARS]
+
+
+def echo(text: str) -> str:
+    """A short, single-line quote of user input for answers ("„Atlantis“ finde ich nicht")."""
+    flat = " ".join(re.sub(r"[{}<>]", "", text).split())
+    return flat if len(flat) <= _ECHO_CHARS else flat[: _ECHO_CHARS - 1] + "…"
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    """Values of ``entity`` in the latest message, first occurrence first, no duplicates."""
+    values: dict[str, None] = {}
+    for item in tracker.latest_message.get("entities") or []:
+        if item.get("entity") == entity and item.get("value"):
+            values[str(item["value"])] = None
+    return list(values)
+
+
+def _kommune_from_metadata(metadata: Any) -> str | None:
+    if isinstance(metadata, dict):
+        value = str(metadata.get("kommune") or "").strip()
+        if _AGS.match(value):
+            return value
+    return None
+
+
+def home_municipality(tracker: Tracker) -> Municipality | None:
+    """The municipality whose website (or deployment) the citizen is using, if known.
+
+    The newest user message carrying ``metadata.kommune`` wins; otherwise the
+    ``BOT_KOMMUNE`` environment variable; otherwise ``None``.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            ags = _kommune_from_metadata(event.get("metadata"))
+            if ags:
+                return load_municipalities().by_ags(ags)
+    ags = os.environ.get(KOMMUNE_ENV, "").strip()
+    return load_municipalities().by_ags(ags) if _AGS.match(ags) else None
+
+
+def place_buttons(candidates: tuple[Municipality, ...], intent: str = "angabe") -> list[dict[str, str]]:
+    """One button per candidate; the payload carries the AGS so the choice is exact."""
+    return [
+        {
+            "title": f"{m.label} ({m.kreis_label})",
+            "payload": f'/{intent}{{"gemeinde": "{m.ags}"}}',
+        }
+        for m in candidates[:6]
+    ]

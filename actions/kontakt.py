@@ -1,0 +1,87 @@
+"""Human handoff (Behördennummer 115, the home municipality) and the two-stage fallback."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.antworten import say, text
+from actions.context import home_municipality
+
+# Topics offered after a first miss; payloads are plain questions so the NLU (and the
+# ResponseSelector for FAQ topics) handle them like typed text.
+_THEMEN = (
+    ("Urkunde bestellen", "/urkunde_beantragen"),
+    ("Standesamt finden", "/standesamt_suchen"),
+    ("Was geht online?", "/online_beantragen"),
+    ("BundID / Servicekonto", "Was ist die BundID?"),
+    ("Mit einem Menschen sprechen", "/kontakt_mensch"),
+)
+FORM_SLOTS = ("anliegen", "urkundenart", "ort", "anzahl_kommunen")
+
+
+def gemeinde_hinweis(tracker: Tracker) -> str:
+    """Extra line naming the home municipality's administration, or ''."""
+    m = home_municipality(tracker)
+    return text("gemeinde_hinweis", tracker, gemeinde=m.label) if m else ""
+
+
+class ActionKontakt(Action):
+    """Where a person helps: 115, and the home municipality's administration if known."""
+
+    def name(self) -> str:
+        return "action_kontakt"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker))
+        return []
+
+
+def previous_user_intent(tracker: Tracker) -> str | None:
+    """Intent of the user message before the latest one (None at the start)."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if seen_latest:
+            return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        seen_latest = True
+    return None
+
+
+class ActionFallbackThemen(Action):
+    """Two-stage fallback without loops.
+
+    First miss: offer the topics as buttons. A miss right after a miss: hand over to a
+    person (115, the municipality). The state is derived from the tracker, not stored.
+    """
+
+    def name(self) -> str:
+        return "action_fallback_themen"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if previous_user_intent(tracker) == "nlu_fallback":
+            say(dispatcher, tracker, "fallback_mensch", gemeinde_hinweis=gemeinde_hinweis(tracker))
+        else:
+            buttons = [{"title": title, "payload": payload} for title, payload in _THEMEN]
+            say(dispatcher, tracker, "fallback_themen", buttons)
+        return []
+
+
+class ActionFormularAbbrechen(Action):
+    """Cancel the running question: stop the form and forget its answers."""
+
+    def name(self) -> str:
+        return "action_formular_abbrechen"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, tracker, "abgebrochen")
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in FORM_SLOTS]

@@ -1,0 +1,65 @@
+"""Turning what the citizen typed into a place, and telling them when that fails."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.antworten import say
+from actions.context import echo, place_buttons
+from bot.knowledge.municipalities import Municipality, load_municipalities
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place: a Hessian municipality, or a named place outside Hessen."""
+
+    municipality: Municipality | None = None
+    outside_name: str | None = None
+    land: str | None = None
+
+
+def slot_text(value: Any) -> str:
+    """Slot values may be lists when several entities were found; join them."""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return str(value or "")
+
+
+def resolve_or_explain(
+    dispatcher: CollectingDispatcher, tracker: Tracker, value: Any, intent: str = "angabe"
+) -> Place | None:
+    """Resolve ``value`` to a place; if that fails, tell the citizen what to do next.
+
+    Ambiguous names get one button per candidate, a Kreis alone gets a request for
+    the municipality, an unknown text is quoted back (shortened) with a hint.
+    """
+    text = slot_text(value)
+    result = load_municipalities().resolve(text)
+    if result.status == "found" and result.municipality:
+        return Place(municipality=result.municipality)
+    if result.status == "outside_hessen":
+        return Place(outside_name=result.place, land=result.land)
+    if result.status == "ambiguous":
+        say(
+            dispatcher,
+            tracker,
+            "ort_mehrdeutig",
+            place_buttons(result.candidates, intent),
+            eingabe=echo(text),
+        )
+    elif result.kreis:
+        say(dispatcher, tracker, "ort_nur_kreis", kreis=result.kreis)
+    else:
+        say(dispatcher, tracker, "ort_unbekannt", eingabe=echo(text))
+    return None
+
+
+def stored_value(place: Place) -> str:
+    """What the ``ort`` slot keeps: the AGS, or the outside place's name."""
+    if place.municipality:
+        return place.municipality.ags
+    return place.outside_name or ""

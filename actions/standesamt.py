@@ -1,0 +1,265 @@
+"""Standesamt: which office issues a certificate, and where a place's Standesamt is.
+
+The rule behind every answer: the Standesamt of the place where the event happened
+issues the certificate, not the one of the place of residence
+(data/knowledge/fakten.yml: standesamt_ereignisort).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.antworten import say
+from actions.context import entity_values, user_text
+from actions.orte import Place, resolve_or_explain, stored_value
+from bot.knowledge.ereignisort import event_place_text
+from bot.knowledge.municipalities import load_municipalities
+from bot.knowledge.services import load_services, portal_link
+
+URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
+# Words that name a certificate kind when the entity extractor found none.
+_URKUNDE_WORDS = (
+    ("geburtsurkunde", re.compile(r"geburt|geboren", re.IGNORECASE)),
+    ("eheurkunde", re.compile(r"\behe|heirat|hochzeit|trau", re.IGNORECASE)),
+    ("sterbeurkunde", re.compile(r"sterbe|gestorben|verstorben|\btod", re.IGNORECASE)),
+)
+# "... stellt das Standesamt des Ortes aus, an dem {ereignis}"
+_EREIGNIS = {
+    "geburtsurkunde": "die Geburt war",
+    "eheurkunde": "die Ehe geschlossen wurde",
+    "sterbeurkunde": "die Person gestorben ist",
+}
+_URKUNDE_NAME = {
+    "geburtsurkunde": "Geburtsurkunde",
+    "eheurkunde": "Eheurkunde",
+    "sterbeurkunde": "Sterbeurkunde",
+}
+
+
+def urkundenart_from(text: str) -> str | None:
+    """The certificate kind named in ``text`` (canonical value), if any."""
+    lowered = text.strip().lower()
+    if lowered in URKUNDENARTEN:
+        return lowered
+    for kind, pattern in _URKUNDE_WORDS:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def place_text_of_message(tracker: Tracker) -> str | None:
+    """The text naming the event place in the latest message, or None if it names none."""
+    places = entity_values(tracker, "gemeinde")
+    if len(places) == 1:
+        return places[0]
+    text = user_text(tracker)
+    if places or load_municipalities().resolve(text).status != "unknown":
+        return event_place_text(text)
+    return None
+
+
+class ActionStandesamtVorbereiten(Action):
+    """Start a Standesamt request from the current message only.
+
+    Values from an earlier request must not leak into a new one (a Sterbeurkunde
+    asked after a Geburtsurkunde may concern another place), so both slots are set
+    from this message, or cleared.
+    """
+
+    def name(self) -> str:
+        return "action_standesamt_vorbereiten"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        anliegen = "urkunde" if intent == "urkunde_beantragen" else "standesamt"
+        kinds = entity_values(tracker, "urkundenart")
+        urkundenart = kinds[0] if kinds else urkundenart_from(user_text(tracker))
+        if anliegen == "standesamt":
+            urkundenart = None
+        return [
+            SlotSet("anliegen", anliegen),
+            SlotSet("urkundenart", urkundenart if urkundenart in URKUNDENARTEN else None),
+            SlotSet("ort", place_text_of_message(tracker)),
+        ]
+
+
+class ValidateStandesamtForm(FormValidationAction):
+    """Checks certificate kind and place; asks back on ambiguous or unknown places."""
+
+    def name(self) -> str:
+        return "validate_standesamt_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("anliegen") == "standesamt":
+            return [slot for slot in domain_slots if slot != "urkundenart"]
+        return domain_slots
+
+    async def validate_urkundenart(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        kind = urkundenart_from(str(value or ""))
+        if kind is None:
+            say(dispatcher, tracker, "urkundenart_unbekannt")
+        return {"urkundenart": kind}
+
+    async def validate_ort(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        place = resolve_or_explain(dispatcher, tracker, value)
+        return {"ort": stored_value(place) if place else None}
+
+
+def _kreis_text(place: Place) -> str:
+    m = place.municipality
+    return m.kreis_label if m else ""
+
+
+class ActionStandesamtAuskunft(Action):
+    """Answer with the responsible Standesamt and a Verwaltungsportal link for that place."""
+
+    def name(self) -> str:
+        return "action_standesamt_auskunft"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        place = resolve_or_explain(dispatcher, tracker, tracker.get_slot("ort"))
+        if place is None:
+            return [SlotSet("ort", None)]
+        urkundenart = tracker.get_slot("urkundenart")
+        if tracker.get_slot("anliegen") == "urkunde" and urkundenart in URKUNDENARTEN:
+            self._certificate(dispatcher, tracker, place, urkundenart)
+        else:
+            self._office(dispatcher, tracker, place)
+        return [SlotSet("ort", stored_value(place))]
+
+    @staticmethod
+    def _certificate(
+        dispatcher: CollectingDispatcher, tracker: Tracker, place: Place, urkundenart: str
+    ) -> None:
+        if place.municipality is None:
+            say(
+                dispatcher,
+                tracker,
+                "urkunde_ausserhalb",
+                ort=place.outside_name,
+                land=place.land,
+                ereignis=_EREIGNIS[urkundenart],
+            )
+            return
+        m = place.municipality
+        service = load_services().get(urkundenart)
+        link = portal_link(service, m.ars) if service else "https://verwaltungsportal.hessen.de"
+        if service and service.portal_leistung_id:
+            hinweis = (
+                "Im Verwaltungsportal Hessen sehen Sie das zuständige Standesamt mit Adresse und "
+                "Öffnungszeiten und, wenn es ihn gibt, den Online-Antrag:"
+            )
+        else:
+            hinweis = (
+                f"Suchen Sie im Verwaltungsportal Hessen nach „{_URKUNDE_NAME[urkundenart]}“ und "
+                f"„{m.label}“. Dort stehen das zuständige Standesamt, Öffnungszeiten und ob Sie "
+                "online bestellen können:"
+            )
+        say(
+            dispatcher,
+            tracker,
+            "urkunde_auskunft",
+            urkunde=_URKUNDE_NAME[urkundenart],
+            ereignis=_EREIGNIS[urkundenart],
+            gemeinde=m.label,
+            kreis=_kreis_text(place),
+            link_hinweis=hinweis,
+            link=link,
+        )
+
+    @staticmethod
+    def _office(dispatcher: CollectingDispatcher, tracker: Tracker, place: Place) -> None:
+        if place.municipality is None:
+            say(dispatcher, tracker, "standesamt_ausserhalb", ort=place.outside_name, land=place.land)
+            return
+        m = place.municipality
+        # The Geburtsurkunde page of the portal names the Standesamt responsible for a
+        # municipality (regschl = ARS); it is the one verified page that does.
+        service = load_services().get("geburtsurkunde")
+        link = portal_link(service, m.ars) if service else "https://verwaltungsportal.hessen.de"
+        say(dispatcher, tracker, "standesamt_auskunft", gemeinde=m.label, kreis=_kreis_text(place), link=link)
+
+
+class ActionOrtKontext(Action):
+    """The citizen only named a place: offer what the assistant can do for it."""
+
+    def name(self) -> str:
+        return "action_ort_kontext"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = place_text_of_message(tracker) or user_text(tracker)
+        place = resolve_or_explain(dispatcher, tracker, text)
+        if place is None:
+            return []
+        if place.municipality is None:
+            say(dispatcher, tracker, "standesamt_ausserhalb", ort=place.outside_name, land=place.land)
+            return []
+        m = place.municipality
+        say(
+            dispatcher,
+            tracker,
+            "ort_kontext",
+            gemeinde=m.label,
+            buttons=[
+                {"title": f"Standesamt {m.label}", "payload": f'/standesamt_suchen{{"gemeinde": "{m.ags}"}}'},
+                {"title": "Urkunde bestellen", "payload": f'/urkunde_beantragen{{"gemeinde": "{m.ags}"}}'},
+                {"title": "Was geht online?", "payload": f'/online_beantragen{{"gemeinde": "{m.ags}"}}'},
+            ],
+        )
+        return []
+
+
+class ActionAskUrkundenart(Action):
+    """Form question for the certificate kind, with one button per kind."""
+
+    def name(self) -> str:
+        return "action_ask_urkundenart"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        buttons = [
+            {"title": _URKUNDE_NAME[kind], "payload": f'/angabe{{"urkundenart": "{kind}"}}'}
+            for kind in URKUNDENARTEN
+        ]
+        say(dispatcher, tracker, "ask_urkundenart", buttons)
+        return []
+
+
+class ActionAskOrt(Action):
+    """Form question for the place; for certificates it asks for the event place."""
+
+    def name(self) -> str:
+        return "action_ask_ort"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        urkundenart = tracker.get_slot("urkundenart")
+        if tracker.get_slot("anliegen") == "urkunde" and urkundenart in URKUNDENARTEN:
+            say(dispatcher, tracker, f"ask_ort_{urkundenart}")
+        else:
+            say(dispatcher, tracker, "ask_ort_standesamt")
+        return []

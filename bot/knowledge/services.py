@@ -1,0 +1,203 @@
+"""Catalogue of online administrative services (data/knowledge/leistungen.yml).
+
+Every service carries its sources; the loader refuses a catalogue whose URLs
+are not listed in quellen.yml, so the bot never shows an unsourced link.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from bot.knowledge.sources import (
+    KNOWLEDGE_DIR,
+    KnowledgeError,
+    load_source_titles,
+    read_yaml,
+)
+from bot.knowledge.text import variants
+
+__all__ = [
+    "LEVEL_VALUES",
+    "ONLINE_VALUES",
+    "KnowledgeError",
+    "Service",
+    "ServiceCatalogue",
+    "Source",
+    "load_services",
+    "portal_link",
+]
+
+SERVICES_PATH = KNOWLEDGE_DIR / "leistungen.yml"
+PORTAL_LEISTUNG_URL = "https://verwaltungsportal.hessen.de/leistung"
+ONLINE_VALUES = frozenset({"ja", "teilweise", "nein", "unklar"})
+LEVEL_VALUES = frozenset({"Gemeinde", "Kreis/Zulassungsstelle", "Land", "Bund"})
+# A regional key (ARS) is exactly 12 digits; anything else must not reach a URL.
+_ARS = re.compile(r"^\d{12}$")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cited web page."""
+
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Service:
+    """One administrative service and what is known about doing it online."""
+
+    id: str
+    name: str
+    online: str
+    summary: str
+    level: str | None
+    office: str
+    account: str | None
+    trust_level: str | None
+    fees: str | None
+    url: str
+    portal_leistung_id: str | None
+    keywords: tuple[str, ...]
+    sources: tuple[Source, ...]
+    stand: str | None
+    uncertain: bool
+
+
+class ServiceCatalogue:
+    """Immutable lookup over all services."""
+
+    def __init__(self, services: tuple[Service, ...]) -> None:
+        self._services = services
+        self._by_id = {service.id: service for service in services}
+        # (normalised keyword, service); longest first so the most specific wins.
+        pairs = {
+            (key, service.id)
+            for service in services
+            for keyword in (service.name, *service.keywords)
+            for key in variants(keyword)
+            if key
+        }
+        self._keywords = tuple(
+            sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0], pair[1]))
+        )
+
+    def get(self, service_id: str) -> Service | None:
+        """Return the service with ``service_id`` or ``None``."""
+        return self._by_id.get(service_id)
+
+    def all(self) -> tuple[Service, ...]:
+        """Return all services in file order."""
+        return self._services
+
+    def find(self, text: str) -> Service | None:
+        """Return the service whose longest keyword occurs in ``text`` as whole words.
+
+        Matching runs on normalised text (see :mod:`bot.knowledge.text`), so
+        case, umlaut spelling and punctuation do not matter. ``None`` if no
+        keyword occurs.
+        """
+        haystacks = [f" {key} " for key in variants(text) if key]
+        for keyword, service_id in self._keywords:
+            needle = f" {keyword} "
+            if any(needle in haystack for haystack in haystacks):
+                return self._by_id[service_id]
+        return None
+
+
+def portal_link(service: Service, ars: str | None) -> str:
+    """Return the Verwaltungsportal link for ``service`` in municipality ``ars``.
+
+    Only services with a verified portal id get a municipality-specific link
+    (``leistung?leistung_id=<id>&regschl=<ars>``); all others, and calls
+    without a valid 12-digit ARS, get the service's own sourced ``url``.
+    """
+    if service.portal_leistung_id and ars and _ARS.match(ars):
+        leistung_id = quote(service.portal_leistung_id, safe="")
+        return f"{PORTAL_LEISTUNG_URL}?leistung_id={leistung_id}&regschl={ars}"
+    return service.url
+
+
+def _optional_str(raw: dict[str, Any], key: str) -> str | None:
+    value = raw.get(key)
+    return None if value is None else str(value)
+
+
+def _parse_service(
+    raw: dict[str, Any], titles: dict[str, str], origin: Path
+) -> Service:
+    service_id = str(raw.get("id", ""))
+    where = f"{origin}: service {service_id or raw!r}"
+    if not _ID.match(service_id):
+        raise KnowledgeError(f"{where}: id must be ASCII snake_case")
+    for key in ("name", "online", "summary", "office", "url"):
+        if not raw.get(key):
+            raise KnowledgeError(f"{where}: missing '{key}'")
+    online = str(raw["online"])
+    if online not in ONLINE_VALUES:
+        raise KnowledgeError(
+            f"{where}: online={online!r} not in {sorted(ONLINE_VALUES)}"
+        )
+    level = _optional_str(raw, "level")
+    if level is not None and level not in LEVEL_VALUES:
+        raise KnowledgeError(f"{where}: level={level!r} not in {sorted(LEVEL_VALUES)}")
+    source_urls = raw.get("sources") or []
+    if not source_urls:
+        raise KnowledgeError(f"{where}: needs at least one source")
+    url = str(raw["url"])
+    for cited in (url, *source_urls):
+        if cited not in titles:
+            raise KnowledgeError(f"{where}: url not listed in quellen.yml: {cited}")
+    keywords = tuple(str(k).lower() for k in raw.get("keywords") or ())
+    return Service(
+        id=service_id,
+        name=str(raw["name"]),
+        online=online,
+        summary=" ".join(str(raw["summary"]).split()),
+        level=level,
+        office=str(raw["office"]),
+        account=_optional_str(raw, "account"),
+        trust_level=_optional_str(raw, "trust_level"),
+        fees=_optional_str(raw, "fees"),
+        url=url,
+        portal_leistung_id=_optional_str(raw, "portal_leistung_id"),
+        keywords=keywords,
+        sources=tuple(Source(url=str(u), title=titles[str(u)]) for u in source_urls),
+        stand=_optional_str(raw, "stand"),
+        uncertain=bool(raw.get("uncertain", False)),
+    )
+
+
+def parse_catalogue(path: Path, quellen_path: Path | None = None) -> ServiceCatalogue:
+    """Parse and validate a catalogue file (uncached; see :func:`load_services`)."""
+    titles = load_source_titles(quellen_path)
+    entries = read_yaml(path).get("leistungen")
+    if not isinstance(entries, list) or not entries:
+        raise KnowledgeError(f"{path}: 'leistungen' must be a non-empty list")
+    services: list[Service] = []
+    seen: set[str] = set()
+    for raw in entries:
+        if not isinstance(raw, dict):
+            raise KnowledgeError(f"{path}: each service must be a mapping")
+        service = _parse_service(raw, titles, path)
+        if service.id in seen:
+            raise KnowledgeError(f"{path}: duplicate service id {service.id}")
+        seen.add(service.id)
+        services.append(service)
+    return ServiceCatalogue(tuple(services))
+
+
+@lru_cache(maxsize=8)
+def load_services(path: Path | None = None) -> ServiceCatalogue:
+    """Load the service catalogue once (cached per path) and validate it.
+
+    Default path: ``data/knowledge/leistungen.yml`` in the repository.
+    Raises :class:`KnowledgeError` with a clear message on invalid data.
+    """
+    return parse_catalogue(path or SERVICES_PATH)

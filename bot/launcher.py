@@ -1,0 +1,115 @@
+"""Start the whole assistant for `make run`: action server, Rasa server, web gateway.
+
+One process supervises the three so that Ctrl-C (or any of them dying) stops all of
+them, and so that the addresses are printed only once the Rasa server really answers.
+Usage: ``python -m bot.launcher [--no-gateway]``; ports come from the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
+ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
+GATEWAY_PORT = int(os.environ.get("GATEWAY_PORT", "8080"))
+MODEL = os.environ.get("RASA_MODEL", str(REPO / "models"))
+READY_TIMEOUT_S = 300
+
+
+def commands(with_gateway: bool) -> dict[str, list[str]]:
+    """The processes to start, by name."""
+    rasa = str(VENV_BIN / "rasa")
+    build = REPO / "build"
+    procs = {
+        "actions": [rasa, "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)],
+        "rasa": [
+            rasa, "run",
+            "--model", MODEL,
+            "--endpoints", str(build / "endpoints.yml"),
+            "--credentials", str(build / "credentials.yml"),
+            "--interface", "127.0.0.1",
+            "--port", str(RASA_PORT),
+        ],
+    }  # fmt: skip
+    if with_gateway:
+        procs["gateway"] = [sys.executable, "-m", "bot.web"]
+    return procs
+
+
+async def wait_until_ready(url: str, deadline: float) -> bool:
+    """Poll ``url`` until it answers 200 or the deadline passes."""
+    timeout = aiohttp.ClientTimeout(total=2)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        while time.monotonic() < deadline:
+            try:
+                async with session.get(url) as response:
+                    if response.status == 200:
+                        return True
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                pass
+            await asyncio.sleep(0.5)
+    return False
+
+
+async def supervise(with_gateway: bool) -> int:
+    """Start every process, report readiness, stop all when one ends or on Ctrl-C."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), RASA_URL=f"http://127.0.0.1:{RASA_PORT}")
+    started = time.monotonic()
+    procs = {
+        name: await asyncio.create_subprocess_exec(*cmd, cwd=REPO, env=env, start_new_session=True)
+        for name, cmd in commands(with_gateway).items()
+    }
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    rasa_url = f"http://127.0.0.1:{RASA_PORT}/"
+    if await wait_until_ready(rasa_url, time.monotonic() + READY_TIMEOUT_S):
+        print(
+            f"\nDer Assistent ist bereit (Start in {time.monotonic() - started:.0f} s).\n"
+            f"  REST:    POST http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook "
+            '{"sender": "test", "message": "Hallo"}\n'
+            + (
+                f"  Website: http://127.0.0.1:{GATEWAY_PORT}/  (Demo-Seite mit Chat-Widget)\n"
+                if with_gateway
+                else ""
+            )
+            + "Beenden mit Strg+C.\n",
+            flush=True,
+        )
+    else:
+        print("Der Rasa-Server ist nicht rechtzeitig gestartet; siehe Meldungen oben.", flush=True)
+        stop.set()
+
+    waiters = [asyncio.create_task(p.wait()) for p in procs.values()]
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait([*waiters, stopper], return_when=asyncio.FIRST_COMPLETED)
+    for proc in procs.values():
+        if proc.returncode is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    await asyncio.gather(*(p.wait() for p in procs.values()))
+    stopper.cancel()
+    return 0
+
+
+def main() -> int:
+    """Parse arguments and run the supervisor."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-gateway", action="store_true", help="only action server and Rasa")
+    args = parser.parse_args()
+    return asyncio.run(supervise(with_gateway=not args.no_gateway))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Build the German spaCy pipeline that Rasa's ``SpacyNLP`` loads by path.
+
+No German spaCy model can be downloaded here, and the NLU needs only three
+things from spaCy: German tokenisation, lemmas (so "Urkunden" and "Urkunde"
+share features) and reliable place names. So the pipeline is assembled from
+code: ``spacy.blank("de")`` + the lookup lemmatizer whose tables ship in
+``spacy-lookups-data`` + an entity ruler whose patterns are every name variant
+of the 422 Hessian municipalities (label ``gemeinde``) and the 21 Landkreise
+(label ``kreis``). The ruler matches on ``LOWER``, so case does not matter, and
+gets umlaut-free copies of each name ("Ruesselsheim", "Russelsheim").
+
+Run ``python -m bot.nlp [OUTPUT_DIR]`` (``make nlp``); the output folder is
+git-ignored and rebuilt by make whenever the data or this code changes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from bot.knowledge.municipalities import MunicipalityIndex, load_municipalities
+
+DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "build" / "spacy_de"
+GEMEINDE_LABEL = "gemeinde"
+KREIS_LABEL = "kreis"
+
+_GERMAN_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+_PLAIN_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U", "ß": "ss"})
+
+
+def spellings(name: str) -> set[str]:
+    """The ways a name is typed: as written, without umlauts, hyphen as space."""
+    # "ß" alone becomes "ss" too: that is what upper case does ("GROSSENLÜDER").
+    forms = {name, name.replace("ß", "ss"), name.translate(_GERMAN_FOLD), name.translate(_PLAIN_FOLD)}
+    forms |= {f.replace("-", " ") for f in forms if "-" in f}
+    return forms
+
+
+def entity_patterns(index: MunicipalityIndex) -> list[dict[str, str]]:
+    """Entity-ruler patterns: one per spelling, the AGS (or AGS list) as id."""
+    ags_by_form: dict[str, set[str]] = defaultdict(set)
+    for m in index.municipalities():
+        for variant in index.name_variants(m):
+            for form in spellings(variant):
+                ags_by_form[form].add(m.ags)
+    patterns = [
+        {"label": GEMEINDE_LABEL, "pattern": form, "id": "|".join(sorted(ags))}
+        for form, ags in sorted(ags_by_form.items())
+    ]
+    for kreis in index.kreise():
+        for variant in index.kreis_variants(kreis):
+            for form in sorted(spellings(variant)):
+                patterns.append({"label": KREIS_LABEL, "pattern": form, "id": kreis})
+    return patterns
+
+
+def build_pipeline(index: MunicipalityIndex | None = None) -> Language:
+    """Assemble the German pipeline in memory (tokenizer, lemmatizer, entity ruler)."""
+    nlp = spacy.blank("de")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    # initialize() loads the lemma tables from spacy-lookups-data; to_disk() then
+    # stores them inside the pipeline, so loading needs no lookups package.
+    nlp.initialize()
+    ruler.add_patterns(entity_patterns(index or load_municipalities()))  # type: ignore[attr-defined]
+    nlp.meta["name"] = "hessen_de"
+    nlp.meta["description"] = "spacy.blank('de') + lookup lemmatizer + Hessian place names"
+    return nlp
+
+
+def main(argv: list[str]) -> int:
+    """Build the pipeline and save it to ``argv[0]`` (default ``build/spacy_de``)."""
+    output = Path(argv[0]) if argv else DEFAULT_OUTPUT
+    nlp = build_pipeline()
+    output.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(output)
+    patterns = len(nlp.get_pipe("entity_ruler").patterns)  # type: ignore[attr-defined]
+    print(f"spaCy pipeline with {patterns} place patterns written to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

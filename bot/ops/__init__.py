@@ -1,0 +1,1 @@
+"""Operations tooling: store configuration, data retention, replicas, benchmark."""

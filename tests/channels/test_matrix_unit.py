@@ -1,0 +1,153 @@
+"""Unit tests of the Matrix channel's pure parts and of its retry on 502."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from rasa.core.channels.channel import UserMessage
+
+from bot.channels.matrix import (
+    ButtonOptions,
+    MatrixBot,
+    MatrixInput,
+    MatrixSettings,
+    conversation_id,
+    strip_reply_fallback,
+)
+
+BOT = "@hessen:example.org"
+ROOM = "!abc:example.org"
+
+
+def test_options_map_number_to_payload_once() -> None:
+    options = ButtonOptions()
+    assert options.add("c1", ["/affirm", "/deny"]) == 1
+    assert options.add("c1", ["/help"]) == 3  # same bot turn: numbering continues
+    assert options.resolve("c1", " 2) ") == "/deny"
+    # Consumed: a later "2" is just text again.
+    assert options.resolve("c1", "2") == "2"
+
+
+def test_options_ignore_out_of_range_and_other_conversations() -> None:
+    options = ButtonOptions()
+    options.add("c1", ["/affirm"])
+    assert options.resolve("c2", "1") == "1"
+    assert options.resolve("c1", "5") == "5"
+
+
+def test_options_are_bounded() -> None:
+    options = ButtonOptions(max_conversations=3)
+    for index in range(10):
+        options.add(f"c{index}", ["/affirm"])
+    assert len(options) == 3
+    assert options.resolve("c0", "1") == "1"
+    assert options.resolve("c9", "1") == "/affirm"
+
+
+def test_conversation_is_per_room_and_user_and_pseudonymous() -> None:
+    first = conversation_id(ROOM, "@a:example.org")
+    assert first == conversation_id(ROOM, "@a:example.org")
+    assert first != conversation_id(ROOM, "@b:example.org")
+    assert first != conversation_id("!other:example.org", "@a:example.org")
+    assert "example.org" not in first
+
+
+def test_reply_fallback_is_removed() -> None:
+    body = "> <@hessen:example.org> Welche Gemeinde?\n> zweite Zeile\n\nDarmstadt"
+    assert strip_reply_fallback(body) == "Darmstadt"
+    assert strip_reply_fallback("> kein Zitat ohne Leerzeile") == "> kein Zitat ohne Leerzeile"
+
+
+def test_channel_needs_token_or_password() -> None:
+    with pytest.raises(ValueError):
+        MatrixInput.from_credentials({"homeserver": "http://127.0.0.1:1", "user_id": BOT})
+
+
+class FlakyHomeserver:
+    """Fake client-server API: /sync fails with 502 ``failures`` times."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures_left = failures
+        self.sync_calls = 0
+        self.sent: list[dict[str, Any]] = []
+
+    async def sync(self, request: web.Request) -> web.Response:
+        self.sync_calls += 1
+        if "since" not in request.query:
+            return web.json_response({"next_batch": "s0", "rooms": {}})
+        if self.failures_left > 0:
+            self.failures_left -= 1
+            return web.Response(status=502, text="<html>Bad Gateway</html>")
+        if request.query["since"] == "s0":
+            event = {
+                "type": "m.room.message",
+                "event_id": "$e1",
+                "sender": "@buerger:example.org",
+                "origin_server_ts": 10**13,  # far future: certainly after start
+                "content": {"msgtype": "m.text", "body": "Hallo"},
+            }
+            rooms = {"join": {ROOM: {"timeline": {"events": [event], "limited": False}}}}
+            return web.json_response({"next_batch": "s1", "rooms": rooms})
+        await asyncio.sleep(float(request.query["timeout"]) / 1000)
+        return web.json_response({"next_batch": request.query["since"], "rooms": {}})
+
+    async def whoami(self, _: web.Request) -> web.Response:
+        return web.json_response({"user_id": BOT})
+
+    async def send(self, request: web.Request) -> web.Response:
+        self.sent.append(await request.json())
+        return web.json_response({"event_id": f"$sent{len(self.sent)}"})
+
+
+@asynccontextmanager
+async def flaky_homeserver(failures: int) -> AsyncIterator[tuple[FlakyHomeserver, str]]:
+    fake = FlakyHomeserver(failures)
+    app = web.Application()
+    app.router.add_get("/_matrix/client/v3/sync", fake.sync)
+    app.router.add_get("/_matrix/client/v3/account/whoami", fake.whoami)
+    app.router.add_put("/_matrix/client/v3/rooms/{room}/send/m.room.message/{txn}", fake.send)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield fake, str(server.make_url("")).rstrip("/")
+    finally:
+        await server.close()
+
+
+@pytest.mark.asyncio
+async def test_sync_loop_retries_502_and_then_answers() -> None:
+    received: list[UserMessage] = []
+
+    async def agent(message: UserMessage) -> None:
+        received.append(message)
+        await message.output_channel.send_response(message.sender_id, {"text": "Guten Tag."})
+
+    async with flaky_homeserver(failures=3) as (fake, url):
+        settings = MatrixSettings(
+            homeserver=url,
+            user_id=BOT,
+            access_token="token",
+            sync_timeout_ms=100,
+            min_backoff_s=0.01,
+            max_backoff_s=0.05,
+        )
+        bot = MatrixBot(settings, agent)
+        await bot.start()
+        try:
+            for _ in range(500):
+                if fake.sent:
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            await bot.stop()
+
+    assert fake.failures_left == 0
+    assert [m.text for m in received] == ["Hallo"]
+    assert received[0].metadata is None
+    assert fake.sent == [{"msgtype": "m.notice", "body": "Guten Tag."}]

@@ -1,0 +1,270 @@
+"""Custom actions, offline: real rasa-sdk Trackers in, events and messages out."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+from tracker_factory import DOMAIN, gemeinde, make_tracker, run, slots_of, user_event
+
+from actions.ikz import ActionAskAnzahlKommunen, ActionIkzFoerderung, ActionIkzVorbereiten, ValidateIkzForm
+from actions.kontakt import ActionFallbackThemen, ActionFormularAbbrechen, ActionKontakt
+from actions.online_leistungen import ActionOnlineLeistung
+from actions.standesamt import (
+    ActionAskOrt,
+    ActionAskUrkundenart,
+    ActionOrtKontext,
+    ActionStandesamtAuskunft,
+    ActionStandesamtVorbereiten,
+    ValidateStandesamtForm,
+)
+from bot.knowledge.municipalities import load_municipalities
+
+MARBURG = load_municipalities().resolve("Marburg").municipality
+assert MARBURG is not None
+
+
+# --- Standesamt -------------------------------------------------------------------------------
+async def test_vorbereiten_takes_the_birth_place_not_the_residence() -> None:
+    text = "Ich wohne in Kassel, bin aber in Marburg geboren. Wo bekomme ich meine Geburtsurkunde?"
+    tracker = make_tracker(
+        text,
+        "urkunde_beantragen",
+        [gemeinde("Kassel"), gemeinde("Marburg"), {"entity": "urkundenart", "value": "geburtsurkunde"}],
+    )
+    events, _ = await run(ActionStandesamtVorbereiten(), tracker)
+    slots = slots_of(events)
+    assert slots["anliegen"] == "urkunde"
+    assert slots["urkundenart"] == "geburtsurkunde"
+    assert load_municipalities().resolve(slots["ort"]).municipality == MARBURG
+
+
+async def test_vorbereiten_clears_values_of_an_earlier_request() -> None:
+    tracker = make_tracker(
+        "Ich brauche noch eine Sterbeurkunde",
+        "urkunde_beantragen",
+        slots={"urkundenart": "geburtsurkunde", "ort": MARBURG.ags, "anliegen": "urkunde"},
+    )
+    slots = slots_of((await run(ActionStandesamtVorbereiten(), tracker))[0])
+    assert slots == {"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": None}
+
+
+async def test_standesamt_suchen_needs_no_certificate_kind() -> None:
+    tracker = make_tracker("Wo is das Standesamt in Ruesselsheim", "standesamt_suchen", [gemeinde("Ruesselsheim")])
+    slots = slots_of((await run(ActionStandesamtVorbereiten(), tracker))[0])
+    assert slots["anliegen"] == "standesamt" and slots["urkundenart"] is None
+    form = ValidateStandesamtForm()
+    required = await form.required_slots(
+        ["urkundenart", "ort"], CollectingDispatcher(), make_tracker("x", "angabe", slots=slots), DOMAIN
+    )
+    assert required == ["ort"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("Marburg", MARBURG.ags), ("nein, Marburg", MARBURG.ags), ("35037", MARBURG.ags), (MARBURG.ags, MARBURG.ags)],
+)
+async def test_validate_ort_accepts_a_hessian_place(value: str, expected: str) -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateStandesamtForm().validate_ort(value, dispatcher, make_tracker(value, "angabe"), DOMAIN)
+    assert result == {"ort": expected}
+    assert dispatcher.messages == []
+
+
+async def test_validate_ort_asks_with_buttons_when_ambiguous() -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateStandesamtForm().validate_ort("Homberg", dispatcher, make_tracker("Homberg", "angabe"), DOMAIN)
+    assert result == {"ort": None}
+    [message] = dispatcher.messages
+    assert "mehreren Orten" in message["text"]
+    titles = [b["title"] for b in message["buttons"]]
+    assert titles == ["Homberg (Efze) (Schwalm-Eder-Kreis)", "Homberg (Ohm) (Vogelsbergkreis)"]
+    assert message["buttons"][0]["payload"] == '/angabe{"gemeinde": "06634009"}'
+
+
+async def test_validate_ort_explains_an_unknown_place_without_echoing_a_huge_input() -> None:
+    dispatcher = CollectingDispatcher()
+    value = "Atlantis " + "x" * 10_000
+    result = await ValidateStandesamtForm().validate_ort(value, dispatcher, make_tracker(value, "angabe"), DOMAIN)
+    assert result == {"ort": None}
+    [message] = dispatcher.messages
+    assert "finde ich nicht unter den 422" in message["text"]
+    assert len(message["text"]) < 400
+
+
+async def test_validate_ort_keeps_a_place_outside_hessen_by_name() -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateStandesamtForm().validate_ort("München", dispatcher, make_tracker("München", "angabe"), DOMAIN)
+    assert result == {"ort": "München"}
+
+
+@pytest.mark.parametrize(("value", "kind"), [("Geburtsurkunde", "geburtsurkunde"), ("die von der Hochzeit", "eheurkunde"), ("eheurkunde", "eheurkunde"), ("egal", None)])
+async def test_validate_urkundenart(value: str, kind: str | None) -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateStandesamtForm().validate_urkundenart(value, dispatcher, make_tracker(value, "angabe"), DOMAIN)
+    assert result == {"urkundenart": kind}
+    assert bool(dispatcher.messages) == (kind is None)
+
+
+async def test_auskunft_names_the_event_place_and_links_the_portal_with_its_regschl() -> None:
+    tracker = make_tracker("Marburg", "angabe", slots={"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": MARBURG.ags})
+    events, [message] = await run(ActionStandesamtAuskunft(), tracker)
+    text = message["text"]
+    assert "Geburtsurkunde" in text and "Marburg" in text
+    assert "auch, wenn Sie heute woanders wohnen" in text
+    assert (
+        "https://verwaltungsportal.hessen.de/leistung?leistung_id=L100001%3A%3A346540178&regschl=065340014014" in text
+    )
+    assert "ab 16 Jahren" in text and "10 €" in text
+    assert slots_of(events) == {"ort": MARBURG.ags}
+
+
+async def test_auskunft_for_an_eheurkunde_points_to_the_portal_search_without_inventing_an_id() -> None:
+    tracker = make_tracker("Fulda", "angabe", slots={"anliegen": "urkunde", "urkundenart": "eheurkunde", "ort": "Fulda"})
+    _, [message] = await run(ActionStandesamtAuskunft(), tracker)
+    assert "Eheurkunde" in message["text"] and "Fulda" in message["text"]
+    assert "leistung_id" not in message["text"]
+    assert "https://verwaltungsportal.hessen.de" in message["text"]
+
+
+async def test_auskunft_outside_hessen_names_the_local_standesamt() -> None:
+    tracker = make_tracker("München", "angabe", slots={"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "München"})
+    _, [message] = await run(ActionStandesamtAuskunft(), tracker)
+    assert "München liegt in Bayern, nicht in Hessen" in message["text"]
+    assert "Standesamt in München" in message["text"]
+
+
+async def test_auskunft_for_the_office_links_the_responsible_standesamt() -> None:
+    ags = load_municipalities().resolve("Rüsselsheim").municipality.ags  # type: ignore[union-attr]
+    tracker = make_tracker("x", "angabe", slots={"anliegen": "standesamt", "ort": ags})
+    _, [message] = await run(ActionStandesamtAuskunft(), tracker)
+    assert "Rüsselsheim am Main" in message["text"]
+    assert "regschl=064330012012" in message["text"]
+
+
+async def test_correction_with_an_ambiguous_place_asks_back_and_clears_the_slot() -> None:
+    tracker = make_tracker("nein, Homberg", "deny", [gemeinde("Homberg")], slots={"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": "Homberg"})
+    events, [message] = await run(ActionStandesamtAuskunft(), tracker)
+    assert slots_of(events) == {"ort": None}
+    assert len(message["buttons"]) == 2
+
+
+async def test_leichte_sprache_changes_the_answer() -> None:
+    slots = {"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": MARBURG.ags}
+    _, [normal] = await run(ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots=slots))
+    _, [leicht] = await run(ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots={**slots, "leichte_sprache": True}))
+    assert leicht["text"] != normal["text"]
+    assert "Standesamt in Marburg" in leicht["text"]
+    assert max(len(s) for s in leicht["text"].split(".")) < max(len(s) for s in normal["text"].split("."))
+
+
+async def test_form_questions_depend_on_the_certificate() -> None:
+    _, [geburt] = await run(ActionAskOrt(), make_tracker("x", "urkunde_beantragen", slots={"anliegen": "urkunde", "urkundenart": "geburtsurkunde"}))
+    _, [amt] = await run(ActionAskOrt(), make_tracker("x", "standesamt_suchen", slots={"anliegen": "standesamt"}))
+    assert "geboren" in geburt["text"] and "nicht das Ihres Wohnortes" in geburt["text"]
+    assert "suchen Sie das Standesamt" in amt["text"]
+    _, [kinds] = await run(ActionAskUrkundenart(), make_tracker("x", "urkunde_beantragen"))
+    assert [b["payload"] for b in kinds["buttons"]] == [
+        '/angabe{"urkundenart": "geburtsurkunde"}',
+        '/angabe{"urkundenart": "eheurkunde"}',
+        '/angabe{"urkundenart": "sterbeurkunde"}',
+    ]
+
+
+async def test_ort_kontext_offers_what_to_do_with_a_bare_place() -> None:
+    _, [message] = await run(ActionOrtKontext(), make_tracker("Marburg", "angabe", [gemeinde("Marburg")]))
+    assert "Marburg" in message["text"]
+    assert message["buttons"][0]["payload"] == f'/standesamt_suchen{{"gemeinde": "{MARBURG.ags}"}}'
+
+
+# --- Online services --------------------------------------------------------------------------
+async def test_online_service_by_entity() -> None:
+    tracker = make_tracker("Kann ich Wohngeld online beantragen?", "online_beantragen", [{"entity": "leistung", "value": "wohngeld"}])
+    _, [message] = await run(ActionOnlineLeistung(), tracker)
+    assert message["text"].startswith("Wohngeld: Ja, das geht online.")
+    assert "https://" in message["text"]
+
+
+async def test_online_service_from_free_text_and_passport_needs_a_visit() -> None:
+    _, [message] = await run(ActionOnlineLeistung(), make_tracker("reisepass online beantragen geht das", "online_beantragen"))
+    assert message["text"].startswith("Reisepass: Nein")
+    assert "persönlich" in message["text"].lower()
+
+
+async def test_online_service_link_is_specific_to_the_home_municipality() -> None:
+    tracker = make_tracker(
+        "Wohngeld online?", "online_beantragen", [{"entity": "leistung", "value": "wohngeld"}], metadata={"kommune": MARBURG.ags}
+    )
+    _, [message] = await run(ActionOnlineLeistung(), tracker)
+    assert f"regschl={MARBURG.ars}" in message["text"]
+    assert "direkt zur Leistung für Marburg" in message["text"]
+
+
+async def test_online_service_unknown_offers_an_overview_with_buttons() -> None:
+    _, [message] = await run(ActionOnlineLeistung(), make_tracker("Was kann ich online beantragen?", "online_beantragen"))
+    assert "Verwaltungsportal Hessen" in message["text"]
+    assert len(message["buttons"]) >= 4
+
+
+async def test_uncertain_service_says_so() -> None:
+    tracker = make_tracker("Taxigenehmigung online?", "online_beantragen", [{"entity": "leistung", "value": "taxigenehmigung"}])
+    _, [message] = await run(ActionOnlineLeistung(), tracker)
+    assert "kann veraltet sein" in message["text"]
+
+
+# --- IKZ --------------------------------------------------------------------------------------
+async def test_ikz_three_municipalities() -> None:
+    events, _ = await run(ActionIkzVorbereiten(), make_tracker("Wir sind drei Gemeinden, wie viel Förderung gibt es?", "ikz_foerderung"))
+    assert slots_of(events) == {"anzahl_kommunen": 3.0}
+    events, [message] = await run(ActionIkzFoerderung(), make_tracker("x", "ikz_foerderung", slots={"anzahl_kommunen": 3.0}))
+    assert "75.000 €" in message["text"]
+    assert "Quelle: https://beratungszentrum.hessen.de" in message["text"]
+    assert slots_of(events) == {"anzahl_kommunen": None}
+
+
+async def test_ikz_single_municipality_gets_no_funding() -> None:
+    _, [message] = await run(ActionIkzFoerderung(), make_tracker("x", "ikz_foerderung", slots={"anzahl_kommunen": 1.0}))
+    assert "keine IKZ-Förderung" in message["text"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("vier", 4.0), ("wir sind zu fünft", 5.0), ("keine Ahnung", None)])
+async def test_ikz_count_validation(value: str, expected: float | None) -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateIkzForm().validate_anzahl_kommunen(value, dispatcher, make_tracker(value, "angabe"), DOMAIN)
+    assert result == {"anzahl_kommunen": expected}
+    assert bool(dispatcher.messages) == (expected is None)
+
+
+async def test_ikz_question_offers_counts() -> None:
+    _, [message] = await run(ActionAskAnzahlKommunen(), make_tracker("x", "ikz_foerderung"))
+    assert [b["payload"] for b in message["buttons"]] == ["2", "3", "4", "5"]
+
+
+# --- Handoff and fallback ---------------------------------------------------------------------
+async def test_kontakt_names_115_and_the_home_municipality() -> None:
+    _, [message] = await run(ActionKontakt(), make_tracker("Mensch bitte", "kontakt_mensch", metadata={"kommune": MARBURG.ags}))
+    assert "115" in message["text"] and "Verwaltung von Marburg" in message["text"]
+    _, [plain] = await run(ActionKontakt(), make_tracker("Mensch bitte", "kontakt_mensch"))
+    assert "Marburg" not in plain["text"]
+
+
+async def test_kontakt_ignores_an_invalid_kommune() -> None:
+    _, [message] = await run(ActionKontakt(), make_tracker("Mensch", "kontakt_mensch", metadata={"kommune": "<script>"}))
+    assert "Verwaltung von" not in message["text"]
+
+
+async def test_fallback_offers_topics_first_and_a_person_after_a_second_miss() -> None:
+    _, [first] = await run(ActionFallbackThemen(), make_tracker("blub", "nlu_fallback"))
+    assert first["buttons"] and "nicht verstanden" in first["text"]
+    history = [user_event("blub", "nlu_fallback"), {"event": "bot", "text": "..."}]
+    _, [second] = await run(ActionFallbackThemen(), make_tracker("blab", "nlu_fallback", history=history))
+    assert "115" in second["text"] and not second.get("buttons")
+    history = [user_event("Hallo", "greet")]
+    _, [again] = await run(ActionFallbackThemen(), make_tracker("blab", "nlu_fallback", history=history))
+    assert again["buttons"]
+
+
+async def test_abbrechen_stops_the_form_and_forgets_its_answers() -> None:
+    events, [message] = await run(ActionFormularAbbrechen(), make_tracker("abbrechen", "abbrechen", active_loop="standesamt_form"))
+    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+    assert slots_of(events)["ort"] is None and slots_of(events)["urkundenart"] is None
+    assert "abgebrochen" in message["text"]

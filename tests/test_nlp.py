@@ -1,0 +1,63 @@
+"""The German spaCy pipeline that Rasa's SpacyNLP loads from build/spacy_de."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from bot.knowledge.municipalities import load_municipalities
+from bot.nlp.build import GEMEINDE_LABEL, KREIS_LABEL, build_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp(tmp_path_factory: pytest.TempPathFactory) -> Language:
+    """Built, saved and loaded again exactly as Rasa's SpacyNLP does."""
+    path: Path = tmp_path_factory.mktemp("spacy_de")
+    build_pipeline().to_disk(path)
+    return spacy.load(path, disable=["parser"])
+
+
+def _places(doc: spacy.tokens.Doc, label: str = GEMEINDE_LABEL) -> list[str]:
+    return [ent.text for ent in doc.ents if ent.label_ == label]
+
+
+@pytest.mark.parametrize("case", [str, str.lower, str.upper])
+def test_every_municipality_is_found_inside_a_sentence(nlp: Language, case) -> None:
+    missing = []
+    for m in load_municipalities().municipalities():
+        name = case(m.short_name)
+        doc = nlp(f"Ich brauche eine Geburtsurkunde aus {name}, wie geht das?")
+        hits = [ent for ent in doc.ents if ent.label_ == GEMEINDE_LABEL]
+        if [ent.text for ent in hits] != [name] or m.ags not in hits[0].ent_id_.split("|"):
+            missing.append((name, [(e.text, e.label_) for e in doc.ents]))
+    assert not missing, missing[:10]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wo is das standesamt in ruesselsheim", ["ruesselsheim"]),
+        ("Standesamt Frankfurt?", ["Frankfurt"]),
+        ("brauch ne geburtsurkunde aus bad homburg", ["bad homburg"]),
+        ("Ich wohne in Kassel, bin aber in Marburg geboren", ["Kassel", "Marburg"]),
+        ("Offenbach", ["Offenbach"]),
+        ("Homberg", ["Homberg"]),
+    ],
+)
+def test_forms_people_type_are_tagged(nlp: Language, text: str, expected: list[str]) -> None:
+    assert _places(nlp(text)) == expected
+
+
+def test_kreise_are_tagged_and_win_over_the_city_inside_them(nlp: Language) -> None:
+    doc = nlp("Homberg im Schwalm-Eder-Kreis oder im Kreis Offenbach")
+    assert _places(doc, KREIS_LABEL) == ["Schwalm-Eder-Kreis", "Kreis Offenbach"]
+    assert _places(doc) == ["Homberg"]
+    for kreis in load_municipalities().kreise():
+        assert _places(nlp(f"Ich wohne im {kreis}."), KREIS_LABEL) == [kreis]
+
+
+def test_lemmas_come_from_the_lookup_tables(nlp: Language) -> None:
+    assert [t.lemma_ for t in nlp("Urkunden beantragt")] == ["Urkunde", "beantragen"]

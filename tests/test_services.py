@@ -1,0 +1,183 @@
+"""Tests for the online services catalogue (bot.knowledge.services)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+
+from bot.knowledge.services import (
+    LEVEL_VALUES,
+    ONLINE_VALUES,
+    KnowledgeError,
+    load_services,
+    parse_catalogue,
+    portal_link,
+)
+
+REQUIRED_IDS = {
+    "geburtsurkunde", "eheurkunde", "sterbeurkunde", "eheschliessung_anmelden", "elterngeld",
+    "kfz_zulassung", "kfz_kennzeichen", "kfz_abmeldung", "feinstaubplakette", "wohngeld",
+    "reisepass", "personalausweis", "fuehrungszeugnis", "wohnsitz_anmelden",
+    "meldebescheinigung", "gewerbeanmeldung", "taxigenehmigung",
+    "personenbefoerderungsschein", "krankentransport",
+}  # fmt: skip
+QUELLEN = Path(__file__).resolve().parents[1] / "data" / "knowledge" / "quellen.yml"
+
+
+@pytest.fixture(scope="module")
+def catalogue():  # type: ignore[no-untyped-def]
+    return load_services()
+
+
+def test_catalogue_has_exactly_the_agreed_ids(catalogue) -> None:  # type: ignore[no-untyped-def]
+    assert {s.id for s in catalogue.all()} == REQUIRED_IDS
+
+
+def test_every_service_is_complete_and_sourced(catalogue) -> None:  # type: ignore[no-untyped-def]
+    listed = {e["url"] for e in yaml.safe_load(QUELLEN.read_text("utf-8"))["quellen"]}
+    for service in catalogue.all():
+        assert service.online in ONLINE_VALUES
+        assert service.level is None or service.level in LEVEL_VALUES
+        assert service.sources, service.id
+        assert service.url in listed
+        assert all(src.url in listed and src.title for src in service.sources)
+        assert service.keywords and all(k == k.lower() for k in service.keywords)
+        assert 1 <= service.summary.count(".") <= 4, service.id
+        if service.online == "unklar":
+            assert service.uncertain, service.id
+
+
+def test_only_verified_portal_ids(catalogue) -> None:  # type: ignore[no-untyped-def]
+    # Each portal id must appear in a cited Verwaltungsportal URL of that service.
+    for service in catalogue.all():
+        if service.portal_leistung_id is None:
+            continue
+        cited = [
+            parse_qs(urlsplit(s.url).query).get("leistung_id", [""])[0]
+            for s in service.sources
+            if s.url.startswith("https://verwaltungsportal.hessen.de/leistung?")
+        ]
+        assert service.portal_leistung_id in cited, service.id
+    assert catalogue.get("geburtsurkunde").portal_leistung_id == "L100001::346540178"
+
+
+def test_get_unknown_returns_none(catalogue) -> None:  # type: ignore[no-untyped-def]
+    assert catalogue.get("gibt_es_nicht") is None
+    assert catalogue.get("reisepass").name == "Reisepass"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wie kann ich mein Auto anmelden?", "kfz_zulassung"),
+        ("Ich möchte mein Auto abmelden", "kfz_abmeldung"),
+        ("Ich bin umgezogen, wie melde ich den Umzug?", "wohnsitz_anmelden"),
+        ("Mein Perso ist abgelaufen", "personalausweis"),
+        ("Brauche ein FÜHRUNGSZEUGNIS", "fuehrungszeugnis"),
+        ("Fuehrungszeugnis online?", "fuehrungszeugnis"),
+        ("Wo bekomme ich die grüne Plakette", "feinstaubplakette"),
+        ("Wir wollen heiraten", "eheschliessung_anmelden"),
+        ("Heiratsurkunde bestellen", "eheurkunde"),
+        ("Ich möchte ein Gewerbe anmelden", "gewerbeanmeldung"),
+        ("Ich brauche eine erweiterte Meldebescheinigung", "meldebescheinigung"),
+    ],
+)
+def test_find_matches_free_text(catalogue, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    found = catalogue.find(text)
+    assert found is not None and found.id == expected
+
+
+def test_find_requires_whole_words(catalogue) -> None:  # type: ignore[no-untyped-def]
+    assert catalogue.find("Wie ist das Wetter heute?") is None
+    assert catalogue.find("") is None
+    # "pass" is no keyword on its own; "passt" must not match "pass beantragen".
+    assert catalogue.find("das passt schon") is None
+
+
+def test_find_prefers_longest_keyword(catalogue) -> None:  # type: ignore[no-untyped-def]
+    # "ausweis" (personalausweis) and "fuehrungszeugnis beantragen" both occur;
+    # the longer, more specific keyword must win.
+    found = catalogue.find("Kann ich mit dem Ausweis ein Führungszeugnis beantragen?")
+    assert found is not None and found.id == "fuehrungszeugnis"
+    found = catalogue.find("Auto anmelden und Kennzeichen reservieren")
+    assert found is not None and found.id == "kfz_kennzeichen"
+
+
+def test_portal_link_uses_portal_id_and_ars(catalogue) -> None:  # type: ignore[no-untyped-def]
+    service = catalogue.get("geburtsurkunde")
+    link = portal_link(service, "064330007007")
+    query = parse_qs(urlsplit(link).query)
+    assert link.startswith("https://verwaltungsportal.hessen.de/leistung?")
+    assert query == {"leistung_id": ["L100001::346540178"], "regschl": ["064330007007"]}
+    assert "%3A%3A" in link
+
+
+def test_portal_link_falls_back_to_url(catalogue) -> None:  # type: ignore[no-untyped-def]
+    geburt = catalogue.get("geburtsurkunde")
+    assert portal_link(geburt, None) == geburt.url
+    assert portal_link(geburt, "06433007") == geburt.url  # AGS, not ARS
+    reisepass = catalogue.get("reisepass")
+    assert reisepass.portal_leistung_id is None
+    assert portal_link(reisepass, "064330007007") == reisepass.url
+
+
+def test_load_services_is_cached() -> None:
+    assert load_services() is load_services()
+
+
+def _write(tmp_path: Path, services: list[dict], urls: list[str]) -> tuple[Path, Path]:  # type: ignore[type-arg]
+    quellen = tmp_path / "quellen.yml"
+    quellen.write_text(
+        yaml.safe_dump({"quellen": [{"url": u, "title": "T"} for u in urls]}), "utf-8"
+    )
+    path = tmp_path / "leistungen.yml"
+    path.write_text(yaml.safe_dump({"leistungen": services}), "utf-8")
+    return path, quellen
+
+
+def _service(**overrides: object) -> dict:  # type: ignore[type-arg]
+    base = {
+        "id": "test",
+        "name": "Test",
+        "online": "ja",
+        "summary": "Ein Satz.",
+        "level": "Gemeinde",
+        "office": "Amt",
+        "url": "https://example.org/a",
+        "keywords": ["test"],
+        "sources": ["https://example.org/a"],
+        "uncertain": False,
+    }
+    base.update(overrides)
+    return base
+
+
+def test_valid_minimal_catalogue_loads(tmp_path: Path) -> None:
+    path, quellen = _write(tmp_path, [_service()], ["https://example.org/a"])
+    assert parse_catalogue(path, quellen).get("test") is not None
+
+
+@pytest.mark.parametrize(
+    ("services", "message"),
+    [
+        ([_service(sources=[])], "source"),
+        ([_service(online="vielleicht")], "online"),
+        ([_service(level="Galaxis")], "level"),
+        ([_service(url="https://unlisted.example/")], "quellen.yml"),
+        ([_service(sources=["https://unlisted.example/"])], "quellen.yml"),
+        ([_service(), _service()], "duplicate"),
+        ([_service(id="Bad-Id")], "snake_case"),
+    ],
+)
+def test_invalid_catalogue_is_rejected(
+    tmp_path: Path,
+    services: list[dict],
+    message: str,  # type: ignore[type-arg]
+) -> None:
+    path, quellen = _write(tmp_path, services, ["https://example.org/a"])
+    with pytest.raises(KnowledgeError, match=re.escape(message)):
+        parse_catalogue(path, quellen)
