@@ -23,7 +23,7 @@ NLP_INPUTS := $(wildcard bot/nlp/*.py) bot/knowledge/municipalities.py bot/knowl
 	data/knowledge/gemeinden_hessen.csv data/knowledge/orte_ausserhalb_hessen.yml
 
 .PHONY: help install nlp train run shell test lint types validate pytest test-stories eval bench linkcheck lock \
-	browser-deps config clean
+	browser-deps synapse config retention clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -63,9 +63,10 @@ run: train config ## start action server, Rasa (REST :5005) and the website gate
 	$(PY) -m bot.launcher
 
 shell: train config ## chat in the terminal (rasa shell) with the action server running
-	@$(RASA) run actions --actions actions --port 5055 > build/actions.log 2>&1 & pid=$$!; \
+	@$(RASA) run actions --actions actions --port 5055 --logging-config-file bot/ops/logging.yml \
+		> build/actions.log 2>&1 & pid=$$!; \
 	trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
-	$(RASA) shell --model models --endpoints build/endpoints.yml
+	$(RASA) shell --model models --endpoints build/endpoints.yml --logging-config-file bot/ops/logging.yml
 
 # --- checks ----------------------------------------------------------------------------------
 lint: $(VENV)/.installed ## ruff lint and format check
@@ -78,11 +79,21 @@ types: $(VENV)/.installed ## mypy on bot/ and actions/
 validate: $(VENV)/.installed ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings
 
+# Synapse (Matrix homeserver) for the Matrix channel tests, in its own venv: its
+# dependencies clash with Rasa's pins.
+SYNAPSE_VENV := build/synapse-venv
+$(SYNAPSE_VENV)/.installed:
+	$(PYTHON310) -m venv $(SYNAPSE_VENV)
+	$(SYNAPSE_VENV)/bin/pip install --quiet matrix-synapse==1.163.2
+	touch $@
+
+synapse: $(SYNAPSE_VENV)/.installed ## Matrix homeserver (Synapse) for the channel tests
+
 browser-deps: ## Chromium (Debian) and axe-core for the browser tests
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	npm ci --prefix tests/web --no-audit --no-fund --silent
 
-pytest: $(VENV)/.installed $(NLP_DIR)/meta.json $(MODEL) browser-deps ## unit, action, gateway, browser, channel and service tests
+pytest: $(VENV)/.installed $(NLP_DIR)/meta.json $(MODEL) browser-deps synapse ## unit, action, gateway, browser, channel and service tests
 	$(BIN)/pytest -q
 
 test-stories: $(MODEL) config ## conversation tests (tests/test_stories.yml), failing on any wrong prediction
@@ -92,12 +103,16 @@ test-stories: $(MODEL) config ## conversation tests (tests/test_stories.yml), fa
 test: lint types validate pytest test-stories ## everything CI runs: lint, types, validate, pytest, conversation tests
 
 eval: $(MODEL) ## held-out NLU evaluation + conversation tests; figures and reports in results/
-	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out results/heldout
+	$(PY) -m bot.evaluation independent results/heldout_independent.yml
+	$(RASA) test nlu --model $(MODEL) --nlu results/heldout_independent.yml --out results/heldout
 	-$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out results/stories
-	$(PY) -m bot.evaluation results
+	$(PY) -m bot.evaluation report results
 
-bench: train config ## load benchmark against a running stack (see README, "Figures")
-	$(PY) -m bot.ops.bench
+bench: train config ## load benchmark: 1 vs 2 replicas on PostgreSQL + Redis (see README, "Figures")
+	$(PY) -m bot.ops.bench --compare-replicas
+
+retention: $(VENV)/.installed ## delete conversations older than 30 days (TRACKER_STORE_URL or the SQLite default)
+	$(PY) -m bot.ops.retention delete-older-than --days 30
 
 linkcheck: $(VENV)/.installed ## check every URL in data/knowledge and domain.yml (needs internet)
 	$(PY) -m bot.linkcheck

@@ -201,7 +201,11 @@ class ActionStandesamtAuskunft(Action):
 
 
 class ActionOrtKontext(Action):
-    """The citizen only named a place: offer what the assistant can do for it."""
+    """A bare answer without a question: a place, or just a certificate kind.
+
+    For a place, offer what the assistant can do for it; for a certificate kind
+    ("Geburtsurkunde"), offer to start the certificate question with it.
+    """
 
     def name(self) -> str:
         return "action_ort_kontext"
@@ -209,7 +213,24 @@ class ActionOrtKontext(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        text = place_text_of_message(tracker) or user_text(tracker)
+        kinds = entity_values(tracker, "urkundenart")
+        place_text = place_text_of_message(tracker)
+        if kinds and kinds[0] in URKUNDENARTEN and place_text is None:
+            kind = kinds[0]
+            say(
+                dispatcher,
+                tracker,
+                "urkunde_kontext",
+                [
+                    {
+                        "title": f"{_URKUNDE_NAME[kind]} bestellen",
+                        "payload": f'/urkunde_beantragen{{"urkundenart": "{kind}"}}',
+                    }
+                ],
+                urkunde=_URKUNDE_NAME[kind],
+            )
+            return []
+        text = place_text or user_text(tracker)
         place = resolve_or_explain(dispatcher, tracker, text)
         if place is None:
             return []

@@ -1,19 +1,48 @@
-"""Summarise Rasa's evaluation reports into the figures the README tracks (`make eval`).
+"""Held-out evaluation for `make eval`: an independent test set, and the figures table.
 
-Reads the JSON reports that ``rasa test nlu`` (held-out set) and ``rasa test core``
-(conversation tests) wrote into ``results/`` and prints one Markdown table.
+``python -m bot.evaluation independent OUT.yml`` writes the held-out set without every
+text that also occurs in the training data (case and punctuation ignored): short
+messages such as "Hallo" are written the same way by anyone, and scoring them would
+measure memory, not generalisation. ``python -m bot.evaluation report [results]``
+reads the JSON reports of ``rasa test nlu`` and ``rasa test core`` and prints one
+Markdown table, scoring the spaCy place entities itself.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-PLACE_EXTRACTOR = "SpacyEntityExtractor"
 TRAINED_EXTRACTOR = "DIETClassifier"
+PLACE_LABELS = ("gemeinde", "kreis")
+HELDOUT = Path("tests/nlu/heldout.yml")
+INDEPENDENT_HELDOUT = Path("results/heldout_independent.yml")
+TRAINING_DATA = Path("data/nlu")
+NLP_DIR = Path("build/spacy_de")
+
+
+def _key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def write_independent_heldout(
+    heldout: Path = HELDOUT, training: Path = TRAINING_DATA, out: Path = INDEPENDENT_HELDOUT
+) -> tuple[int, int]:
+    """Write the held-out examples whose text is not in the training data; (kept, dropped)."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    seen = {_key(e.get("text")) for e in load_data(str(training)).training_examples}
+    examples = load_data(str(heldout)).training_examples
+    kept = [e for e in examples if _key(e.get("text")) not in seen]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(RasaYAMLWriter().dumps(TrainingData(training_examples=kept)), encoding="utf-8")
+    return len(kept), len(examples) - len(kept)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -36,11 +65,11 @@ def figures(results: Path) -> dict[str, float | None]:
         out["Intent macro-F1 (held-out)"] = _f1(report, "macro avg")
         out["out_of_scope F1"] = _f1(report, "out_of_scope")
         out["andere_sprache F1"] = _f1(report, "andere_sprache")
-    places = heldout / f"{PLACE_EXTRACTOR}_report.json"
+    places = heldout / "places_report.json"
     if places.exists():
         report = _read(places)
-        out["Entity F1 gemeinde (spaCy ruler)"] = _f1(report, "gemeinde")
-        out["Entity F1 kreis (spaCy ruler)"] = _f1(report, "kreis")
+        for label in PLACE_LABELS:
+            out[f"Entity F1 {label} (spaCy ruler)"] = _f1(report, label)
     trained = heldout / f"{TRAINED_EXTRACTOR}_report.json"
     if trained.exists():
         report = _read(trained)
@@ -59,9 +88,68 @@ def figures(results: Path) -> dict[str, float | None]:
     return out
 
 
+def place_entity_report(heldout: Path = INDEPENDENT_HELDOUT, nlp_dir: Path = NLP_DIR) -> dict[str, Any]:
+    """Span-exact precision/recall/F1 of the spaCy place entities on the held-out set.
+
+    ``rasa test nlu`` leaves pretrained extractors such as SpacyEntityExtractor out of
+    its entity evaluation, so the place names are scored here: the same spaCy pipeline
+    followed by the same plausibility rule as the NLU's EntityCleanup step.
+    """
+    import spacy
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.nlp.entities import plausible_place
+
+    nlp = spacy.load(nlp_dir, disable=["parser"])
+    counts = {label: {"tp": 0, "fp": 0, "fn": 0} for label in PLACE_LABELS}
+    for example in load_data(str(heldout)).training_examples:
+        text = example.get("text")
+        gold = {
+            (e["start"], e["end"], e["entity"])
+            for e in example.get("entities") or []
+            if e["entity"] in PLACE_LABELS
+        }
+        predicted = {
+            (ent.start_char, ent.end_char, ent.label_)
+            for ent in nlp(text).ents
+            if ent.label_ != "gemeinde" or plausible_place(text, ent.start_char, ent.end_char)
+        }
+        for label in PLACE_LABELS:
+            g = {x for x in gold if x[2] == label}
+            p = {x for x in predicted if x[2] == label}
+            counts[label]["tp"] += len(g & p)
+            counts[label]["fp"] += len(p - g)
+            counts[label]["fn"] += len(g - p)
+    report: dict[str, Any] = {}
+    for label, c in counts.items():
+        precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        report[label] = {
+            "precision": precision,
+            "recall": recall,
+            "f1-score": f1,
+            "support": c["tp"] + c["fn"],
+            **c,
+        }
+    return report
+
+
 def main(argv: list[str]) -> int:
-    """Print the table for ``argv[0]`` (default ``results``); exit 1 if nothing was found."""
-    results = Path(argv[0] if argv else "results")
+    """``independent OUT`` writes the independent set; ``report [results]`` prints the table."""
+    if argv[:1] == ["independent"]:
+        kept, dropped = write_independent_heldout(out=Path(argv[1]) if len(argv) > 1 else INDEPENDENT_HELDOUT)
+        print(
+            f"Held-out examples kept: {kept}; dropped because the same text is in the training data: {dropped}"
+        )
+        return 0
+    results = Path(argv[1] if len(argv) > 1 else "results")
+    if NLP_DIR.exists() and INDEPENDENT_HELDOUT.exists():
+        (results / "heldout").mkdir(parents=True, exist_ok=True)
+        report = place_entity_report()
+        (results / "heldout" / "places_report.json").write_text(
+            json.dumps(report, indent=2), encoding="utf-8"
+        )
     table = figures(results)
     if not table:
         print(f"No reports found under {results}/ (run `make eval`).")

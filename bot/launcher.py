@@ -30,8 +30,10 @@ def commands(with_gateway: bool) -> dict[str, list[str]]:
     """The processes to start, by name."""
     rasa = str(VENV_BIN / "rasa")
     build = REPO / "build"
+    # Keeps message texts and sender ids out of the logs even at DEBUG (bot/ops/logging.yml).
+    logging_config = ["--logging-config-file", str(REPO / "bot" / "ops" / "logging.yml")]
     procs = {
-        "actions": [rasa, "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)],
+        "actions": [rasa, "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT), *logging_config],
         "rasa": [
             rasa, "run",
             "--model", MODEL,
@@ -39,6 +41,7 @@ def commands(with_gateway: bool) -> dict[str, list[str]]:
             "--credentials", str(build / "credentials.yml"),
             "--interface", "127.0.0.1",
             "--port", str(RASA_PORT),
+            *logging_config,
         ],
     }  # fmt: skip
     if with_gateway:

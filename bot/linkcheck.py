@@ -43,9 +43,7 @@ class LinkResult:
     @property
     def ok(self) -> bool:
         """True for a final 2xx status."""
-        return (
-            self.error is None and self.status is not None and 200 <= self.status < 300
-        )
+        return self.error is None and self.status is not None and 200 <= self.status < 300
 
 
 def _trim(url: str) -> str:
@@ -75,9 +73,7 @@ def extract_urls(text: str) -> list[str]:
     return list(seen)
 
 
-async def _check_one(
-    session: aiohttp.ClientSession, semaphore: asyncio.Semaphore, url: str
-) -> LinkResult:
+async def _check_one(session: aiohttp.ClientSession, semaphore: asyncio.Semaphore, url: str) -> LinkResult:
     async with semaphore:
         try:
             async with session.head(url, allow_redirects=True) as response:
@@ -89,16 +85,12 @@ async def _check_one(
         except _TIMEOUT_ERRORS:
             return LinkResult(url=url, status=None, error="timeout")
         except aiohttp.ClientError as exc:
-            return LinkResult(
-                url=url, status=None, error=f"{type(exc).__name__}: {exc}"
-            )
+            return LinkResult(url=url, status=None, error=f"{type(exc).__name__}: {exc}")
         except ValueError as exc:  # malformed URL rejected by yarl
             return LinkResult(url=url, status=None, error=f"invalid url: {exc}")
 
 
-async def check_urls(
-    urls: Iterable[str], *, concurrency: int = 8, timeout_s: float = 10
-) -> list[LinkResult]:
+async def check_urls(urls: Iterable[str], *, concurrency: int = 8, timeout_s: float = 10) -> list[LinkResult]:
     """Check ``urls`` concurrently and return one result per URL, in order.
 
     Uses one ``aiohttp.ClientSession`` with a total timeout of ``timeout_s``
@@ -108,12 +100,8 @@ async def check_urls(
     url_list = list(dict.fromkeys(urls))
     semaphore = asyncio.Semaphore(concurrency)
     timeout = aiohttp.ClientTimeout(total=timeout_s)
-    async with aiohttp.ClientSession(
-        timeout=timeout, headers={"User-Agent": _USER_AGENT}
-    ) as session:
-        return list(
-            await asyncio.gather(*(_check_one(session, semaphore, u) for u in url_list))
-        )
+    async with aiohttp.ClientSession(timeout=timeout, headers={"User-Agent": _USER_AGENT}) as session:
+        return list(await asyncio.gather(*(_check_one(session, semaphore, u) for u in url_list)))
 
 
 def default_paths(root: Path = REPO_ROOT) -> list[Path]:

@@ -49,7 +49,9 @@ async def test_vorbereiten_clears_values_of_an_earlier_request() -> None:
 
 
 async def test_standesamt_suchen_needs_no_certificate_kind() -> None:
-    tracker = make_tracker("Wo is das Standesamt in Ruesselsheim", "standesamt_suchen", [gemeinde("Ruesselsheim")])
+    tracker = make_tracker(
+        "Wo is das Standesamt in Ruesselsheim", "standesamt_suchen", [gemeinde("Ruesselsheim")]
+    )
     slots = slots_of((await run(ActionStandesamtVorbereiten(), tracker))[0])
     assert slots["anliegen"] == "standesamt" and slots["urkundenart"] is None
     form = ValidateStandesamtForm()
@@ -61,18 +63,27 @@ async def test_standesamt_suchen_needs_no_certificate_kind() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("Marburg", MARBURG.ags), ("nein, Marburg", MARBURG.ags), ("35037", MARBURG.ags), (MARBURG.ags, MARBURG.ags)],
+    [
+        ("Marburg", MARBURG.ags),
+        ("nein, Marburg", MARBURG.ags),
+        ("35037", MARBURG.ags),
+        (MARBURG.ags, MARBURG.ags),
+    ],
 )
 async def test_validate_ort_accepts_a_hessian_place(value: str, expected: str) -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateStandesamtForm().validate_ort(value, dispatcher, make_tracker(value, "angabe"), DOMAIN)
+    result = await ValidateStandesamtForm().validate_ort(
+        value, dispatcher, make_tracker(value, "angabe"), DOMAIN
+    )
     assert result == {"ort": expected}
     assert dispatcher.messages == []
 
 
 async def test_validate_ort_asks_with_buttons_when_ambiguous() -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateStandesamtForm().validate_ort("Homberg", dispatcher, make_tracker("Homberg", "angabe"), DOMAIN)
+    result = await ValidateStandesamtForm().validate_ort(
+        "Homberg", dispatcher, make_tracker("Homberg", "angabe"), DOMAIN
+    )
     assert result == {"ort": None}
     [message] = dispatcher.messages
     assert "mehreren Orten" in message["text"]
@@ -84,7 +95,9 @@ async def test_validate_ort_asks_with_buttons_when_ambiguous() -> None:
 async def test_validate_ort_explains_an_unknown_place_without_echoing_a_huge_input() -> None:
     dispatcher = CollectingDispatcher()
     value = "Atlantis " + "x" * 10_000
-    result = await ValidateStandesamtForm().validate_ort(value, dispatcher, make_tracker(value, "angabe"), DOMAIN)
+    result = await ValidateStandesamtForm().validate_ort(
+        value, dispatcher, make_tracker(value, "angabe"), DOMAIN
+    )
     assert result == {"ort": None}
     [message] = dispatcher.messages
     assert "finde ich nicht unter den 422" in message["text"]
@@ -93,33 +106,52 @@ async def test_validate_ort_explains_an_unknown_place_without_echoing_a_huge_inp
 
 async def test_validate_ort_keeps_a_place_outside_hessen_by_name() -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateStandesamtForm().validate_ort("München", dispatcher, make_tracker("München", "angabe"), DOMAIN)
+    result = await ValidateStandesamtForm().validate_ort(
+        "München", dispatcher, make_tracker("München", "angabe"), DOMAIN
+    )
     assert result == {"ort": "München"}
 
 
-@pytest.mark.parametrize(("value", "kind"), [("Geburtsurkunde", "geburtsurkunde"), ("die von der Hochzeit", "eheurkunde"), ("eheurkunde", "eheurkunde"), ("egal", None)])
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("Geburtsurkunde", "geburtsurkunde"),
+        ("die von der Hochzeit", "eheurkunde"),
+        ("eheurkunde", "eheurkunde"),
+        ("egal", None),
+    ],
+)
 async def test_validate_urkundenart(value: str, kind: str | None) -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateStandesamtForm().validate_urkundenart(value, dispatcher, make_tracker(value, "angabe"), DOMAIN)
+    result = await ValidateStandesamtForm().validate_urkundenart(
+        value, dispatcher, make_tracker(value, "angabe"), DOMAIN
+    )
     assert result == {"urkundenart": kind}
     assert bool(dispatcher.messages) == (kind is None)
 
 
 async def test_auskunft_names_the_event_place_and_links_the_portal_with_its_regschl() -> None:
-    tracker = make_tracker("Marburg", "angabe", slots={"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": MARBURG.ags})
+    tracker = make_tracker(
+        "Marburg",
+        "angabe",
+        slots={"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": MARBURG.ags},
+    )
     events, [message] = await run(ActionStandesamtAuskunft(), tracker)
     text = message["text"]
     assert "Geburtsurkunde" in text and "Marburg" in text
     assert "auch, wenn Sie heute woanders wohnen" in text
     assert (
-        "https://verwaltungsportal.hessen.de/leistung?leistung_id=L100001%3A%3A346540178&regschl=065340014014" in text
+        "https://verwaltungsportal.hessen.de/leistung?leistung_id=L100001%3A%3A346540178&regschl=065340014014"
+        in text
     )
     assert "ab 16 Jahren" in text and "10 €" in text
     assert slots_of(events) == {"ort": MARBURG.ags}
 
 
 async def test_auskunft_for_an_eheurkunde_points_to_the_portal_search_without_inventing_an_id() -> None:
-    tracker = make_tracker("Fulda", "angabe", slots={"anliegen": "urkunde", "urkundenart": "eheurkunde", "ort": "Fulda"})
+    tracker = make_tracker(
+        "Fulda", "angabe", slots={"anliegen": "urkunde", "urkundenart": "eheurkunde", "ort": "Fulda"}
+    )
     _, [message] = await run(ActionStandesamtAuskunft(), tracker)
     assert "Eheurkunde" in message["text"] and "Fulda" in message["text"]
     assert "leistung_id" not in message["text"]
@@ -127,7 +159,9 @@ async def test_auskunft_for_an_eheurkunde_points_to_the_portal_search_without_in
 
 
 async def test_auskunft_outside_hessen_names_the_local_standesamt() -> None:
-    tracker = make_tracker("München", "angabe", slots={"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "München"})
+    tracker = make_tracker(
+        "München", "angabe", slots={"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "München"}
+    )
     _, [message] = await run(ActionStandesamtAuskunft(), tracker)
     assert "München liegt in Bayern, nicht in Hessen" in message["text"]
     assert "Standesamt in München" in message["text"]
@@ -142,7 +176,12 @@ async def test_auskunft_for_the_office_links_the_responsible_standesamt() -> Non
 
 
 async def test_correction_with_an_ambiguous_place_asks_back_and_clears_the_slot() -> None:
-    tracker = make_tracker("nein, Homberg", "deny", [gemeinde("Homberg")], slots={"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": "Homberg"})
+    tracker = make_tracker(
+        "nein, Homberg",
+        "deny",
+        [gemeinde("Homberg")],
+        slots={"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": "Homberg"},
+    )
     events, [message] = await run(ActionStandesamtAuskunft(), tracker)
     assert slots_of(events) == {"ort": None}
     assert len(message["buttons"]) == 2
@@ -151,15 +190,24 @@ async def test_correction_with_an_ambiguous_place_asks_back_and_clears_the_slot(
 async def test_leichte_sprache_changes_the_answer() -> None:
     slots = {"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": MARBURG.ags}
     _, [normal] = await run(ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots=slots))
-    _, [leicht] = await run(ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots={**slots, "leichte_sprache": True}))
+    _, [leicht] = await run(
+        ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots={**slots, "leichte_sprache": True})
+    )
     assert leicht["text"] != normal["text"]
     assert "Standesamt in Marburg" in leicht["text"]
     assert max(len(s) for s in leicht["text"].split(".")) < max(len(s) for s in normal["text"].split("."))
 
 
 async def test_form_questions_depend_on_the_certificate() -> None:
-    _, [geburt] = await run(ActionAskOrt(), make_tracker("x", "urkunde_beantragen", slots={"anliegen": "urkunde", "urkundenart": "geburtsurkunde"}))
-    _, [amt] = await run(ActionAskOrt(), make_tracker("x", "standesamt_suchen", slots={"anliegen": "standesamt"}))
+    _, [geburt] = await run(
+        ActionAskOrt(),
+        make_tracker(
+            "x", "urkunde_beantragen", slots={"anliegen": "urkunde", "urkundenart": "geburtsurkunde"}
+        ),
+    )
+    _, [amt] = await run(
+        ActionAskOrt(), make_tracker("x", "standesamt_suchen", slots={"anliegen": "standesamt"})
+    )
     assert "geboren" in geburt["text"] and "nicht das Ihres Wohnortes" in geburt["text"]
     assert "suchen Sie das Standesamt" in amt["text"]
     _, [kinds] = await run(ActionAskUrkundenart(), make_tracker("x", "urkunde_beantragen"))
@@ -176,23 +224,39 @@ async def test_ort_kontext_offers_what_to_do_with_a_bare_place() -> None:
     assert message["buttons"][0]["payload"] == f'/standesamt_suchen{{"gemeinde": "{MARBURG.ags}"}}'
 
 
+async def test_a_bare_certificate_kind_offers_to_start_the_question() -> None:
+    tracker = make_tracker("Geburtsurkunde", "angabe", [{"entity": "urkundenart", "value": "geburtsurkunde"}])
+    _, [message] = await run(ActionOrtKontext(), tracker)
+    assert "Geburtsurkunde bestellen" in message["text"]
+    assert message["buttons"][0]["payload"] == '/urkunde_beantragen{"urkundenart": "geburtsurkunde"}'
+
+
 # --- Online services --------------------------------------------------------------------------
 async def test_online_service_by_entity() -> None:
-    tracker = make_tracker("Kann ich Wohngeld online beantragen?", "online_beantragen", [{"entity": "leistung", "value": "wohngeld"}])
+    tracker = make_tracker(
+        "Kann ich Wohngeld online beantragen?",
+        "online_beantragen",
+        [{"entity": "leistung", "value": "wohngeld"}],
+    )
     _, [message] = await run(ActionOnlineLeistung(), tracker)
     assert message["text"].startswith("Wohngeld: Ja, das geht online.")
     assert "https://" in message["text"]
 
 
 async def test_online_service_from_free_text_and_passport_needs_a_visit() -> None:
-    _, [message] = await run(ActionOnlineLeistung(), make_tracker("reisepass online beantragen geht das", "online_beantragen"))
+    _, [message] = await run(
+        ActionOnlineLeistung(), make_tracker("reisepass online beantragen geht das", "online_beantragen")
+    )
     assert message["text"].startswith("Reisepass: Nein")
     assert "persönlich" in message["text"].lower()
 
 
 async def test_online_service_link_is_specific_to_the_home_municipality() -> None:
     tracker = make_tracker(
-        "Wohngeld online?", "online_beantragen", [{"entity": "leistung", "value": "wohngeld"}], metadata={"kommune": MARBURG.ags}
+        "Wohngeld online?",
+        "online_beantragen",
+        [{"entity": "leistung", "value": "wohngeld"}],
+        metadata={"kommune": MARBURG.ags},
     )
     _, [message] = await run(ActionOnlineLeistung(), tracker)
     assert f"regschl={MARBURG.ars}" in message["text"]
@@ -200,36 +264,51 @@ async def test_online_service_link_is_specific_to_the_home_municipality() -> Non
 
 
 async def test_online_service_unknown_offers_an_overview_with_buttons() -> None:
-    _, [message] = await run(ActionOnlineLeistung(), make_tracker("Was kann ich online beantragen?", "online_beantragen"))
+    _, [message] = await run(
+        ActionOnlineLeistung(), make_tracker("Was kann ich online beantragen?", "online_beantragen")
+    )
     assert "Verwaltungsportal Hessen" in message["text"]
     assert len(message["buttons"]) >= 4
 
 
 async def test_uncertain_service_says_so() -> None:
-    tracker = make_tracker("Taxigenehmigung online?", "online_beantragen", [{"entity": "leistung", "value": "taxigenehmigung"}])
+    tracker = make_tracker(
+        "Taxigenehmigung online?", "online_beantragen", [{"entity": "leistung", "value": "taxigenehmigung"}]
+    )
     _, [message] = await run(ActionOnlineLeistung(), tracker)
     assert "kann veraltet sein" in message["text"]
 
 
 # --- IKZ --------------------------------------------------------------------------------------
 async def test_ikz_three_municipalities() -> None:
-    events, _ = await run(ActionIkzVorbereiten(), make_tracker("Wir sind drei Gemeinden, wie viel Förderung gibt es?", "ikz_foerderung"))
+    events, _ = await run(
+        ActionIkzVorbereiten(),
+        make_tracker("Wir sind drei Gemeinden, wie viel Förderung gibt es?", "ikz_foerderung"),
+    )
     assert slots_of(events) == {"anzahl_kommunen": 3.0}
-    events, [message] = await run(ActionIkzFoerderung(), make_tracker("x", "ikz_foerderung", slots={"anzahl_kommunen": 3.0}))
+    events, [message] = await run(
+        ActionIkzFoerderung(), make_tracker("x", "ikz_foerderung", slots={"anzahl_kommunen": 3.0})
+    )
     assert "75.000 €" in message["text"]
     assert "Quelle: https://beratungszentrum.hessen.de" in message["text"]
     assert slots_of(events) == {"anzahl_kommunen": None}
 
 
 async def test_ikz_single_municipality_gets_no_funding() -> None:
-    _, [message] = await run(ActionIkzFoerderung(), make_tracker("x", "ikz_foerderung", slots={"anzahl_kommunen": 1.0}))
+    _, [message] = await run(
+        ActionIkzFoerderung(), make_tracker("x", "ikz_foerderung", slots={"anzahl_kommunen": 1.0})
+    )
     assert "keine IKZ-Förderung" in message["text"]
 
 
-@pytest.mark.parametrize(("value", "expected"), [("vier", 4.0), ("wir sind zu fünft", 5.0), ("keine Ahnung", None)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("vier", 4.0), ("wir sind zu fünft", 5.0), ("keine Ahnung", None)]
+)
 async def test_ikz_count_validation(value: str, expected: float | None) -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateIkzForm().validate_anzahl_kommunen(value, dispatcher, make_tracker(value, "angabe"), DOMAIN)
+    result = await ValidateIkzForm().validate_anzahl_kommunen(
+        value, dispatcher, make_tracker(value, "angabe"), DOMAIN
+    )
     assert result == {"anzahl_kommunen": expected}
     assert bool(dispatcher.messages) == (expected is None)
 
@@ -241,14 +320,18 @@ async def test_ikz_question_offers_counts() -> None:
 
 # --- Handoff and fallback ---------------------------------------------------------------------
 async def test_kontakt_names_115_and_the_home_municipality() -> None:
-    _, [message] = await run(ActionKontakt(), make_tracker("Mensch bitte", "kontakt_mensch", metadata={"kommune": MARBURG.ags}))
+    _, [message] = await run(
+        ActionKontakt(), make_tracker("Mensch bitte", "kontakt_mensch", metadata={"kommune": MARBURG.ags})
+    )
     assert "115" in message["text"] and "Verwaltung von Marburg" in message["text"]
     _, [plain] = await run(ActionKontakt(), make_tracker("Mensch bitte", "kontakt_mensch"))
     assert "Marburg" not in plain["text"]
 
 
 async def test_kontakt_ignores_an_invalid_kommune() -> None:
-    _, [message] = await run(ActionKontakt(), make_tracker("Mensch", "kontakt_mensch", metadata={"kommune": "<script>"}))
+    _, [message] = await run(
+        ActionKontakt(), make_tracker("Mensch", "kontakt_mensch", metadata={"kommune": "<script>"})
+    )
     assert "Verwaltung von" not in message["text"]
 
 
@@ -264,7 +347,9 @@ async def test_fallback_offers_topics_first_and_a_person_after_a_second_miss() -
 
 
 async def test_abbrechen_stops_the_form_and_forgets_its_answers() -> None:
-    events, [message] = await run(ActionFormularAbbrechen(), make_tracker("abbrechen", "abbrechen", active_loop="standesamt_form"))
+    events, [message] = await run(
+        ActionFormularAbbrechen(), make_tracker("abbrechen", "abbrechen", active_loop="standesamt_form")
+    )
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
     assert slots_of(events)["ort"] is None and slots_of(events)["urkundenart"] is None
     assert "abgebrochen" in message["text"]

@@ -48,9 +48,7 @@ def test_key_numbers_match_facts_md() -> None:
     assert "25.000 €" in fact("ikz_digital_2020").text
     assert "§ 62 PStG" in fact("urkunde_berechtigte").text
     assert "16" in fact("urkunde_berechtigte").text
-    assert (
-        "10 €" in fact("urkunde_gebuehr").text and "5 €" in fact("urkunde_gebuehr").text
-    )
+    assert "10 €" in fact("urkunde_gebuehr").text and "5 €" in fact("urkunde_gebuehr").text
 
 
 def test_dated_or_single_source_facts_are_flagged() -> None:
@@ -84,20 +82,14 @@ def test_quellen_lists_every_url_exactly_once() -> None:
 
 def test_invalid_facts_rejected(tmp_path: Path) -> None:
     quellen = tmp_path / "quellen.yml"
-    quellen.write_text(
-        yaml.safe_dump({"quellen": [{"url": "https://e.org/", "title": "T"}]})
-    )
+    quellen.write_text(yaml.safe_dump({"quellen": [{"url": "https://e.org/", "title": "T"}]}))
     path = tmp_path / "fakten.yml"
     path.write_text(
-        yaml.safe_dump(
-            {"fakten": [{"id": "x", "text": "T.", "sources": ["https://other.org/"]}]}
-        )
+        yaml.safe_dump({"fakten": [{"id": "x", "text": "T.", "sources": ["https://other.org/"]}]})
     )
     with pytest.raises(KnowledgeError, match="quellen.yml"):
         parse_facts(path, quellen)
-    path.write_text(
-        yaml.safe_dump({"fakten": [{"id": "x", "text": "T.", "sources": []}]})
-    )
+    path.write_text(yaml.safe_dump({"fakten": [{"id": "x", "text": "T.", "sources": []}]}))
     with pytest.raises(KnowledgeError, match="source"):
         parse_facts(path, quellen)
     ok = {"id": "x", "text": "T.", "sources": ["https://e.org/"]}

@@ -38,9 +38,7 @@ def test_parse_count(text: str, expected: int | None) -> None:
     assert parse_count(text) == expected
 
 
-@pytest.mark.parametrize(
-    ("count", "amount"), [(2, 50_000), (3, 75_000), (4, 100_000), (9, 100_000)]
-)
+@pytest.mark.parametrize(("count", "amount"), [(2, 50_000), (3, 75_000), (4, 100_000), (9, 100_000)])
 def test_lump_sum_per_cooperation(count: int, amount: int) -> None:
     estimate = estimate_funding(count)
     assert estimate.amount_eur == amount
@@ -69,10 +67,7 @@ def test_digital_rule_is_per_municipality(count: int) -> None:
     assert estimate.source_url == DIGITAL_2020_URL
     assert "2020" in estimate.rule and "2020" in estimate.note
     # The general lump sum is offered as an alternative with its own source.
-    assert any(
-        url == FOERDERHOEHE_URL and "Regelzuwendung" in s
-        for s, url in estimate.alternatives
-    )
+    assert any(url == FOERDERHOEHE_URL and "Regelzuwendung" in s for s, url in estimate.alternatives)
 
 
 def test_alternatives_name_their_sources() -> None:

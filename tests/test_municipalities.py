@@ -118,7 +118,9 @@ def test_a_postal_code_shared_by_several_municipalities_is_ambiguous() -> None:
     assert {m.ags for m in result.candidates} == owners[shared[0]]
 
 
-@pytest.mark.parametrize(("text", "land"), [("München", "Bayern"), ("in Berlin", "Berlin"), ("Koeln", "Nordrhein-Westfalen")])
+@pytest.mark.parametrize(
+    ("text", "land"), [("München", "Bayern"), ("in Berlin", "Berlin"), ("Koeln", "Nordrhein-Westfalen")]
+)
 def test_places_outside_hessen_are_recognised(text: str, land: str) -> None:
     result = INDEX.resolve(text)
     assert result.status == "outside_hessen"

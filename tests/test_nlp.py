@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from bot.knowledge.municipalities import load_municipalities
 from bot.nlp.build import GEMEINDE_LABEL, KREIS_LABEL, build_pipeline
+from bot.nlp.entities import clean_entities, plausible_place
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +62,31 @@ def test_kreise_are_tagged_and_win_over_the_city_inside_them(nlp: Language) -> N
 
 def test_lemmas_come_from_the_lookup_tables(nlp: Language) -> None:
     assert [t.lemma_ for t in nlp("Urkunden beantragt")] == ["Urkunde", "beantragen"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "kept"),
+    [
+        ("Wie wird das Wetter morgen in Kassel?", "Wetter", False),
+        ("Was ist der Sinn des Lebens?", "Sinn", False),
+        ("Ich brauche eine Geburtsurkunde aus Wetter", "Wetter", True),
+        ("Standesamt Wetter", "Wetter", True),
+        ("Wetter", "Wetter", True),
+        ("nein, Sinn", "Sinn", True),
+        ("Marburg", "Marburg", True),
+        ("Das Wetter in Marburg", "Marburg", True),
+    ],
+)
+def test_common_word_places_need_place_context(text: str, place: str, kept: bool) -> None:
+    start = text.index(place)
+    assert plausible_place(text, start, start + len(place)) is kept
+
+
+def test_clean_entities_drops_implausible_places_and_sorts_by_position() -> None:
+    text = "Geburtsurkunde: wie ist das Wetter in Marburg"
+    entities = [
+        {"entity": "gemeinde", "value": "Wetter", "start": 28, "end": 34},
+        {"entity": "gemeinde", "value": "Marburg", "start": 38, "end": 45},
+        {"entity": "urkundenart", "value": "geburtsurkunde", "start": 0, "end": 14},
+    ]
+    assert [e["value"] for e in clean_entities(text, entities)] == ["geburtsurkunde", "Marburg"]

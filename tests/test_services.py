@@ -131,9 +131,7 @@ def test_load_services_is_cached() -> None:
 
 def _write(tmp_path: Path, services: list[dict], urls: list[str]) -> tuple[Path, Path]:  # type: ignore[type-arg]
     quellen = tmp_path / "quellen.yml"
-    quellen.write_text(
-        yaml.safe_dump({"quellen": [{"url": u, "title": "T"} for u in urls]}), "utf-8"
-    )
+    quellen.write_text(yaml.safe_dump({"quellen": [{"url": u, "title": "T"} for u in urls]}), "utf-8")
     path = tmp_path / "leistungen.yml"
     path.write_text(yaml.safe_dump({"leistungen": services}), "utf-8")
     return path, quellen

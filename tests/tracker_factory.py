@@ -10,12 +10,18 @@ from rasa_sdk.executor import CollectingDispatcher
 DOMAIN: dict[str, Any] = {}
 
 
-def user_event(text: str, intent: str, entities: list[dict[str, Any]] | None = None, metadata: dict | None = None) -> dict[str, Any]:
+def user_event(
+    text: str, intent: str, entities: list[dict[str, Any]] | None = None, metadata: dict | None = None
+) -> dict[str, Any]:
     """A user event as it appears in ``tracker.events``."""
     return {
         "event": "user",
         "text": text,
-        "parse_data": {"intent": {"name": intent, "confidence": 1.0}, "entities": entities or [], "text": text},
+        "parse_data": {
+            "intent": {"name": intent, "confidence": 1.0},
+            "entities": entities or [],
+            "text": text,
+        },
         "metadata": metadata or {},
     }
 

@@ -45,9 +45,7 @@ def parse_facts(path: Path, quellen_path: Path | None = None) -> Mapping[str, Fa
             raise KnowledgeError(f"{path}: each fact must be a mapping")
         fact_id = str(raw.get("id", ""))
         if not _ID.match(fact_id):
-            raise KnowledgeError(
-                f"{path}: fact id must be ASCII snake_case: {fact_id!r}"
-            )
+            raise KnowledgeError(f"{path}: fact id must be ASCII snake_case: {fact_id!r}")
         if fact_id in facts:
             raise KnowledgeError(f"{path}: duplicate fact id {fact_id}")
         text = " ".join(str(raw.get("text") or "").split())
@@ -58,9 +56,7 @@ def parse_facts(path: Path, quellen_path: Path | None = None) -> Mapping[str, Fa
             raise KnowledgeError(f"{path}: fact {fact_id} needs at least one source")
         for url in sources:
             if url not in titles:
-                raise KnowledgeError(
-                    f"{path}: fact {fact_id}: url not in quellen.yml: {url}"
-                )
+                raise KnowledgeError(f"{path}: fact {fact_id}: url not in quellen.yml: {url}")
         stand = raw.get("stand")
         facts[fact_id] = Fact(
             id=fact_id,

@@ -22,7 +22,9 @@ __all__ = [
 ]
 
 FOERDERHOEHE_URL = "https://beratungszentrum.hessen.de/interkommunale-zusammenarbeit/foerderung/foerderhoehe/"
-DIGITAL_2020_URL = "https://crisis-prevention.de/kommunikation-it/digitalisierungsschub-fuer-hessens-kommunen.html"
+DIGITAL_2020_URL = (
+    "https://crisis-prevention.de/kommunikation-it/digitalisierungsschub-fuer-hessens-kommunen.html"
+)
 
 REGEL_2 = 50_000
 REGEL_3 = 75_000
@@ -235,8 +237,7 @@ def estimate_funding(count: int, digital: bool = False) -> FundingEstimate:
                 "die kleinste Regelzuwendung gilt für 2 Kommunen."
             ),
             source_url=FOERDERHOEHE_URL,
-            note="Eine einzelne Kommune kann keine IKZ-Förderung erhalten. "
-            + _UNDATED_NOTE,
+            note="Eine einzelne Kommune kann keine IKZ-Förderung erhalten. " + _UNDATED_NOTE,
             alternatives=(),
         )
     regel_amount, regel_rule = _regel(count)

@@ -39,7 +39,7 @@ Status = Literal["found", "ambiguous", "outside_hessen", "unknown"]
 _DROPPABLE_SUFFIX = re.compile(r"\s+(?:am|im|an der|a\. ?d\.|v\. ?d\.|vor der|ob der|in der|i\. ?)\s+.+$")
 _PARENTHESIS = re.compile(r"\s*\(.*?\)")
 # Official abbreviations people spell out, and vice versa.
-_SPELLED_OUT = (("v. d. ", "vor der "), ("a. d. ", "an der "))
+_SPELLED_OUT = (("v. d. ", "vor der "), ("a. d. ", "an der "), ("i. Odw.", "im Odenwald"))
 # Extra forms citizens use that no rule derives.
 _EXTRA_ALIASES = {
     "06412000": ("Frankfurt/Main", "Frankfurt a. M.", "Frankfurt a.M.", "FFM"),
@@ -204,6 +204,10 @@ class MunicipalityIndex:
     def kreise(self) -> list[str]:
         """The 21 Landkreise (kreisfreie Städte are municipalities, not listed)."""
         return sorted({m.kreis for m in self._all if m.typ != "kreisfreie Stadt"})
+
+    def outside_places(self) -> list[str]:
+        """Names of the listed places outside Hessen ("München"), to recognise in text."""
+        return sorted({place for place, _ in self._outside.values()})
 
     def name_variants(self, m: Municipality) -> list[str]:
         """Forms of the municipality's name to recognise in text (without typos)."""

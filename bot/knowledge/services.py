@@ -84,9 +84,7 @@ class ServiceCatalogue:
             for key in variants(keyword)
             if key
         }
-        self._keywords = tuple(
-            sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0], pair[1]))
-        )
+        self._keywords = tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0], pair[1])))
 
     def get(self, service_id: str) -> Service | None:
         """Return the service with ``service_id`` or ``None``."""
@@ -129,9 +127,7 @@ def _optional_str(raw: dict[str, Any], key: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _parse_service(
-    raw: dict[str, Any], titles: dict[str, str], origin: Path
-) -> Service:
+def _parse_service(raw: dict[str, Any], titles: dict[str, str], origin: Path) -> Service:
     service_id = str(raw.get("id", ""))
     where = f"{origin}: service {service_id or raw!r}"
     if not _ID.match(service_id):
@@ -141,9 +137,7 @@ def _parse_service(
             raise KnowledgeError(f"{where}: missing '{key}'")
     online = str(raw["online"])
     if online not in ONLINE_VALUES:
-        raise KnowledgeError(
-            f"{where}: online={online!r} not in {sorted(ONLINE_VALUES)}"
-        )
+        raise KnowledgeError(f"{where}: online={online!r} not in {sorted(ONLINE_VALUES)}")
     level = _optional_str(raw, "level")
     if level is not None and level not in LEVEL_VALUES:
         raise KnowledgeError(f"{where}: level={level!r} not in {sorted(LEVEL_VALUES)}")

@@ -5,8 +5,8 @@ things from spaCy: German tokenisation, lemmas (so "Urkunden" and "Urkunde"
 share features) and reliable place names. So the pipeline is assembled from
 code: ``spacy.blank("de")`` + the lookup lemmatizer whose tables ship in
 ``spacy-lookups-data`` + an entity ruler whose patterns are every name variant
-of the 422 Hessian municipalities (label ``gemeinde``) and the 21 Landkreise
-(label ``kreis``). The ruler matches on ``LOWER``, so case does not matter, and
+of the 422 Hessian municipalities and of big cities elsewhere (label ``gemeinde``)
+and the 21 Landkreise (label ``kreis``). The ruler matches on ``LOWER``, so case does not matter, and
 gets umlaut-free copies of each name ("Ruesselsheim", "Russelsheim").
 
 Run ``python -m bot.nlp [OUTPUT_DIR]`` (``make nlp``); the output folder is
@@ -51,6 +51,12 @@ def entity_patterns(index: MunicipalityIndex) -> list[dict[str, str]]:
         {"label": GEMEINDE_LABEL, "pattern": form, "id": "|".join(sorted(ags))}
         for form, ags in sorted(ags_by_form.items())
     ]
+    # Places outside Hessen are tagged too, so the assistant can say "that is not in
+    # Hessen" instead of asking again; their id is "extern".
+    for place in index.outside_places():
+        for form in sorted(spellings(place)):
+            if form not in ags_by_form:
+                patterns.append({"label": GEMEINDE_LABEL, "pattern": form, "id": "extern"})
     for kreis in index.kreise():
         for variant in index.kreis_variants(kreis):
             for form in sorted(spellings(variant)):

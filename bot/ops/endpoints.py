@@ -67,9 +67,7 @@ def _tracker_store_config(url: str) -> dict[str, Any]:
     if scheme in ("postgres", "postgresql", "postgresql+psycopg2"):
         db = unquote(parts.path.lstrip("/"))
         if not parts.hostname or not db:
-            raise EndpointConfigError(
-                "TRACKER_STORE_URL: expected postgresql://user@host:port/db"
-            )
+            raise EndpointConfigError("TRACKER_STORE_URL: expected postgresql://user@host:port/db")
         config: dict[str, Any] = {
             "type": "SQL",
             # SQLAlchemy 1.4 no longer accepts the "postgres" alias.
@@ -87,8 +85,7 @@ def _tracker_store_config(url: str) -> dict[str, Any]:
             config["query"] = query
         return config
     raise EndpointConfigError(
-        f"TRACKER_STORE_URL: unsupported scheme {scheme!r} "
-        "(use postgresql:// or sqlite:///)"
+        f"TRACKER_STORE_URL: unsupported scheme {scheme!r} (use postgresql:// or sqlite:///)"
     )
 
 

@@ -37,9 +37,7 @@ KEY_TTL_MARGIN_S = 60
 class AtomicRedisLockStore(RedisLockStore):
     """``RedisLockStore`` with atomic ticket issue, update and clean-up."""
 
-    def __init__(
-        self, endpoint_config: EndpointConfig | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
         """Create the store from an endpoints.yml entry (or plain kwargs)."""
         if endpoint_config is not None:
             kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
@@ -82,9 +80,7 @@ class AtomicRedisLockStore(RedisLockStore):
         result: T = self.red.transaction(transaction, key, value_from_callable=True)
         return result
 
-    def issue_ticket(
-        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME
-    ) -> int:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """Atomically issue a ticket, creating the lock if needed."""
 
         def change(lock: TicketLock | None) -> int:

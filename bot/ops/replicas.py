@@ -26,6 +26,8 @@ import yaml
 from bot.ops.endpoints import render_endpoints
 
 REST_WEBHOOK = "/webhooks/rest/webhook"
+# Root of this repository: servers must import ``bot.ops.lock_store``.
+OPS_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 240.0
 STOP_TIMEOUT_S = 20.0
 
@@ -39,9 +41,7 @@ def free_port() -> int:
 
 def latest_model(project_dir: Path) -> Path:
     """Return the newest trained model archive of a Rasa project."""
-    models = sorted(
-        (project_dir / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime
-    )
+    models = sorted((project_dir / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
         raise FileNotFoundError(f"no trained model in {project_dir / 'models'}")
     return models[-1]
@@ -194,9 +194,9 @@ class ReplicaStack:
                 "RASA_TELEMETRY_ENABLED": "false",
                 "SANIC_HOST": "127.0.0.1",  # action server: loopback only
                 "PYTHONUNBUFFERED": "1",
-                # Make sure the project's packages import from the repo root.
+                # The project's packages and bot.ops must be importable.
                 "PYTHONPATH": os.pathsep.join(
-                    [str(self.project_dir), env.get("PYTHONPATH", "")]
+                    [str(self.project_dir), str(OPS_ROOT), env.get("PYTHONPATH", "")]
                 ).rstrip(os.pathsep),
             }
         )
@@ -253,9 +253,13 @@ class ReplicaStack:
         self.actions = ServerProcess(
             name="actions",
             command=[
-                sys.executable, "-m", "rasa_sdk",
-                "--actions", self.actions_package,
-                "--port", str(action_port),
+                sys.executable,
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                self.actions_package,
+                "--port",
+                str(action_port),
             ],  # fmt: skip
             port=action_port,
             health_path="/health",
@@ -263,9 +267,7 @@ class ReplicaStack:
             cwd=self.project_dir,
             env=self._base_env(),
         )
-        self.rasa = [
-            self._rasa_server(i, endpoints, credentials) for i in range(self.replicas)
-        ]
+        self.rasa = [self._rasa_server(i, endpoints, credentials) for i in range(self.replicas)]
         try:
             for server in [self.actions, *self.rasa]:
                 server.start()

@@ -93,9 +93,7 @@ def delete_older_than(
     )
     in_expired = EVENTS.c.sender_id.in_(expired.scalar_subquery())
     with engine.begin() as conn:
-        conversations = conn.execute(
-            sa.select(sa.func.count()).select_from(expired.subquery())
-        ).scalar_one()
+        conversations = conn.execute(sa.select(sa.func.count()).select_from(expired.subquery())).scalar_one()
         if dry_run:
             events = conn.execute(
                 sa.select(sa.func.count()).select_from(EVENTS).where(in_expired)
@@ -119,9 +117,7 @@ def delete_sender(engine: Engine, sender_id: str, dry_run: bool = False) -> int:
     matches = EVENTS.c.sender_id == sender_id
     with engine.begin() as conn:
         if dry_run:
-            events = conn.execute(
-                sa.select(sa.func.count()).select_from(EVENTS).where(matches)
-            ).scalar_one()
+            events = conn.execute(sa.select(sa.func.count()).select_from(EVENTS).where(matches)).scalar_one()
         else:
             events = conn.execute(sa.delete(EVENTS).where(matches)).rowcount
     # The sender id itself is personal data: never log it.
@@ -130,24 +126,16 @@ def delete_sender(engine: Engine, sender_id: str, dry_run: bool = False) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m bot.ops.retention", description=__doc__.split("\n\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m bot.ops.retention", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--store-url",
         help="SQLAlchemy URL of the tracker store (default: from TRACKER_STORE_URL)",
     )
-    parser.add_argument(
-        "--dry-run", action="store_true", help="count only, delete nothing"
-    )
+    parser.add_argument("--dry-run", action="store_true", help="count only, delete nothing")
     commands = parser.add_subparsers(dest="command", required=True)
-    older = commands.add_parser(
-        "delete-older-than", help="delete conversations idle for more than N days"
-    )
+    older = commands.add_parser("delete-older-than", help="delete conversations idle for more than N days")
     older.add_argument("--days", type=float, default=DEFAULT_RETENTION_DAYS)
-    sender = commands.add_parser(
-        "delete-sender", help="delete one conversation (GDPR request)"
-    )
+    sender = commands.add_parser("delete-sender", help="delete one conversation (GDPR request)")
     sender.add_argument("sender_id")
     return parser
 

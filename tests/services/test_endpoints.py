@@ -81,9 +81,7 @@ def test_redis_defaults_and_tls() -> None:
 
 def test_action_endpoint_override() -> None:
     env = {"ACTION_ENDPOINT_URL": "http://actions:5055/webhook"}
-    assert render_endpoints(env)["action_endpoint"] == {
-        "url": "http://actions:5055/webhook"
-    }
+    assert render_endpoints(env)["action_endpoint"] == {"url": "http://actions:5055/webhook"}
 
 
 @pytest.mark.parametrize(

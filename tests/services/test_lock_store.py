@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
-from rasa.core.lock_store import RedisLockStore as AtomicRedisLockStore
+from bot.ops.lock_store import AtomicRedisLockStore
 
 THREADS = 6
 
@@ -49,9 +49,7 @@ def _run_in_threads(work: Callable[[int], None]) -> None:
     assert not errors, errors
 
 
-def test_concurrent_ticket_issue_never_duplicates(
-    redis_url: str, redis_key_prefix: str
-) -> None:
+def test_concurrent_ticket_issue_never_duplicates(redis_url: str, redis_key_prefix: str) -> None:
     conversation = f"c{uuid.uuid4().hex}"
     per_thread = 40
     issued: list[int] = []
@@ -69,9 +67,7 @@ def test_concurrent_ticket_issue_never_duplicates(
     assert lock is not None and len(lock.tickets) == THREADS * per_thread
 
 
-def test_lock_gives_mutual_exclusion_and_cleans_up(
-    redis_url: str, redis_key_prefix: str
-) -> None:
+def test_lock_gives_mutual_exclusion_and_cleans_up(redis_url: str, redis_key_prefix: str) -> None:
     conversation = f"c{uuid.uuid4().hex}"
     inside = 0
     overlaps = 0
@@ -114,9 +110,7 @@ def test_lock_key_has_ttl(redis_url: str, redis_key_prefix: str) -> None:
 
 
 @pytest.mark.parametrize("ticket_lifetime", [0.0])
-def test_expired_tickets_do_not_block(
-    redis_url: str, redis_key_prefix: str, ticket_lifetime: float
-) -> None:
+def test_expired_tickets_do_not_block(redis_url: str, redis_key_prefix: str, ticket_lifetime: float) -> None:
     # A replica killed while holding a ticket: its ticket expires, others go on.
     store = _store(redis_url, redis_key_prefix)
     conversation = f"c{uuid.uuid4().hex}"

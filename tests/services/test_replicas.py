@@ -145,9 +145,7 @@ def test_conversation_alternating_between_replicas(
     stack: ReplicaStack, tracker_store: SQLTrackerStore
 ) -> None:
     sender = new_sender()
-    answers = [
-        converse(stack.rasa[i % 2], sender, text) for i, text in enumerate(CONVERSATION)
-    ]
+    answers = [converse(stack.rasa[i % 2], sender, text) for i, text in enumerate(CONVERSATION)]
 
     stored = turns(tracker_store, sender)
     assert [user for user, _ in stored] == CONVERSATION
@@ -163,13 +161,10 @@ def test_concurrent_messages_for_one_sender_are_serialised(
     async def burst() -> list[list[str]]:
         async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
             return await asyncio.gather(
-                *(
-                    send(session, stack.rasa[i % 2], sender, text)
-                    for i, text in enumerate(CONCURRENT)
-                )
+                *(send(session, stack.rasa[i % 2], sender, text) for i, text in enumerate(CONCURRENT))
             )
 
-    answers = dict(zip(CONCURRENT, asyncio.run(burst())))
+    answers = dict(zip(CONCURRENT, asyncio.run(burst()), strict=True))
     stored = turns(tracker_store, sender)
 
     # Every message stored exactly once (order decided by the lock queue) ...

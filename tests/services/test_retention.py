@@ -20,9 +20,7 @@ NOW = 1_750_000_000.0  # fixed clock for the function-level tests
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(
-    request: pytest.FixtureRequest, tmp_path: Path, postgres_admin_url: str
-) -> Iterator[str]:
+def store_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_admin_url: str) -> Iterator[str]:
     """Yield the URL of an empty tracker store of each supported dialect."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'tracker.db'}"
@@ -89,16 +87,12 @@ def test_delete_older_than_removes_only_idle_conversations(
     finally:
         engine.dispose()
 
-    assert result == retention.DeletionResult(
-        conversations=2, events=sizes["old"] + sizes["just-expired"]
-    )
+    assert result == retention.DeletionResult(conversations=2, events=sizes["old"] + sizes["just-expired"])
     kept = ("just-active", "long-running", "fresh")
     assert _remaining(rasa_store) == {sender: sizes[sender] for sender in kept}
 
 
-def test_dry_run_counts_without_deleting(
-    rasa_store: SQLTrackerStore, store_url: str
-) -> None:
+def test_dry_run_counts_without_deleting(rasa_store: SQLTrackerStore, store_url: str) -> None:
     sizes = {
         "a": _save(rasa_store, "a", 50, now=NOW),
         "b": _save(rasa_store, "b", 1, now=NOW),
@@ -113,12 +107,9 @@ def test_dry_run_counts_without_deleting(
     assert _remaining(rasa_store) == sizes
 
 
-def test_delete_sender_removes_exactly_one_conversation(
-    rasa_store: SQLTrackerStore, store_url: str
-) -> None:
+def test_delete_sender_removes_exactly_one_conversation(rasa_store: SQLTrackerStore, store_url: str) -> None:
     sizes = {
-        sender: _save(rasa_store, sender, 3, 1, now=NOW)
-        for sender in ("person-1", "person-2", "person-10")
+        sender: _save(rasa_store, sender, 3, 1, now=NOW) for sender in ("person-1", "person-2", "person-10")
     }
     engine = retention.create_store_engine(store_url)
     try:
@@ -153,17 +144,13 @@ def test_command_line_uses_wall_clock_and_prints_counts_only(
     assert f"deleted {sizes[secret_sender]} events" in output.out
     for text in (secret_sender, "stale-conversation", "Nachricht"):
         assert text not in output.out + output.err
-    assert _remaining(rasa_store) == {
-        "recent-conversation": sizes["recent-conversation"]
-    }
+    assert _remaining(rasa_store) == {"recent-conversation": sizes["recent-conversation"]}
 
 
 def test_empty_store_without_events_table(store_url: str) -> None:
     engine = retention.create_store_engine(store_url)
     try:
-        assert retention.delete_older_than(engine, days=30) == retention.DeletionResult(
-            0, 0
-        )
+        assert retention.delete_older_than(engine, days=30) == retention.DeletionResult(0, 0)
         assert retention.delete_sender(engine, "nobody") == 0
     finally:
         engine.dispose()

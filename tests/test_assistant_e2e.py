@@ -1,0 +1,179 @@
+"""The assembled assistant over HTTP: trained model, action server, REST channel.
+
+Same configuration as `make run` (SQLite tracker store, in-memory lock store), on free
+ports. Needs the trained model (make builds it before pytest); fails without it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.ops.replicas import ServerProcess, free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "hessen.tar.gz"
+RASA = str(Path(sys.executable).parent / "rasa")
+
+
+class Assistant:
+    """Posts to the REST channel; one sender id per conversation."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def say(self, sender: str, message: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        body = json.dumps({"sender": sender, "message": message, "metadata": metadata or {}}).encode()
+        request = urllib.request.Request(
+            f"{self.base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            answer: list[dict[str, Any]] = json.loads(response.read())
+        return answer
+
+
+def texts(answer: list[dict[str, Any]]) -> str:
+    return "\n".join(m.get("text", "") for m in answer)
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    assert MODEL.exists(), "no trained model: run `make train` first"
+    tmp = tmp_path_factory.mktemp("e2e")
+    env = {
+        "PYTHONPATH": str(ROOT),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PATH": "/usr/bin:/bin",
+    }
+    actions = ServerProcess(
+        "actions", [RASA, "run", "actions", "--actions", "actions", "--port", str(port := free_port())],
+        port, "/health", tmp / "actions.log", ROOT, env,
+    )  # fmt: skip
+    endpoints = tmp / "endpoints.yml"
+    endpoints.write_text(
+        yaml.safe_dump(
+            {
+                "action_endpoint": {"url": f"http://127.0.0.1:{port}/webhook"},
+                "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(tmp / "tracker.db")},
+                "lock_store": {"type": "in_memory"},
+            }
+        )
+    )
+    rasa_port = free_port()
+    rasa = ServerProcess(
+        "rasa",
+        [RASA, "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials",
+         str(ROOT / "credentials.yml"), "--interface", "127.0.0.1", "--port", str(rasa_port)],
+        rasa_port, "/", tmp / "rasa.log", ROOT, env,
+    )  # fmt: skip
+    actions.start()
+    rasa.start()
+    try:
+        actions.wait_ready()
+        rasa.wait_ready()
+        yield Assistant(rasa.base_url)
+    finally:
+        rasa.stop()
+        actions.stop()
+
+
+def sender() -> str:
+    return uuid.uuid4().hex
+
+
+def test_hallo_gets_a_german_greeting(assistant: Assistant) -> None:
+    answer = assistant.say(sender(), "Hallo")
+    assert "Guten Tag" in texts(answer)
+    assert answer[0]["buttons"]
+
+
+def test_certificate_comes_from_the_birth_place_not_the_residence(assistant: Assistant) -> None:
+    answer = assistant.say(
+        sender(), "Ich wohne in Kassel, bin aber in Marburg geboren. Wo bekomme ich meine Geburtsurkunde?"
+    )
+    text = texts(answer)
+    assert "Standesamt des Ortes" in text and "Marburg" in text
+    assert "regschl=065340014014" in text
+    assert "Kassel" not in text
+
+
+def test_form_asks_disambiguates_and_accepts_a_correction(assistant: Assistant) -> None:
+    user = sender()
+    assert "gestorben" in texts(assistant.say(user, "Ich brauche eine Sterbeurkunde"))
+    ambiguous = assistant.say(user, "Homberg")
+    assert "mehreren Orten" in texts(ambiguous)
+    payload = ambiguous[0]["buttons"][0]["payload"]
+    assert "Homberg (Efze)" in texts(assistant.say(user, payload))
+    corrected = texts(assistant.say(user, "nein, Fulda"))
+    assert "Sterbeurkunde" in corrected and "Fulda" in corrected
+
+
+def test_cancelling_the_form(assistant: Assistant) -> None:
+    user = sender()
+    assistant.say(user, "Wo ist das Standesamt?")
+    assert "abgebrochen" in texts(assistant.say(user, "abbrechen"))
+    assert "Guten Tag" in texts(assistant.say(user, "Hallo"))
+
+
+def test_online_service_link_for_the_website_municipality(assistant: Assistant) -> None:
+    answer = assistant.say(sender(), "Kann ich Wohngeld online beantragen?", {"kommune": "06534014"})
+    assert "Wohngeld: Ja" in texts(answer)
+    assert "regschl=065340014014" in texts(answer)
+
+
+def test_ikz_calculator(assistant: Assistant) -> None:
+    text = texts(assistant.say(sender(), "Wir sind drei Gemeinden, wie viel IKZ-Förderung bekommen wir?"))
+    assert "75.000 €" in text and "Quelle:" in text
+
+
+def test_leichte_sprache_on_and_off(assistant: Assistant) -> None:
+    user = sender()
+    normal = texts(assistant.say(user, "Was ist die BundID?"))
+    assistant.say(user, "bitte in Leichter Sprache")
+    leicht = texts(assistant.say(user, "Was ist die BundID?"))
+    assistant.say(user, "bitte wieder normale Sprache")
+    again = texts(assistant.say(user, "Was ist die BundID?"))
+    assert leicht != normal and again == normal
+    assert "kostet nichts" in leicht
+
+
+def test_two_stage_fallback_hands_over_after_the_second_miss(assistant: Assistant) -> None:
+    user = sender()
+    first = assistant.say(user, "/nlu_fallback")
+    assert first[0].get("buttons")
+    second = texts(assistant.say(user, "/nlu_fallback"))
+    assert "115" in second
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        " ",
+        "x" * 10_000,
+        "<script>alert('x')</script><b>Hallo</b>",
+        "👍🙂🎉",
+        "Atlantis",
+        "Hello, can you help me?",
+    ],
+    ids=["empty", "blank", "10kB", "markup", "emoji", "unknown-place", "english"],
+)
+def test_bad_input_gets_a_clear_answer(assistant: Assistant, message: str) -> None:
+    answer = assistant.say(sender(), message)
+    text = texts(answer)
+    assert text.strip(), f"no answer for {message[:20]!r}"
+    assert "Traceback" not in text and "Exception" not in text
+    assert len(text) < 2000
+
+
+def test_english_gets_the_german_only_notice(assistant: Assistant) -> None:
+    assert "Ich spreche nur Deutsch" in texts(assistant.say(sender(), "Hello, can you help me?"))
