@@ -47,9 +47,12 @@ $(NLP_DIR)/meta.json: $(VENV)/.installed $(NLP_INPUTS)
 
 nlp: $(NLP_DIR)/meta.json ## build the German spaCy pipeline into build/spacy_de
 
+# The model gets the time training *started*: a file edited during training stays newer,
+# so the next `make train` picks it up (Rasa's own cache then retrains only what changed).
 $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
+	@mkdir -p build && touch build/.train-started
 	$(RASA) train --fixed-model-name hessen --out models --num-threads 2
-	touch $@
+	touch -r build/.train-started $@
 
 train: $(MODEL) ## train the model (only when data, domain, config or pipeline changed)
 
@@ -107,6 +110,7 @@ eval: $(MODEL) ## held-out NLU evaluation + conversation tests; figures and repo
 	$(RASA) test nlu --model $(MODEL) --nlu results/heldout_independent.yml --out results/heldout
 	-$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out results/stories
 	$(PY) -m bot.evaluation report results
+	$(PY) -m bot.evaluation threshold
 
 bench: train config ## load benchmark: 1 vs 2 replicas on PostgreSQL + Redis (see README, "Figures")
 	$(PY) -m bot.ops.bench --compare-replicas

@@ -135,6 +135,58 @@ def place_entity_report(heldout: Path = INDEPENDENT_HELDOUT, nlp_dir: Path = NLP
     return report
 
 
+FALLBACK = "nlu_fallback"
+THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8)
+
+
+def fallback_sweep(
+    predictions: list[tuple[str, list[tuple[str, float]]]],
+    thresholds: tuple[float, ...] = THRESHOLDS,
+    ambiguity: float = 0.08,
+) -> list[dict[str, float]]:
+    """Score FallbackClassifier thresholds on (gold intent, ranking without fallback) pairs.
+
+    Per threshold: the share of messages sent to the fallback, the accuracy of the
+    answered ones (a wrong confident answer is worse than asking back), and overall
+    accuracy counting a fallback as a miss.
+    """
+    rows = []
+    for threshold in thresholds:
+        answered = correct = 0
+        for gold, ranking in predictions:
+            top, confidence = ranking[0]
+            second = ranking[1][1] if len(ranking) > 1 else 0.0
+            if confidence < threshold or confidence - second < ambiguity:
+                continue
+            answered += 1
+            correct += top == gold
+        total = len(predictions) or 1
+        rows.append(
+            {
+                "threshold": threshold,
+                "fallback_rate": 1 - answered / total,
+                "answered_accuracy": correct / answered if answered else 0.0,
+                "accuracy": correct / total,
+            }
+        )
+    return rows
+
+
+async def _rankings(model: Path, heldout: Path) -> list[tuple[str, list[tuple[str, float]]]]:
+    from rasa.core.agent import Agent
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    agent = Agent.load(model_path=str(model))
+    out = []
+    for example in load_data(str(heldout)).training_examples:
+        parsed = await agent.parse_message(example.get("text"))
+        ranking = [
+            (i["name"], float(i["confidence"])) for i in parsed["intent_ranking"] if i["name"] != FALLBACK
+        ]
+        out.append((example.get("intent"), ranking))
+    return out
+
+
 def main(argv: list[str]) -> int:
     """``independent OUT`` writes the independent set; ``report [results]`` prints the table."""
     if argv[:1] == ["independent"]:
@@ -142,6 +194,18 @@ def main(argv: list[str]) -> int:
         print(
             f"Held-out examples kept: {kept}; dropped because the same text is in the training data: {dropped}"
         )
+        return 0
+    if argv[:1] == ["threshold"]:
+        import asyncio
+
+        rows = fallback_sweep(asyncio.run(_rankings(Path("models/hessen.tar.gz"), INDEPENDENT_HELDOUT)))
+        print(
+            "| threshold | fallback rate | accuracy of answered | accuracy (fallback = miss) |\n|---|---|---|---|"
+        )
+        for r in rows:
+            print(
+                f"| {r['threshold']:.2f} | {r['fallback_rate']:.3f} | {r['answered_accuracy']:.3f} | {r['accuracy']:.3f} |"
+            )
         return 0
     results = Path(argv[1] if len(argv) > 1 else "results")
     if NLP_DIR.exists() and INDEPENDENT_HELDOUT.exists():

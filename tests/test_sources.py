@@ -43,7 +43,7 @@ def test_facts_cited_in_responses_exist() -> None:
         for line in path.read_text(encoding="utf-8").splitlines():
             match = re.search(r"#\s*Fakt(?:en)?:\s*(.+)", line)
             if match:
-                cited |= {f.strip().split(" ")[0] for f in match.group(1).split(",")}
+                cited |= {f.strip().split(" ")[0] for f in match.group(1).split(",") if f.strip()}
     assert cited, "responses should cite their facts"
     missing = sorted(c for c in cited if c not in facts)
     assert not missing, missing

@@ -28,6 +28,13 @@ def test_defaults_without_environment() -> None:
     }
 
 
+def test_committed_endpoints_file_is_the_default() -> None:
+    # endpoints.yml documents the embedded defaults for direct `rasa` calls; it must not
+    # drift from what `make config` generates without environment variables.
+    committed = yaml.safe_load((PROJECT_DIR / "endpoints.yml").read_text(encoding="utf-8"))
+    assert committed == render_endpoints({})
+
+
 def test_postgres_tracker_store_is_split_into_rasa_fields() -> None:
     env = {"TRACKER_STORE_URL": "postgresql://rasa:s%40cret@db.local:6543/chat"}
     store = render_endpoints(env)["tracker_store"]
