@@ -46,7 +46,6 @@ _EXTRA_ALIASES = {
     "06413000": ("Offenbach/Main", "Offenbach a. M."),
     "06611000": ("Kassel documenta-Stadt",),
 }
-_WORD = re.compile(r"\w+", re.UNICODE)
 _POSTAL_CODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 _AGS = re.compile(r"^\d{8}$")
 _ARS = re.compile(r"^\d{12}$")
