@@ -66,10 +66,7 @@ run: train config ## start action server, Rasa (REST :5005) and the website gate
 	$(PY) -m bot.launcher
 
 shell: train config ## chat in the terminal (rasa shell) with the action server running
-	@$(RASA) run actions --actions actions --port 5055 --logging-config-file bot/ops/logging.yml \
-		> build/actions.log 2>&1 & pid=$$!; \
-	trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
-	$(RASA) shell --model models --endpoints build/endpoints.yml --logging-config-file bot/ops/logging.yml
+	$(PY) -m bot.launcher --shell
 
 # --- checks ----------------------------------------------------------------------------------
 lint: $(VENV)/.installed ## ruff lint and format check

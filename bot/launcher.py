@@ -1,8 +1,10 @@
-"""Start the whole assistant for `make run`: action server, Rasa server, web gateway.
+"""Start the assistant for `make run` (action server, Rasa server, web gateway) or
+`make shell` (action server + `rasa shell`).
 
-One process supervises the three so that Ctrl-C (or any of them dying) stops all of
-them, and so that the addresses are printed only once the Rasa server really answers.
-Usage: ``python -m bot.launcher [--no-gateway]``; ports come from the environment.
+One process supervises the others so that Ctrl-C, `/stop`, a closed terminal or any
+of them dying stops all of them, and so that the addresses are printed only once the
+Rasa server really answers.
+Usage: ``python -m bot.launcher [--no-gateway | --shell]``; ports come from the environment.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,22 +29,25 @@ MODEL = os.environ.get("RASA_MODEL", str(REPO / "models"))
 READY_TIMEOUT_S = 300
 
 
+RASA = str(VENV_BIN / "rasa")
+BUILD = REPO / "build"
+# Keeps message texts and sender ids out of the logs even at DEBUG (bot/ops/logging.yml).
+LOGGING_CONFIG = ["--logging-config-file", str(REPO / "bot" / "ops" / "logging.yml")]
+ENV = dict(os.environ, PYTHONPATH=str(REPO), RASA_URL=f"http://127.0.0.1:{RASA_PORT}")
+
+
 def commands(with_gateway: bool) -> dict[str, list[str]]:
     """The processes to start, by name."""
-    rasa = str(VENV_BIN / "rasa")
-    build = REPO / "build"
-    # Keeps message texts and sender ids out of the logs even at DEBUG (bot/ops/logging.yml).
-    logging_config = ["--logging-config-file", str(REPO / "bot" / "ops" / "logging.yml")]
     procs = {
-        "actions": [rasa, "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT), *logging_config],
+        "actions": [RASA, "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT), *LOGGING_CONFIG],
         "rasa": [
-            rasa, "run",
+            RASA, "run",
             "--model", MODEL,
-            "--endpoints", str(build / "endpoints.yml"),
-            "--credentials", str(build / "credentials.yml"),
+            "--endpoints", str(BUILD / "endpoints.yml"),
+            "--credentials", str(BUILD / "credentials.yml"),
             "--interface", "127.0.0.1",
             "--port", str(RASA_PORT),
-            *logging_config,
+            *LOGGING_CONFIG,
         ],
     }  # fmt: skip
     if with_gateway:
@@ -66,10 +72,9 @@ async def wait_until_ready(url: str, deadline: float) -> bool:
 
 async def supervise(with_gateway: bool) -> int:
     """Start every process, report readiness, stop all when one ends or on Ctrl-C."""
-    env = dict(os.environ, PYTHONPATH=str(REPO), RASA_URL=f"http://127.0.0.1:{RASA_PORT}")
     started = time.monotonic()
     procs = {
-        name: await asyncio.create_subprocess_exec(*cmd, cwd=REPO, env=env, start_new_session=True)
+        name: await asyncio.create_subprocess_exec(*cmd, cwd=REPO, env=ENV, start_new_session=True)
         for name, cmd in commands(with_gateway).items()
     }
     stop = asyncio.Event()
@@ -106,11 +111,42 @@ async def supervise(with_gateway: bool) -> int:
     return 0
 
 
+def shell() -> int:
+    """Staff chat in the terminal: `rasa shell` in the foreground, the action server behind it."""
+    with (BUILD / "actions.log").open("ab") as log:
+        actions = subprocess.Popen(
+            commands(with_gateway=False)["actions"], cwd=REPO, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    # A closed terminal must not leave the action server behind.
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(1))
+    try:
+        command = [
+            RASA,
+            "shell",
+            "--model",
+            MODEL,
+            "--endpoints",
+            str(BUILD / "endpoints.yml"),
+            *LOGGING_CONFIG,
+        ]
+        return subprocess.call(command, cwd=REPO, env=ENV)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        os.killpg(actions.pid, signal.SIGTERM)
+        actions.wait(timeout=30)
+
+
 def main() -> int:
-    """Parse arguments and run the supervisor."""
+    """Parse arguments and run the supervisor or the staff shell."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-gateway", action="store_true", help="only action server and Rasa")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--no-gateway", action="store_true", help="only action server and Rasa")
+    mode.add_argument("--shell", action="store_true", help="rasa shell with the action server")
     args = parser.parse_args()
+    if args.shell:
+        return shell()
     return asyncio.run(supervise(with_gateway=not args.no_gateway))
 
 
