@@ -21,7 +21,6 @@ from pathlib import Path
 import aiohttp
 
 REPO = Path(__file__).resolve().parents[1]
-VENV_BIN = Path(sys.executable).parent
 RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
 GATEWAY_PORT = int(os.environ.get("GATEWAY_PORT", "8080"))
@@ -29,7 +28,10 @@ MODEL = os.environ.get("RASA_MODEL", str(REPO / "models"))
 READY_TIMEOUT_S = 300
 
 
-RASA = str(VENV_BIN / "rasa")
+# Rasa server and shell through bot/ops/rasa_cli.py (the project's fixes to Rasa);
+# the action server needs none of them and stays a plain `rasa run actions`.
+RASA = [sys.executable, "-m", "bot.ops.rasa_cli"]
+RASA_ACTIONS = [str(Path(sys.executable).parent / "rasa"), "run", "actions"]
 BUILD = REPO / "build"
 # Keeps message texts and sender ids out of the logs even at DEBUG (bot/ops/logging.yml).
 LOGGING_CONFIG = ["--logging-config-file", str(REPO / "bot" / "ops" / "logging.yml")]
@@ -39,9 +41,9 @@ ENV = dict(os.environ, PYTHONPATH=str(REPO), RASA_URL=f"http://127.0.0.1:{RASA_P
 def commands(with_gateway: bool) -> dict[str, list[str]]:
     """The processes to start, by name."""
     procs = {
-        "actions": [RASA, "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT), *LOGGING_CONFIG],
+        "actions": [*RASA_ACTIONS, "--actions", "actions", "--port", str(ACTIONS_PORT), *LOGGING_CONFIG],
         "rasa": [
-            RASA, "run",
+            *RASA, "run",
             "--model", MODEL,
             "--endpoints", str(BUILD / "endpoints.yml"),
             "--credentials", str(BUILD / "credentials.yml"),
@@ -122,7 +124,7 @@ def shell() -> int:
     signal.signal(signal.SIGHUP, lambda *_: sys.exit(1))
     try:
         command = [
-            RASA,
+            *RASA,
             "shell",
             "--model",
             MODEL,

@@ -71,7 +71,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     rasa_port = free_port()
     rasa = ServerProcess(
         "rasa",
-        [RASA, "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials",
+        [sys.executable, "-m", "bot.ops.rasa_cli", "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials",
          str(ROOT / "credentials.yml"), "--interface", "127.0.0.1", "--port", str(rasa_port)],
         rasa_port, "/", tmp / "rasa.log", ROOT, env,
     )  # fmt: skip

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import random
 import socket
@@ -193,17 +194,27 @@ async def conversation(
     deadline: float,
     pause: tuple[float, float] | None,
     max_messages: int,
+    one_sender: bool = False,
 ) -> None:
-    """Run flows for one new sender until ``max_messages`` or the deadline."""
-    sender = f"bench-{uuid.uuid4().hex}"
-    kommune = rng.choice(KOMMUNEN)
-    flow = rng.choice(FLOWS)
-    for count in range(max_messages):
-        if time.monotonic() >= deadline:
-            return
-        await post_message(session, url, sender, flow[count % len(flow)], result, kommune)
-        if pause:
-            await asyncio.sleep(rng.uniform(*pause))
+    """One simulated user: ``max_messages`` messages or until the deadline.
+
+    Each flow is one citizen's conversation with its own sender id; the next flow
+    starts a new one, as the next citizen would. (Replaying the flows within one
+    sender measures a 100-turn conversation instead; `--one-sender` keeps that
+    pattern for comparison.)
+    """
+    sent = 0
+    while sent < max_messages:
+        sender = f"bench-{uuid.uuid4().hex}"
+        kommune = rng.choice(KOMMUNEN)
+        flow = rng.choice(FLOWS)
+        for text in flow if not one_sender else itertools.cycle(flow):
+            if sent >= max_messages or time.monotonic() >= deadline:
+                return
+            await post_message(session, url, sender, text, result, kommune)
+            sent += 1
+            if pause:
+                await asyncio.sleep(rng.uniform(*pause))
 
 
 async def run_phase(
@@ -214,6 +225,7 @@ async def run_phase(
     pause: tuple[float, float] | None,
     max_seconds: float,
     seed: int,
+    one_sender: bool = False,
 ) -> PhaseResult:
     """Run ``conversations`` concurrent conversations and collect results."""
     result = PhaseResult(name)
@@ -227,7 +239,7 @@ async def run_phase(
         tasks = [
             conversation(
                 session, target.webhook_url, result, random.Random(rng.random()),
-                deadline, pause, messages_each,
+                deadline, pause, messages_each, one_sender,
             )
             for _ in range(conversations)
         ]  # fmt: skip
@@ -270,18 +282,19 @@ async def benchmark(target: Target, args: argparse.Namespace) -> list[PhaseResul
     sequential = await run_phase(
         "sequential", target, conversations=1,
         messages_each=args.sequential_messages, pause=None,
-        max_seconds=args.max_phase_seconds, seed=1,
+        max_seconds=args.max_phase_seconds, seed=1, one_sender=args.one_sender,
     )  # fmt: skip
     paced = await run_phase(
         f"{args.paced_conversations} paced", target,
         conversations=args.paced_conversations, messages_each=1000,
         pause=(2.0, 5.0), max_seconds=args.paced_seconds, seed=2,
+        one_sender=args.one_sender,
     )  # fmt: skip
     stress = await run_phase(
         f"{args.stress_conversations} stress", target,
         conversations=args.stress_conversations,
         messages_each=args.stress_messages, pause=None,
-        max_seconds=args.max_phase_seconds, seed=3,
+        max_seconds=args.max_phase_seconds, seed=3, one_sender=args.one_sender,
     )  # fmt: skip
     return [sequential, paced, stress]
 
@@ -386,6 +399,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--stress-messages", type=int, default=5)
     parser.add_argument("--max-phase-seconds", type=float, default=180)
     parser.add_argument("--compare-replicas", action="store_true")
+    parser.add_argument(
+        "--one-sender", action="store_true",
+        help="each simulated user repeats its flow in one ever longer conversation",
+    )  # fmt: skip
     parser.add_argument("--project-dir", default=".")
     parser.add_argument("--postgres-admin-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")

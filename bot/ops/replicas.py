@@ -221,7 +221,7 @@ class ReplicaStack:
         port = free_port()
         model = self.model_path or latest_model(self.project_dir)
         command = [
-            sys.executable, "-m", "rasa", "run",
+            sys.executable, "-m", "bot.ops.rasa_cli", "run",
             "--model", str(model),
             "--endpoints", str(endpoints),
             "--credentials", str(credentials),
