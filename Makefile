@@ -104,7 +104,9 @@ test: lint types validate pytest test-stories ## everything CI runs: lint, types
 
 eval: $(MODEL) ## held-out NLU evaluation + conversation tests; figures and reports in results/
 	$(PY) -m bot.evaluation independent results/heldout_independent.yml
+	$(PY) -m bot.evaluation independent results/bestaetigung_independent.yml tests/nlu/bestaetigung.yml
 	$(RASA) test nlu --model $(MODEL) --nlu results/heldout_independent.yml --out results/heldout
+	$(RASA) test nlu --model $(MODEL) --nlu results/bestaetigung_independent.yml --out results/bestaetigung
 	-$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out results/stories
 	$(PY) -m bot.evaluation report results
 	$(PY) -m bot.evaluation threshold

@@ -31,3 +31,24 @@ def test_independent_heldout_drops_texts_seen_in_training(tmp_path: Path) -> Non
     assert write_independent_heldout(heldout, training, out) == (1, 1)
     kept = yaml.safe_load(out.read_text())["nlu"][0]["examples"]
     assert "Gude wie" in kept and "hallo" not in kept
+
+
+def test_figures_report_both_held_out_sets(tmp_path: Path) -> None:
+    import json
+
+    from bot.evaluation import figures
+
+    def report(macro: float, oos: float) -> str:
+        return json.dumps({"macro avg": {"f1-score": macro}, "out_of_scope": {"f1-score": oos}})
+
+    (tmp_path / "heldout").mkdir()
+    (tmp_path / "heldout" / "intent_report.json").write_text(report(0.96, 0.97))
+    table = figures(tmp_path)
+    assert table["Intent macro-F1 (held-out)"] == 0.96
+    assert "Intent macro-F1 (confirmation set)" not in table
+    (tmp_path / "bestaetigung").mkdir()
+    (tmp_path / "bestaetigung" / "intent_report.json").write_text(report(0.91, 0.88))
+    table = figures(tmp_path)
+    assert table["Intent macro-F1 (confirmation set)"] == 0.91
+    assert table["out_of_scope F1 (confirmation set)"] == 0.88
+    assert table["out_of_scope F1"] == 0.97
