@@ -112,7 +112,7 @@ eval: $(MODEL) ## held-out NLU evaluation + conversation tests; figures and repo
 	$(PY) -m bot.evaluation threshold
 
 bench: train config ## load benchmark: 1 vs 2 replicas on PostgreSQL + Redis (see README, "Figures")
-	$(PY) -m bot.ops.bench --compare-replicas
+	$(PY) -m bot.ops.bench --compare-replicas $(BENCH_ARGS)
 
 retention: $(VENV)/.installed ## delete conversations older than 30 days (TRACKER_STORE_URL or the SQLite default)
 	$(PY) -m bot.ops.retention delete-older-than --days 30
