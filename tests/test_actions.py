@@ -158,6 +158,16 @@ async def test_auskunft_for_an_eheurkunde_points_to_the_portal_search_without_in
     assert "https://verwaltungsportal.hessen.de" in message["text"]
 
 
+async def test_auskunft_does_not_call_a_relatives_certificate_yours() -> None:
+    # Death certificates are requested by relatives; "Ihre Sterbeurkunde" would be wrong.
+    tracker = make_tracker(
+        "Kassel", "angabe", slots={"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "Kassel"}
+    )
+    _, [message] = await run(ActionStandesamtAuskunft(), tracker)
+    assert message["text"].startswith("Die Sterbeurkunde stellt das Standesamt des Ortes aus")
+    assert "Ihre Sterbeurkunde" not in message["text"]
+
+
 async def test_auskunft_outside_hessen_names_the_local_standesamt() -> None:
     tracker = make_tracker(
         "München", "angabe", slots={"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "München"}
