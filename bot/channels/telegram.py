@@ -13,7 +13,9 @@ Differences from ``rasa.core.channels.telegram`` (Rasa 3.6):
   fails on a longer paragraph);
 * button payloads longer than Telegram's 64-byte ``callback_data`` limit are
   replaced by a short token and mapped back when the button is pressed;
-* buttons default to one per row, since German titles are long.
+* buttons default to one per row, since German titles are long;
+* a pressed button is acknowledged (``answerCallbackQuery``): without it the
+  Telegram app shows a spinner on the button until its own timeout.
 """
 
 from __future__ import annotations
@@ -25,12 +27,14 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
 from aiogram.types import User
 from aiogram.utils.exceptions import TelegramAPIError
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from sanic import Blueprint, Sanic
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 from bot.channels.text import split_message
@@ -158,6 +162,7 @@ class KommuneTelegramInput(TelegramInput):
         self.kommune = kommune
         self._payloads = PayloadStore()
         self._outputs: list[KommuneTelegramOutput] = []
+        self._acknowledger: KommuneTelegramOutput | None = None
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
         """Attach the deployment's municipality to every incoming message."""
@@ -169,6 +174,21 @@ class KommuneTelegramInput(TelegramInput):
         self._outputs.append(output)
         return output
 
+    async def acknowledge_button(self, update: Any) -> None:
+        """Answer the callback query of a pressed button, if ``update`` is one.
+
+        Failures are logged and never stop the message from reaching Rasa.
+        """
+        query = update.get("callback_query") if isinstance(update, dict) else None
+        if not isinstance(query, dict) or not query.get("id"):
+            return
+        if self._acknowledger is None:
+            self._acknowledger = self.get_output_channel()
+        try:
+            await self._acknowledger.answer_callback_query(str(query["id"]))
+        except (TelegramAPIError, asyncio.TimeoutError, aiohttp.ClientError) as error:
+            logger.warning("Could not acknowledge a Telegram button: %s", type(error).__name__)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's webhook blueprint, plus payload decoding and webhook set-up."""
 
@@ -178,6 +198,16 @@ class KommuneTelegramInput(TelegramInput):
             return await on_new_message(message)
 
         telegram_webhook = super().blueprint(decode_and_forward)
+
+        @telegram_webhook.middleware("request")
+        async def acknowledge(request: Request) -> None:
+            if request.method != "POST":
+                return
+            try:
+                update = request.json
+            except InvalidUsage:
+                return  # Rasa's handler answers malformed bodies itself
+            await self.acknowledge_button(update)
 
         @telegram_webhook.listener("after_server_start")
         async def register_webhook(app: Sanic, _loop: Any) -> None:
@@ -199,5 +229,6 @@ class KommuneTelegramInput(TelegramInput):
             for output in self._outputs:
                 await close_session(output)
             self._outputs.clear()
+            self._acknowledger = None
 
         return telegram_webhook

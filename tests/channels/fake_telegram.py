@@ -30,6 +30,8 @@ class FakeBotApi:
     base_url: str = ""
     calls: list[ApiCall] = field(default_factory=list)
     next_message_id: int = 1
+    # Methods that answer with a Bot API error (to test failure handling).
+    failing_methods: set[str] = field(default_factory=set)
 
     def of(self, method: str) -> list[ApiCall]:
         """All recorded calls of one method, in order."""
@@ -49,6 +51,10 @@ async def _handle(api: FakeBotApi, request: web.Request) -> web.Response:
     params = {key: _decode(str(value)) for key, value in form.items()}
     api.calls.append(ApiCall(method, params))
     result: Any
+    if method in api.failing_methods:
+        return web.json_response(
+            {"ok": False, "error_code": 400, "description": "Bad Request: query is too old"}
+        )
     if method == "getMe":
         result = {"id": 42, "is_bot": True, "first_name": "Hessen", "username": BOT_USERNAME}
     elif method in ("setWebhook", "deleteWebhook", "answerCallbackQuery"):

@@ -165,6 +165,28 @@ async def test_long_payload_fits_callback_data_and_maps_back() -> None:
 
 
 @pytest.mark.asyncio
+async def test_pressed_button_is_acknowledged_and_still_reaches_rasa() -> None:
+    agent = FakeAgent({"text": "Danke."})
+    async with fake_bot_api() as api:
+        await run_exchange(api, agent, [text_update("Hallo"), button_update("/affirm")])
+
+    assert [m.text for m in agent.received] == ["Hallo", "/affirm"]
+    # Only the button press is answered, with its callback query id.
+    assert [c.params["callback_query_id"] for c in api.of("answerCallbackQuery")] == ["cbq-1"]
+
+
+@pytest.mark.asyncio
+async def test_failed_acknowledgement_does_not_lose_the_button() -> None:
+    agent = FakeAgent({"text": "Danke."})
+    async with fake_bot_api() as api:
+        api.failing_methods.add("answerCallbackQuery")
+        await run_exchange(api, agent, [button_update("/deny")])
+
+    assert [m.text for m in agent.received] == ["/deny"]
+    assert len(api.of("answerCallbackQuery")) == 1
+
+
+@pytest.mark.asyncio
 async def test_reply_keyboard_when_requested() -> None:
     agent = FakeAgent(
         {
