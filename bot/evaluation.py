@@ -21,7 +21,7 @@ TRAINED_EXTRACTOR = "DIETClassifier"
 PLACE_LABELS = ("gemeinde", "kreis")
 HELDOUT = Path("tests/nlu/heldout.yml")
 INDEPENDENT_HELDOUT = Path("results/heldout_independent.yml")
-# Written after the tuning of this model, never used for error analysis (tests/nlu/README.md).
+# Confirmation set: only its totals are read, never its errors (tests/nlu/README.md).
 CONFIRMATION_RESULTS = "bestaetigung"
 TRAINING_DATA = Path("data/nlu")
 NLP_DIR = Path("build/spacy_de")
