@@ -83,12 +83,12 @@ def apply_fixes() -> None:
     SQLTrackerStore._event_query = event_query
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Apply the fixes, then run Rasa's own command line with ``argv``."""
+def main() -> None:
+    """Apply the fixes, then run Rasa's own command line with this process's arguments."""
     from rasa.__main__ import main as rasa_main
 
     apply_fixes()
-    sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
+    sys.argv[0] = "rasa"  # Rasa's help and error messages name the program
     rasa_main()
 
 
