@@ -8,6 +8,7 @@ to Rasa generically, so Rasa's own HTTP API (``/model``, ``/conversations``,
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import logging
 import time
@@ -15,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
@@ -22,7 +24,7 @@ from aiohttp import web
 from bot.web import texts
 from bot.web.chat import ChatRequestError, parse_chat_request
 from bot.web.config import GatewayConfig
-from bot.web.ratelimit import RateLimiter
+from bot.web.ratelimit import Limiter, RateLimiter, RedisRateLimiter, parse_ip, rate_limit_key
 from bot.web.upstream import RasaClient, UpstreamError
 
 logger = logging.getLogger(__name__)
@@ -32,7 +34,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 CHAT_PATH = "/api/chat"
 
 CONFIG_KEY = web.AppKey("config", GatewayConfig)
-LIMITER_KEY = web.AppKey("limiter", RateLimiter)
+LIMITER_KEY = web.AppKey("limiter", Limiter)
 RASA_KEY = web.AppKey("rasa", RasaClient)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -62,10 +64,14 @@ def create_app(config: GatewayConfig) -> web.Application:
     """Build the gateway application for ``config`` (used by tests and ``__main__``)."""
     app = web.Application(
         client_max_size=config.max_body_bytes,
-        middlewares=[_access_log_middleware, _error_middleware],
+        middlewares=[_access_log_middleware, _error_middleware, _encoding_middleware],
+        # aiohttp inflates gzip/deflate bodies while it reads them, without a limit and
+        # before any handler runs (58 kB grew the process by 60 MB). Bodies are kept as
+        # sent; _encoding_middleware refuses compressed ones.
+        handler_args={"auto_decompress": False},
     )
     app[CONFIG_KEY] = config
-    app[LIMITER_KEY] = RateLimiter(config.rate_limit_per_minute)
+    app.cleanup_ctx.append(_rate_limiter)
     app.cleanup_ctx.append(_client_session)
     # aiohttp 3.9 types Signal callbacks wrongly (generic over the callback).
     app.on_response_prepare.append(_add_security_headers)  # type: ignore[arg-type]
@@ -87,6 +93,21 @@ async def _client_session(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession(timeout=timeout) as session:
         app[RASA_KEY] = RasaClient(session, config.rasa_url)
         yield
+
+
+async def _rate_limiter(app: web.Application) -> AsyncIterator[None]:
+    # Redis when configured, so that every gateway process counts together.
+    config = app[CONFIG_KEY]
+    limiter: Limiter
+    if config.redis_url:
+        limiter = RedisRateLimiter(
+            config.redis_url, config.rate_limit_per_minute, config.rate_limit_key_prefix
+        )
+    else:
+        limiter = RateLimiter(config.rate_limit_per_minute)
+    app[LIMITER_KEY] = limiter
+    yield
+    await limiter.close()
 
 
 def _load_asset(filename: str, content_type: str, cache_control: str) -> StaticAsset:
@@ -144,7 +165,11 @@ async def chat(request: web.Request) -> web.Response:
     if request.headers.get("Origin") not in config.allowed_origins:
         return _error(403, texts.FORBIDDEN_ORIGIN)
 
-    retry_after = request.app[LIMITER_KEY].hit(client_ip(request, config.trust_proxy))
+    try:
+        retry_after = await request.app[LIMITER_KEY].hit(client_key(request, config.trust_proxy))
+    except Exception as exc:  # noqa: BLE001 - Redis down: answer rather than fail closed
+        logger.warning("Rate limiter unavailable: %s", type(exc).__name__)
+        retry_after = 0
     if retry_after:
         seconds = int(retry_after)
         return _error(
@@ -179,19 +204,45 @@ async def chat(request: web.Request) -> web.Response:
     return web.json_response({"messages": messages})
 
 
-def client_ip(request: web.Request, trust_proxy: bool) -> str:
-    """Address used as rate-limit key.
+def client_address(
+    request: web.Request, trust_proxy: int
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The client's address, ``trust_proxy`` proxies behind the gateway.
 
-    With ``trust_proxy`` the right-most X-Forwarded-For entry is used: it is
-    the one appended by our own reverse proxy, while entries further left
-    can be forged by the client.
+    Every proxy appends the address it received the request from to
+    X-Forwarded-For, so with N trusted proxies the client is the N-th entry from
+    the right of all such headers joined; anything further left is the client's own
+    text. A missing or invalid entry at that position falls back to the peer (the
+    nearest proxy), so forged values never become keys of their own.
     """
-    if trust_proxy:
-        forwarded = [p.strip() for p in request.headers.get("X-Forwarded-For", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if forwarded:
-            return forwarded[-1]
-    return request.remote or "unknown"
+    if trust_proxy > 0:
+        entries = [
+            entry.strip()
+            for header in request.headers.getall("X-Forwarded-For", [])
+            for entry in header.split(",")
+            if entry.strip()
+        ]
+        if len(entries) >= trust_proxy:
+            address = parse_ip(entries[-trust_proxy])
+            if address is not None:
+                return address
+    return parse_ip(request.remote or "")
+
+
+def client_key(request: web.Request, trust_proxy: int) -> str:
+    """Rate-limit key of the request's client (IPv6 by /64 network)."""
+    address = client_address(request, trust_proxy)
+    return rate_limit_key(address) if address is not None else "unknown"
+
+
+def safe_path(request: web.Request, max_chars: int = 200) -> str:
+    """The request path for logs: percent-encoded as sent, printable ASCII only, bounded.
+
+    aiohttp's ``path`` is decoded, so ``%0A`` would become a line break that forges a
+    log line; the raw path keeps it encoded and anything else unusual is encoded too.
+    """
+    raw = quote(request.rel_url.raw_path, safe="/%:@!$&'()*+,;=-._~")
+    return raw if len(raw) <= max_chars else raw[:max_chars] + "..."
 
 
 def _error(status: int, text: str, headers: dict[str, str] | None = None) -> web.Response:
@@ -211,11 +262,21 @@ async def _access_log_middleware(request: web.Request, handler: Handler) -> web.
     finally:
         access_logger.info(
             "%s %s %d %.1fms",
-            request.method,
-            request.rel_url.path,
+            quote(request.method, safe=""),
+            safe_path(request),
             status,
             (time.perf_counter() - started) * 1000,
         )
+
+
+@web.middleware
+async def _encoding_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    # With auto_decompress off, a compressed body would reach handlers as bytes they
+    # cannot read; refuse it before anything reads it (the widget never compresses).
+    encoding = request.headers.get("Content-Encoding", "").strip().lower()
+    if encoding not in ("", "identity"):
+        return _error(415, texts.UNSUPPORTED_ENCODING)
+    return await handler(request)
 
 
 @web.middleware
@@ -237,8 +298,8 @@ async def _error_middleware(request: web.Request, handler: Handler) -> web.Strea
     except Exception as exc:  # noqa: BLE001 - last line of defence, logged below
         logger.error(
             "Unhandled error in %s %s: %s",
-            request.method,
-            request.path,
+            quote(request.method, safe=""),
+            safe_path(request),
             type(exc).__name__,
         )
         return _error(500, texts.INTERNAL_ERROR)

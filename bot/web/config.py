@@ -10,8 +10,11 @@ developer machine without any setup:
   of origins (scheme://host[:port]) whose pages may use the chat API. When
   unset, the port follows GATEWAY_PORT so the demo page always works.
 - ``RATE_LIMIT_PER_MINUTE`` (30): chat requests per client IP and minute.
-- ``TRUST_PROXY`` (0): 1 = take the client IP from X-Forwarded-For (right-most
-  entry); only behind a reverse proxy that sets this header.
+- ``TRUST_PROXY`` (0): number of reverse proxies in front of the gateway. N > 0 takes
+  the client IP N entries from the right of X-Forwarded-For (all such headers joined);
+  each proxy appends the address it saw, so entries further left may be forged.
+- ``REDIS_URL`` (empty): Redis for the rate-limit counters, shared by all gateway
+  processes; without it each process counts in its own memory.
 - ``MAX_MESSAGE_CHARS`` (1000): longest accepted message.
 - ``UPSTREAM_TIMEOUT_S`` (10): timeout in seconds for one call to Rasa.
 - ``DEFAULT_KOMMUNE`` (empty): 8-digit AGS used when a page sends none.
@@ -42,7 +45,9 @@ class GatewayConfig:
     rasa_url: str = "http://127.0.0.1:5005"
     allowed_origins: frozenset[str] = frozenset(DEFAULT_ALLOWED_ORIGINS.split(","))
     rate_limit_per_minute: int = 30
-    trust_proxy: bool = False
+    trust_proxy: int = 0
+    redis_url: str | None = None
+    rate_limit_key_prefix: str = "hessen:ratelimit:"
     max_message_chars: int = 1000
     upstream_timeout_s: float = 10.0
     default_kommune: str | None = None
@@ -78,7 +83,8 @@ class GatewayConfig:
                 default.rate_limit_per_minute,
                 minimum=1,
             ),
-            trust_proxy=environ.get("TRUST_PROXY", "0").strip().lower() in {"1", "true", "yes"},
+            trust_proxy=_trust_proxy(environ.get("TRUST_PROXY", "")),
+            redis_url=environ.get("REDIS_URL", "").strip() or None,
             max_message_chars=_int(environ, "MAX_MESSAGE_CHARS", default.max_message_chars, minimum=1),
             upstream_timeout_s=_float(environ, "UPSTREAM_TIMEOUT_S", default.upstream_timeout_s),
             default_kommune=default_kommune,
@@ -104,6 +110,17 @@ def _int(
     if value < minimum or (maximum is not None and value > maximum):
         raise ConfigError(f"{name} is out of range")
     return value
+
+
+def _trust_proxy(raw: str) -> int:
+    value = raw.strip().lower()
+    if value in {"", "0", "false", "no"}:
+        return 0
+    if value in {"true", "yes"}:
+        return 1
+    if value.isdigit() and int(value) <= 10:
+        return int(value)
+    raise ConfigError("TRUST_PROXY must be the number of proxies (0-10)")
 
 
 def _float(environ: Mapping[str, str], name: str, default: float) -> float:

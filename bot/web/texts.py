@@ -25,6 +25,9 @@ BAD_SENDER = (
 UNSUPPORTED_TYPE = (
     "Ihre Nachricht hat ein falsches Format. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal."
 )
+UNSUPPORTED_ENCODING = (
+    "Ihre Nachricht wurde komprimiert gesendet. Das ist hier nicht möglich. Bitte laden Sie die Seite neu."
+)
 BODY_TOO_LARGE = "Ihre Nachricht ist zu groß. Bitte fassen Sie sich kürzer."
 RATE_LIMITED = (
     "Sie haben sehr viele Nachrichten in kurzer Zeit geschickt. "

@@ -366,13 +366,13 @@ def test_rate_limiter_window_slides() -> None:
     now = [1000.0]
     limiter = RateLimiter(2, clock=lambda: now[0])
 
-    assert limiter.hit("a") == 0
+    assert limiter.hit_now("a") == 0
     now[0] += 20
-    assert limiter.hit("a") == 0
-    assert limiter.hit("a") == 40  # first hit leaves the window in 40 s
-    assert limiter.hit("b") == 0
+    assert limiter.hit_now("a") == 0
+    assert limiter.hit_now("a") == 40  # first hit leaves the window in 40 s
+    assert limiter.hit_now("b") == 0
     now[0] += 40
-    assert limiter.hit("a") == 0
+    assert limiter.hit_now("a") == 0
 
 
 # -------------------------------------------------------- upstream errors
@@ -620,7 +620,8 @@ def test_config_defaults_from_empty_environment() -> None:
     assert config.host == "127.0.0.1" and config.port == 8080
     assert config.rasa_url == "http://127.0.0.1:5005"
     assert config.allowed_origins == {"http://127.0.0.1:8080", "http://localhost:8080"}
-    assert config.rate_limit_per_minute == 30 and config.trust_proxy is False
+    assert config.rate_limit_per_minute == 30 and config.trust_proxy == 0
+    assert config.redis_url is None
     assert config.max_message_chars == 1000 and config.upstream_timeout_s == 10
     assert config.default_kommune is None
 
@@ -647,7 +648,7 @@ def test_config_reads_environment() -> None:
     assert config.host == "0.0.0.0" and config.port == 9000
     assert config.rasa_url == "http://rasa:5005"
     assert config.allowed_origins == {"https://www.marburg.de", "https://marburg.de"}
-    assert config.rate_limit_per_minute == 5 and config.trust_proxy is True
+    assert config.rate_limit_per_minute == 5 and config.trust_proxy == 1
     assert config.max_message_chars == 500 and config.upstream_timeout_s == 2.5
     assert config.default_kommune == "06534014"
 
@@ -660,6 +661,8 @@ def test_config_reads_environment() -> None:
         {"RATE_LIMIT_PER_MINUTE": "0"},
         {"UPSTREAM_TIMEOUT_S": "-1"},
         {"RASA_URL": "rasa:5005"},
+        {"TRUST_PROXY": "-1"},
+        {"TRUST_PROXY": "alle"},
     ],
 )
 def test_config_rejects_bad_values(env: dict[str, str]) -> None:
