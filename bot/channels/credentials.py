@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from bot.channels.telegram_secret import check_secret_token
+
 TELEGRAM_CHANNEL = "bot.channels.telegram.KommuneTelegramInput"
 MATRIX_CHANNEL = "bot.channels.matrix.MatrixInput"
 
@@ -60,8 +62,14 @@ def _telegram(env: Mapping[str, str], kommune: str | None) -> dict[str, Any] | N
     names = ("TELEGRAM_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_WEBHOOK_URL")
     if not all(_get(env, name) for name in names):
         return None
+    # Without the secret, anyone who knows a chat id could post forged updates.
+    try:
+        check_secret_token(_get(env, "TELEGRAM_SECRET_TOKEN"))
+    except ValueError as error:
+        raise CredentialsError(f"{error} Generate one with: openssl rand -hex 32") from error
     section: dict[str, Any] = {
         "access_token": _ref("TELEGRAM_TOKEN"),
+        "secret_token": _ref("TELEGRAM_SECRET_TOKEN"),
         # Rasa compares `verify` with getMe().username, which has no "@".
         "verify": str(_get(env, "TELEGRAM_BOT_NAME")).lstrip("@"),
         "webhook_url": _get(env, "TELEGRAM_WEBHOOK_URL"),

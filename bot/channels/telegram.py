@@ -15,28 +15,42 @@ Differences from ``rasa.core.channels.telegram`` (Rasa 3.6):
   replaced by a short token and mapped back when the button is pressed;
 * buttons default to one per row, since German titles are long;
 * a pressed button is acknowledged (``answerCallbackQuery``): without it the
-  Telegram app shows a spinner on the button until its own timeout.
+  Telegram app shows a spinner on the button until its own timeout;
+* updates are authenticated: the webhook is registered with a ``secret_token``
+  (``TELEGRAM_SECRET_TOKEN``), which Telegram sends back in the
+  ``X-Telegram-Bot-Api-Secret-Token`` header of every update. A request without
+  the matching header is answered 403 before its body is parsed, so nothing of it
+  reaches Rasa. (Rasa's own ``verify`` compares the bot's name with itself and
+  protects nothing: anyone knowing a chat id could write into that conversation.)
+* Rasa's ``GET/POST .../set_webhook`` route, which let anyone re-register the
+  webhook, answers 404; the webhook is registered at server start only;
+* Telegram's automatic "/start" of a new chat is read as a greeting ("Hallo"):
+  Rasa executes only slash-payloads the assistant offered (bot/ops/rasa_cli.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
+from aiogram.bot import api as bot_api
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
 from aiogram.types import User
 from aiogram.utils.exceptions import TelegramAPIError
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
-from sanic import Blueprint, Sanic
+from sanic import Blueprint, Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
+from bot.channels.telegram_secret import SECRET_HEADER, check_secret_token
 from bot.channels.text import split_message
 
 logger = logging.getLogger(__name__)
@@ -45,6 +59,8 @@ TELEGRAM_MAX_MESSAGE_LENGTH = 4096
 CALLBACK_DATA_MAX_BYTES = 64
 _TOKEN_PREFIX = "cb:"
 _MAX_STORED_PAYLOADS = 5000
+START_COMMAND = "/start"
+START_GREETING = "Hallo"
 
 
 class PayloadStore:
@@ -98,6 +114,11 @@ class KommuneTelegramOutput(TelegramOutput):
             self._me = await super().get_me()
         return self._me
 
+    async def set_webhook_with_secret(self, url: str | None, secret_token: str) -> bool:
+        """Register the webhook with ``secret_token`` (aiogram 2.15's set_webhook lacks it)."""
+        result = await self.request(bot_api.Methods.SET_WEBHOOK, {"url": url, "secret_token": secret_token})
+        return bool(result)
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Send ``text`` as few messages of at most 4096 characters."""
         for part in split_message(text, TELEGRAM_MAX_MESSAGE_LENGTH):
@@ -145,6 +166,7 @@ class KommuneTelegramInput(TelegramInput):
             credentials.get("webhook_url"),
             api_url=credentials.get("api_url"),
             kommune=credentials.get("kommune"),
+            secret_token=credentials.get("secret_token"),
         )
 
     def __init__(
@@ -155,9 +177,15 @@ class KommuneTelegramInput(TelegramInput):
         debug_mode: bool = False,
         api_url: str | None = None,
         kommune: str | None = None,
+        secret_token: str | None = None,
     ) -> None:
-        """Configure the channel; ``kommune`` is an 8-digit AGS or None."""
+        """Configure the channel; ``kommune`` is an 8-digit AGS or None.
+
+        ``secret_token`` is required: without it the webhook cannot tell Telegram's
+        updates from forged ones (ValueError).
+        """
         super().__init__(access_token, verify, webhook_url, debug_mode=debug_mode)
+        self.secret_token = check_secret_token(secret_token)
         self.api_url = api_url
         self.kommune = kommune
         self._payloads = PayloadStore()
@@ -189,15 +217,34 @@ class KommuneTelegramInput(TelegramInput):
         except (TelegramAPIError, asyncio.TimeoutError, aiohttp.ClientError) as error:
             logger.warning("Could not acknowledge a Telegram button: %s", type(error).__name__)
 
+    def is_authentic(self, request: Request) -> bool:
+        """Whether ``request`` carries the webhook's secret token (constant-time compare)."""
+        sent = request.headers.get(SECRET_HEADER, "")
+        return hmac.compare_digest(sent.encode("utf-8", "replace"), self.secret_token.encode("utf-8"))
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's webhook blueprint, plus payload decoding and webhook set-up."""
+        """Rasa's webhook blueprint, plus authentication, payload decoding and webhook set-up."""
 
         async def decode_and_forward(message: UserMessage) -> Any:
             if message.text:
                 message.text = self._payloads.decode(message.text)
+                if message.text.strip() == START_COMMAND:
+                    message.text = START_GREETING
             return await on_new_message(message)
 
         telegram_webhook = super().blueprint(decode_and_forward)
+
+        # Registered first, so it runs before every other middleware and handler: an
+        # update without the secret is never parsed, acknowledged or forwarded.
+        @telegram_webhook.middleware("request")
+        async def authenticate(request: Request) -> HTTPResponse | None:
+            path = request.path.rstrip("/")
+            if path.endswith("/set_webhook"):
+                return response.text("not found", status=404)
+            if path.endswith("/webhook") and not self.is_authentic(request):
+                logger.warning("Rejected a Telegram webhook request without the secret token.")
+                return response.text("forbidden", status=403)
+            return None
 
         @telegram_webhook.middleware("request")
         async def acknowledge(request: Request) -> None:
@@ -212,10 +259,10 @@ class KommuneTelegramInput(TelegramInput):
         @telegram_webhook.listener("after_server_start")
         async def register_webhook(app: Sanic, _loop: Any) -> None:
             # A failure must not stop the server: the REST channel for the web
-            # widget runs in the same process. GET .../set_webhook retries.
+            # widget runs in the same process. A restart of Rasa retries.
             output = self.get_output_channel()
             try:
-                if await output.set_webhook(url=self.webhook_url):
+                if await output.set_webhook_with_secret(self.webhook_url, self.secret_token):
                     logger.info("Telegram webhook registered.")
                 else:
                     logger.error("Telegram refused the webhook URL.")

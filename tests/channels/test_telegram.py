@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
+import logging.config
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+import yaml
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.telegram import TelegramOutput
 
@@ -18,6 +22,8 @@ from bot.channels.telegram import (
     KommuneTelegramOutput,
 )
 
+from bot.channels.telegram_secret import SECRET_HEADER
+
 from .fake_telegram import BOT_USERNAME, FakeBotApi, fake_bot_api
 from .sanic_harness import serve_blueprint
 
@@ -25,6 +31,8 @@ TOKEN = "123456789:AAEhBP0av28VWlN3e_qaQ7ZJ3GFsVJ-test"
 KOMMUNE = "06412000"
 WEBHOOK_URL = "https://bot.example.org/webhooks/telegram/webhook"
 CHAT_ID = 4711
+SECRET = "5f0c2a7d9e4b4c1f8a6d3e2b1c0f9a8e7d6c5b4a39281706"
+LOGGING_YML = Path(__file__).resolve().parents[2] / "bot" / "ops" / "logging.yml"
 
 Reply = Callable[[UserMessage], Awaitable[None]]
 
@@ -74,29 +82,36 @@ class FakeAgent:
         await message.output_channel.send_response(message.sender_id, dict(self.answer))
 
 
-async def post_update(base_url: str, update: dict[str, Any]) -> str:
-    """POST an update to the channel's webhook and return the response body."""
+async def post_update(
+    base_url: str, update: dict[str, Any], secret: str | None = SECRET, expect: int = 200
+) -> str:
+    """POST an update (with Telegram's secret header) and return the response body."""
+    headers = {SECRET_HEADER: secret} if secret is not None else {}
     async with (
         aiohttp.ClientSession() as session,
-        session.post(f"{base_url}/webhooks/telegram/webhook", json=update) as resp,
+        session.post(f"{base_url}/webhooks/telegram/webhook", json=update, headers=headers) as resp,
     ):
-        assert resp.status == 200
+        assert resp.status == expect
         return await resp.text()
+
+
+def credentials(api: FakeBotApi, **extra: Any) -> dict[str, Any]:
+    """The channel's credentials.yml section for the fake API."""
+    return {
+        "access_token": TOKEN,
+        "verify": BOT_USERNAME,
+        "webhook_url": WEBHOOK_URL,
+        "api_url": api.base_url,
+        "secret_token": SECRET,
+        **extra,
+    }
 
 
 async def run_exchange(
     api: FakeBotApi, agent: FakeAgent, updates: list[dict[str, Any]], verify: str = BOT_USERNAME
 ) -> None:
     """Serve the channel, post ``updates`` and shut the server down again."""
-    channel = KommuneTelegramInput.from_credentials(
-        {
-            "access_token": TOKEN,
-            "verify": verify,
-            "webhook_url": WEBHOOK_URL,
-            "api_url": api.base_url,
-            "kommune": KOMMUNE,
-        }
-    )
+    channel = KommuneTelegramInput.from_credentials(credentials(api, verify=verify, kommune=KOMMUNE))
     async with serve_blueprint(channel.blueprint(agent), "/webhooks/telegram") as base:
         for update in updates:
             await post_update(base, update)
@@ -123,6 +138,7 @@ async def test_text_message_reaches_rasa_and_answer_reaches_chat() -> None:
     assert message.metadata == {"kommune": KOMMUNE}
 
     assert [c.params["url"] for c in api.of("setWebhook")] == [WEBHOOK_URL]
+    assert [c.params["secret_token"] for c in api.of("setWebhook")] == [SECRET]
     (sent,) = api.of("sendMessage")
     assert sent.params["chat_id"] == str(CHAT_ID)
     assert sent.params["text"] == "Wo wohnen Sie?"
@@ -144,14 +160,7 @@ async def test_long_payload_fits_callback_data_and_maps_back() -> None:
     assert len(long_payload.encode()) > CALLBACK_DATA_MAX_BYTES
     agent = FakeAgent({"text": "Bitte wählen Sie.", "buttons": [{"title": "A", "payload": long_payload}]})
     async with fake_bot_api() as api:
-        channel = KommuneTelegramInput.from_credentials(
-            {
-                "access_token": TOKEN,
-                "verify": BOT_USERNAME,
-                "webhook_url": WEBHOOK_URL,
-                "api_url": api.base_url,
-            }
-        )
+        channel = KommuneTelegramInput.from_credentials(credentials(api))
         async with serve_blueprint(channel.blueprint(agent), "/webhooks/telegram") as base:
             await post_update(base, text_update("Hallo"))
             (sent,) = api.of("sendMessage")
@@ -245,3 +254,78 @@ async def test_update_for_other_bot_is_rejected() -> None:
 def test_update_payload_is_json_serialisable() -> None:
     # Guards the fixtures above against typos that aiogram would silently drop.
     assert json.loads(json.dumps(button_update("x")))["callback_query"]["data"] == "x"
+
+
+# ------------------------------------------------------------ authentication (issue 14)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("secret", [None, "", "falsch", SECRET[:-1], SECRET + "x"])
+async def test_forged_update_is_rejected_before_rasa(secret: str | None) -> None:
+    agent = FakeAgent({"text": "Bitte besuchen Sie https://phishing.example"})
+    async with fake_bot_api() as api:
+        channel = KommuneTelegramInput.from_credentials(credentials(api))
+        async with serve_blueprint(channel.blueprint(agent), "/webhooks/telegram") as base:
+            await post_update(base, text_update("/restart"), secret=secret, expect=403)
+            await post_update(base, button_update("/affirm"), secret=secret, expect=403)
+            # Not even parsed: a body that is no JSON gets the same answer.
+            async with (
+                aiohttp.ClientSession() as session,
+                session.post(f"{base}/webhooks/telegram/webhook", data=b"{kaputt") as resp,
+            ):
+                assert resp.status == 403
+    assert agent.received == []
+    assert api.of("sendMessage") == [] and api.of("answerCallbackQuery") == []
+
+
+@pytest.mark.asyncio
+async def test_set_webhook_route_is_closed() -> None:
+    agent = FakeAgent({"text": "nie"})
+    async with fake_bot_api() as api:
+        channel = KommuneTelegramInput.from_credentials(credentials(api))
+        async with serve_blueprint(channel.blueprint(agent), "/webhooks/telegram") as base:
+            async with aiohttp.ClientSession() as session:
+                for method in ("GET", "POST"):
+                    async with session.request(method, f"{base}/webhooks/telegram/set_webhook") as resp:
+                        assert resp.status == 404
+                async with session.get(f"{base}/webhooks/telegram/") as resp:
+                    assert resp.status == 200  # health stays public
+    # Only the registration at start-up reached Telegram.
+    assert len(api.of("setWebhook")) == 1
+
+
+@pytest.mark.parametrize("secret", [None, "", "kurz", "ungültig!" * 5])
+def test_channel_refuses_to_start_without_a_usable_secret(secret: str | None) -> None:
+    creds = {"access_token": TOKEN, "verify": BOT_USERNAME, "webhook_url": WEBHOOK_URL, "secret_token": secret}
+    with pytest.raises(ValueError, match="TELEGRAM_SECRET_TOKEN"):
+        KommuneTelegramInput.from_credentials(creds)
+
+
+@pytest.mark.asyncio
+async def test_telegram_start_command_is_read_as_greeting() -> None:
+    agent = FakeAgent({"text": "Guten Tag!"})
+    async with fake_bot_api() as api:
+        await run_exchange(api, agent, [text_update("/start")])
+    assert [m.text for m in agent.received] == ["Hallo"]
+
+
+@pytest.mark.asyncio
+async def test_debug_logs_contain_no_chat_id_or_text(caplog: pytest.LogCaptureFixture) -> None:
+    """bot/ops/logging.yml keeps aiogram's request dumps out even at DEBUG (-vv)."""
+    config = yaml.safe_load(LOGGING_YML.read_text())
+    names = list(config["loggers"])
+    saved = {name: logging.getLogger(name).level for name in names}
+    logging.config.dictConfig(config)
+    caplog.set_level(logging.DEBUG)  # root at DEBUG, as with -vv or LOG_LEVEL=DEBUG
+    secret_text = "Meine Steuer-ID ist 12345678901"
+    try:
+        agent = FakeAgent({"text": f"Sie schrieben: {secret_text}"})
+        async with fake_bot_api() as api:
+            await run_exchange(api, agent, [text_update(secret_text)])
+        assert api.of("sendMessage")  # the exchange really happened
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+    logged = "\n".join(f"{r.name} {r.getMessage()}" for r in caplog.records)
+    assert "12345678901" not in logged
+    assert str(CHAT_ID) not in logged

@@ -24,6 +24,7 @@ TELEGRAM_ENV = {
     "TELEGRAM_TOKEN": "123456789:AAEhBP0av28VWlN3e_qaQ7ZJ3GFsVJ-test",
     "TELEGRAM_BOT_NAME": "@hessen_test_bot",
     "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
+    "TELEGRAM_SECRET_TOKEN": "c2b0e9d6a1f84e3b9d7c5a4f2e1d0c9b",
 }
 MATRIX_ENV = {
     "MATRIX_HOMESERVER": "https://matrix.example.org",
@@ -83,6 +84,7 @@ def test_telegram_and_matrix_sections() -> None:
     telegram = credentials[TELEGRAM_CHANNEL]
     assert telegram == {
         "access_token": "${TELEGRAM_TOKEN}",
+        "secret_token": "${TELEGRAM_SECRET_TOKEN}",
         "verify": "hessen_test_bot",
         "webhook_url": TELEGRAM_ENV["TELEGRAM_WEBHOOK_URL"],
         "kommune": "06412000",
@@ -136,3 +138,12 @@ def test_command_line_writes_yaml_and_fails_on_bad_kommune() -> None:
     assert set(yaml.safe_load(ok.stdout)) == {"rest", MATRIX_CHANNEL}
     bad = subprocess.run(command, cwd=REPO_ROOT, env={"BOT_KOMMUNE": "123"}, capture_output=True, text=True)
     assert bad.returncode == 2 and "BOT_KOMMUNE" in bad.stderr
+
+
+@pytest.mark.parametrize("secret", [None, "", "zu-kurz", "x" * 31, "nicht erlaubt! " * 3])
+def test_telegram_needs_a_secret_token(secret: str | None) -> None:
+    env = {k: v for k, v in TELEGRAM_ENV.items() if k != "TELEGRAM_SECRET_TOKEN"}
+    if secret is not None:
+        env["TELEGRAM_SECRET_TOKEN"] = secret
+    with pytest.raises(CredentialsError, match="openssl rand -hex 32"):
+        render_credentials(env)
