@@ -21,7 +21,6 @@ from bot.channels.telegram import (
     KommuneTelegramInput,
     KommuneTelegramOutput,
 )
-
 from bot.channels.telegram_secret import SECRET_HEADER
 
 from .fake_telegram import BOT_USERNAME, FakeBotApi, fake_bot_api
@@ -283,20 +282,27 @@ async def test_set_webhook_route_is_closed() -> None:
     agent = FakeAgent({"text": "nie"})
     async with fake_bot_api() as api:
         channel = KommuneTelegramInput.from_credentials(credentials(api))
-        async with serve_blueprint(channel.blueprint(agent), "/webhooks/telegram") as base:
-            async with aiohttp.ClientSession() as session:
-                for method in ("GET", "POST"):
-                    async with session.request(method, f"{base}/webhooks/telegram/set_webhook") as resp:
-                        assert resp.status == 404
-                async with session.get(f"{base}/webhooks/telegram/") as resp:
-                    assert resp.status == 200  # health stays public
+        async with (
+            serve_blueprint(channel.blueprint(agent), "/webhooks/telegram") as base,
+            aiohttp.ClientSession() as session,
+        ):
+            for method in ("GET", "POST"):
+                async with session.request(method, f"{base}/webhooks/telegram/set_webhook") as resp:
+                    assert resp.status == 404
+            async with session.get(f"{base}/webhooks/telegram/") as resp:
+                assert resp.status == 200  # health stays public
     # Only the registration at start-up reached Telegram.
     assert len(api.of("setWebhook")) == 1
 
 
 @pytest.mark.parametrize("secret", [None, "", "kurz", "ungültig!" * 5])
 def test_channel_refuses_to_start_without_a_usable_secret(secret: str | None) -> None:
-    creds = {"access_token": TOKEN, "verify": BOT_USERNAME, "webhook_url": WEBHOOK_URL, "secret_token": secret}
+    creds = {
+        "access_token": TOKEN,
+        "verify": BOT_USERNAME,
+        "webhook_url": WEBHOOK_URL,
+        "secret_token": secret,
+    }
     with pytest.raises(ValueError, match="TELEGRAM_SECRET_TOKEN"):
         KommuneTelegramInput.from_credentials(creds)
 
