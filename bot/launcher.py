@@ -26,16 +26,25 @@ ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
 GATEWAY_PORT = int(os.environ.get("GATEWAY_PORT", "8080"))
 MODEL = os.environ.get("RASA_MODEL", str(REPO / "models"))
 READY_TIMEOUT_S = 300
+# Conversations are deleted after this many days (the widget promises 30).
+RETENTION_DAYS = os.environ.get("RETENTION_DAYS", "30")
 
 
-# Rasa server and shell through bot/ops/rasa_cli.py (the project's fixes to Rasa);
-# the action server needs none of them and stays a plain `rasa run actions`.
+# Rasa server and shell through bot/ops/rasa_cli.py (the project's fixes to Rasa); the
+# action server through bot/ops/action_server.py (rasa-sdk on loopback, refusing
+# compressed bodies, errors without the tracker): it has no authentication.
 RASA = [sys.executable, "-m", "bot.ops.rasa_cli"]
-RASA_ACTIONS = [str(Path(sys.executable).parent / "rasa"), "run", "actions"]
+RASA_ACTIONS = [sys.executable, "-m", "bot.ops.action_server"]
 BUILD = REPO / "build"
 # Keeps message texts and sender ids out of the logs even at DEBUG (bot/ops/logging.yml).
 LOGGING_CONFIG = ["--logging-config-file", str(REPO / "bot" / "ops" / "logging.yml")]
-ENV = dict(os.environ, PYTHONPATH=str(REPO), RASA_URL=f"http://127.0.0.1:{RASA_PORT}")
+ENV = dict(
+    os.environ,
+    PYTHONPATH=str(REPO),
+    RASA_URL=f"http://127.0.0.1:{RASA_PORT}",
+    # The action server's interface (rasa-sdk reads SANIC_HOST): loopback only.
+    SANIC_HOST="127.0.0.1",
+)
 
 
 def commands(with_gateway: bool) -> dict[str, list[str]]:
@@ -54,6 +63,10 @@ def commands(with_gateway: bool) -> dict[str, list[str]]:
     }  # fmt: skip
     if with_gateway:
         procs["gateway"] = [sys.executable, "-m", "bot.web"]
+    # Retention at start and every 24 hours, for as long as the assistant runs.
+    procs["retention"] = [
+        sys.executable, "-m", "bot.ops.retention", "delete-older-than", "--days", RETENTION_DAYS, "--every-day",
+    ]  # fmt: skip
     return procs
 
 

@@ -255,7 +255,7 @@ class ReplicaStack:
             command=[
                 sys.executable,
                 "-m",
-                "rasa_sdk",
+                "bot.ops.action_server",  # rasa-sdk, hardened (loopback, no compressed bodies)
                 "--actions",
                 self.actions_package,
                 "--port",

@@ -4,7 +4,12 @@ Works directly on Rasa's SQL tracker store schema (table ``events`` with
 ``sender_id`` and ``timestamp``), on SQLite and PostgreSQL alike::
 
     python -m bot.ops.retention delete-older-than --days 30
+    python -m bot.ops.retention delete-older-than --days 30 --every-day   # runs until stopped
     python -m bot.ops.retention delete-sender SENDER_ID
+
+``delete-older-than`` deletes every event older than the period, also of conversations
+that are still in use. ``make run`` starts it with ``--every-day`` (bot/launcher.py);
+compose and Helm run it as a job (deploy/).
 
 The store URL comes from ``--store-url`` or the same environment variables as
 ``bot.ops.endpoints`` (``TRACKER_STORE_URL``, default SQLite
@@ -19,7 +24,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,38 +81,56 @@ def _has_events_table(engine: Engine) -> bool:
 def delete_older_than(
     engine: Engine, days: float, now: float | None = None, dry_run: bool = False
 ) -> DeletionResult:
-    """Delete conversations whose latest event is older than ``days`` days.
+    """Delete every stored event older than ``days`` days.
 
-    A conversation is every event of one ``sender_id``; it is deleted only as
-    a whole, so an active conversation never loses its early turns.
+    Events are deleted one by one, not only whole idle conversations: a Telegram or
+    Matrix user keeps one sender id for ever, so a citizen who returns every month
+    would otherwise keep the whole history. Newer events of the same person stay.
+    ``conversations`` counts the conversations that no event is left of.
     """
     if days < 0:
         raise ValueError("days must not be negative")
     if not _has_events_table(engine):
         return DeletionResult(0, 0)
     cutoff = (time.time() if now is None else now) - days * SECONDS_PER_DAY
-    expired = (
+    expired = EVENTS.c.timestamp < cutoff
+    emptied = (
         sa.select(EVENTS.c.sender_id)
         .group_by(EVENTS.c.sender_id)
         .having(sa.func.max(EVENTS.c.timestamp) < cutoff)
     )
-    in_expired = EVENTS.c.sender_id.in_(expired.scalar_subquery())
     with engine.begin() as conn:
-        conversations = conn.execute(sa.select(sa.func.count()).select_from(expired.subquery())).scalar_one()
+        conversations = conn.execute(sa.select(sa.func.count()).select_from(emptied.subquery())).scalar_one()
         if dry_run:
-            events = conn.execute(
-                sa.select(sa.func.count()).select_from(EVENTS).where(in_expired)
-            ).scalar_one()
+            events = conn.execute(sa.select(sa.func.count()).select_from(EVENTS).where(expired)).scalar_one()
         else:
-            events = conn.execute(sa.delete(EVENTS).where(in_expired)).rowcount
+            events = conn.execute(sa.delete(EVENTS).where(expired)).rowcount
     logger.info(
-        "retention: %s %d conversations (%d events) older than %s days",
+        "retention: %s %d events older than %s days (%d conversations emptied)",
         "would delete" if dry_run else "deleted",
-        conversations,
         events,
         days,
+        conversations,
     )
     return DeletionResult(int(conversations), int(events))
+
+
+def run_daily_forever(
+    engine_factory: Callable[[], Engine], days: float, interval_s: float = SECONDS_PER_DAY
+) -> None:
+    """Run :func:`delete_older_than` now and then every ``interval_s`` seconds (blocking).
+
+    For deployments without a job scheduler; an error is logged and retried next time.
+    """
+    while True:
+        engine = engine_factory()
+        try:
+            delete_older_than(engine, days)
+        except Exception as error:  # noqa: BLE001 - a failed run must not end the schedule
+            logger.error("retention failed: %s", type(error).__name__)
+        finally:
+            engine.dispose()
+        time.sleep(interval_s)
 
 
 def delete_sender(engine: Engine, sender_id: str, dry_run: bool = False) -> int:
@@ -133,8 +156,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--dry-run", action="store_true", help="count only, delete nothing")
     commands = parser.add_subparsers(dest="command", required=True)
-    older = commands.add_parser("delete-older-than", help="delete conversations idle for more than N days")
+    older = commands.add_parser("delete-older-than", help="delete events older than N days")
     older.add_argument("--days", type=float, default=DEFAULT_RETENTION_DAYS)
+    older.add_argument("--every-day", action="store_true", help="repeat every 24 hours until stopped")
     sender = commands.add_parser("delete-sender", help="delete one conversation (GDPR request)")
     sender.add_argument("sender_id")
     return parser
@@ -143,14 +167,19 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the retention command line; print counts only."""
     args = _parser().parse_args(argv)
-    engine = create_store_engine(args.store_url or tracker_store_url(os.environ))
+    url = args.store_url or tracker_store_url(os.environ)
+    if args.command == "delete-older-than" and args.every_day:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        run_daily_forever(lambda: create_store_engine(url), args.days)
+        return 0
+    engine = create_store_engine(url)
     verb = "would delete" if args.dry_run else "deleted"
     try:
         if args.command == "delete-older-than":
             result = delete_older_than(engine, args.days, dry_run=args.dry_run)
             print(
-                f"{verb} {result.conversations} conversations "
-                f"({result.events} events) idle for more than {args.days:g} days"
+                f"{verb} {result.events} events older than {args.days:g} days "
+                f"({result.conversations} conversations emptied)"
             )
         else:
             events = delete_sender(engine, args.sender_id, dry_run=args.dry_run)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,14 +72,38 @@ def _remaining(store: SQLTrackerStore) -> dict[str, int]:
     return asyncio.run(collect())
 
 
-def test_delete_older_than_removes_only_idle_conversations(
+def _texts(store: SQLTrackerStore, sender: str) -> list[str]:
+    """User texts of one conversation as Rasa loads it (every session)."""
+    tracker = asyncio.run(store.retrieve_full_tracker(sender))
+    assert tracker is not None
+    return [e.text or "" for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def test_returning_messenger_user_keeps_only_new_events(rasa_store: SQLTrackerStore, store_url: str) -> None:
+    """A Telegram/Matrix user keeps one sender id for ever and comes back every month."""
+    sender = "telegram-4711"
+    events: list[Event] = []
+    for age in (95, 62, 31, 2, 0.1):
+        events += _turn(f"Nachricht vor {age} Tagen", NOW - age * DAY)
+    asyncio.run(rasa_store.save(DialogueStateTracker.from_events(sender, events)))
+    engine = retention.create_store_engine(store_url)
+    try:
+        result = retention.delete_older_than(engine, days=30, now=NOW)
+    finally:
+        engine.dispose()
+
+    assert result == retention.DeletionResult(conversations=0, events=3 * 4)
+    assert _texts(rasa_store, sender) == ["Nachricht vor 2 Tagen", "Nachricht vor 0.1 Tagen"]
+
+
+def test_delete_older_than_removes_old_events_of_every_conversation(
     rasa_store: SQLTrackerStore, store_url: str
 ) -> None:
     sizes = {
         "old": _save(rasa_store, "old", 45, 40, now=NOW),
         "just-expired": _save(rasa_store, "just-expired", 30.01, now=NOW),
         "just-active": _save(rasa_store, "just-active", 29.99, now=NOW),
-        # Started long ago but still active: must be kept as a whole.
+        # Started long ago and still in use: its old turns go, the recent one stays.
         "long-running": _save(rasa_store, "long-running", 90, 60, 2, now=NOW),
         "fresh": _save(rasa_store, "fresh", 0.1, now=NOW),
     }
@@ -87,9 +113,13 @@ def test_delete_older_than_removes_only_idle_conversations(
     finally:
         engine.dispose()
 
-    assert result == retention.DeletionResult(conversations=2, events=sizes["old"] + sizes["just-expired"])
-    kept = ("just-active", "long-running", "fresh")
-    assert _remaining(rasa_store) == {sender: sizes[sender] for sender in kept}
+    deleted = sizes["old"] + sizes["just-expired"] + 2 * 4
+    assert result == retention.DeletionResult(conversations=2, events=deleted)
+    assert _remaining(rasa_store) == {
+        "just-active": sizes["just-active"],
+        "long-running": 4,
+        "fresh": sizes["fresh"],
+    }
 
 
 def test_dry_run_counts_without_deleting(rasa_store: SQLTrackerStore, store_url: str) -> None:
@@ -140,7 +170,10 @@ def test_command_line_uses_wall_clock_and_prints_counts_only(
     assert retention.main(["--store-url", store_url, "delete-sender", secret_sender]) == 0
 
     output = capsys.readouterr()
-    assert "deleted 1 conversations" in output.out
+    assert (
+        f"deleted {sizes['stale-conversation']} events older than 30 days (1 conversations emptied)"
+        in output.out
+    )
     assert f"deleted {sizes[secret_sender]} events" in output.out
     for text in (secret_sender, "stale-conversation", "Nachricht"):
         assert text not in output.out + output.err
@@ -163,3 +196,59 @@ def test_negative_days_are_rejected(store_url: str) -> None:
             retention.delete_older_than(engine, days=-1)
     finally:
         engine.dispose()
+
+
+def test_make_run_schedules_retention_every_day(tmp_path: Path) -> None:
+    """The launcher of `make run` starts the daily retention; it deletes at once."""
+    from bot import launcher
+
+    command = launcher.commands(with_gateway=True)["retention"]
+    assert command[-4:] == [
+        "delete-older-than",
+        "--days",
+        "30",
+        "--every-day",
+    ] and "retention" in launcher.commands(with_gateway=False)
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    store = SQLTrackerStore(domain=Domain.empty(), host=url)
+    now = time.time()
+    events = _turn("alt", now - 40 * DAY) + _turn("neu", now - 60)
+    asyncio.run(store.save(DialogueStateTracker.from_events("telegram-1", events)))
+    env = dict(os.environ, TRACKER_STORE_URL=url, PYTHONPATH=str(Path(launcher.REPO)))
+    proc = subprocess.Popen(
+        command, cwd=launcher.REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _texts(store, "telegram-1") != ["neu"]:
+            assert proc.poll() is None, proc.communicate()[0].decode()
+            assert time.monotonic() < deadline, "retention did not run at start"
+            time.sleep(0.5)
+        assert proc.poll() is None  # keeps running for the next day
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        store.engine.dispose()
+
+
+def test_daily_schedule_survives_a_failed_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[float] = []
+
+    def fake_delete(engine: object, days: float) -> None:
+        runs.append(days)
+        if len(runs) == 1:
+            raise RuntimeError("database down")
+
+    sleeps: list[float] = []
+
+    def fake_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(retention, "delete_older_than", fake_delete)
+    monkeypatch.setattr(retention.time, "sleep", fake_sleep)
+    with pytest.raises(KeyboardInterrupt):
+        retention.run_daily_forever(lambda: retention.create_store_engine("sqlite://"), 30)
+    assert runs == [30, 30, 30] and sleeps == [DAY, DAY, DAY]
