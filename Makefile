@@ -102,7 +102,7 @@ test-stories: $(MODEL) config ## conversation tests (tests/test_stories.yml), fa
 
 test: lint types validate pytest test-stories ## everything CI runs: lint, types, validate, pytest, conversation tests
 
-eval: $(MODEL) ## held-out NLU evaluation + conversation tests; figures and reports in results/
+eval: $(MODEL) ## held-out NLU, conversation tests, end-to-end conversations + municipality sweep, finder; results/
 	$(PY) -m bot.evaluation independent results/heldout_independent.yml
 	$(PY) -m bot.evaluation independent results/bestaetigung_independent.yml tests/nlu/bestaetigung.yml
 	$(RASA) test nlu --model $(MODEL) --nlu results/heldout_independent.yml --out results/heldout
@@ -110,6 +110,9 @@ eval: $(MODEL) ## held-out NLU evaluation + conversation tests; figures and repo
 	-$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out results/stories
 	$(PY) -m bot.evaluation report results
 	$(PY) -m bot.evaluation threshold
+	$(PY) -m bot.tooling.e2e_eval
+	@if [ -f bot/tooling/finder_eval.py ]; then $(PY) -m bot.tooling.finder_eval; \
+	else echo "finder score skipped: bot/tooling/finder_eval.py does not exist yet"; fi
 
 bench: train config ## load benchmark: 1 vs 2 replicas on PostgreSQL + Redis (see README, "Figures")
 	$(PY) -m bot.ops.bench --compare-replicas $(BENCH_ARGS)

@@ -6,6 +6,7 @@ ports. Needs the trained model (make builds it before pytest); fails without it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import urllib.request
@@ -177,3 +178,12 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, message: str) -> No
 
 def test_english_gets_the_german_only_notice(assistant: Assistant) -> None:
     assert "Ich spreche nur Deutsch" in texts(assistant.say(sender(), "Hello, can you help me?"))
+
+
+def test_ci_subset_of_the_independent_conversations(assistant: Assistant) -> None:
+    """The conversations of tests/conversations/ci_subset.txt, checked as `make eval` checks them."""
+    from bot.tooling.e2e_eval import failures_text, load_ci_subset, play_all
+
+    outcomes = asyncio.run(play_all(assistant.base_url, load_ci_subset(), concurrency=2))
+    assert len(outcomes) >= 3
+    assert all(o.passed for o in outcomes), failures_text(outcomes)
