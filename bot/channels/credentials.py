@@ -96,7 +96,30 @@ def _matrix(env: Mapping[str, str], kommune: str | None) -> dict[str, Any] | Non
         return None
     if kommune:
         section["kommune"] = kommune
+    # Abuse limits (docs/messengers.md): group-room invites only from these users or
+    # servers (direct chats are always accepted), messages per user and minute, and the
+    # longest message (the gateway's MAX_MESSAGE_CHARS).
+    users = _list(env, "MATRIX_ALLOWED_USERS")
+    if users:
+        section["allowed_users"] = users
+    servers = _list(env, "MATRIX_ALLOWED_SERVERS")
+    if servers:
+        section["allowed_servers"] = servers
+    for name, key in (
+        ("MATRIX_RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute"),
+        ("MAX_MESSAGE_CHARS", "max_message_chars"),
+    ):
+        value = _get(env, name)
+        if value is not None:
+            if not value.isdigit() or int(value) < 1:
+                raise CredentialsError(f"{name} must be a positive integer, got {value!r}")
+            section[key] = int(value)
     return section
+
+
+def _list(env: Mapping[str, str], name: str) -> list[str]:
+    """A comma-separated variable as a list (empty entries dropped)."""
+    return [item.strip() for item in (_get(env, name) or "").split(",") if item.strip()]
 
 
 def render_credentials(env: Mapping[str, str]) -> dict[str, Any]:

@@ -15,6 +15,13 @@ Behaviour in short:
   the number is mapped back to the button's payload;
 * connection errors, 5xx and 429 answers are retried with exponential
   backoff, so a homeserver restart only delays answers;
+* abuse limits: invites are accepted only to direct chats (``is_direct``) or
+  from allowed users or servers (``MATRIX_ALLOWED_USERS``,
+  ``MATRIX_ALLOWED_SERVERS``), others are declined; each user may send at most
+  ``MATRIX_RATE_LIMIT_PER_MINUTE`` messages a minute; a message longer than
+  ``MAX_MESSAGE_CHARS`` is answered with the gateway's explanation and not
+  passed to Rasa; the option-number regex only ever sees a few characters;
+  a malformed event is skipped and the sync goes on;
 * the loop is started by the blueprint's ``after_server_start`` listener and
   stopped by ``before_server_stop``.
 """
@@ -42,6 +49,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.text import render_links_as_text, split_message
+from bot.web.ratelimit import RateLimiter
+from bot.web.texts import RATE_LIMITED, too_long
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +59,10 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 CLIENT_API = "/_matrix/client/v3"
 # Matrix events may be up to 64 KiB; stay far below with long answers.
 MATRIX_MAX_MESSAGE_LENGTH = 16000
-_OPTION_REPLY = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+_OPTION_REPLY = re.compile(r"(\d{1,2})\s?[.)]?")
+# An option reply ("2", "2.", "12 )") is short; longer texts never reach the regex, so
+# no input can make it backtrack (a 60 kB message took 9.7 s and blocked Rasa's loop).
+_OPTION_REPLY_MAX_CHARS = 6
 _TRANSIENT_STATUS = {429, 500, 502, 503, 504}
 ENCRYPTION_NOTICE = (
     "Verschlüsselte Nachrichten kann ich leider nicht lesen. "
@@ -88,6 +100,17 @@ class MatrixSettings:
     min_backoff_s: float = 1.0
     max_backoff_s: float = 60.0
     request_timeout_s: float = 30.0
+    # Same default as the website gateway (MAX_MESSAGE_CHARS).
+    max_message_chars: int = 1000
+    rate_limit_per_minute: int = 20
+    # Invites to rooms that are not direct chats are accepted only from these.
+    allowed_users: frozenset[str] = frozenset()
+    allowed_servers: frozenset[str] = frozenset()
+
+    def may_invite(self, inviter: str, is_direct: bool) -> bool:
+        """Whether an invite by ``inviter`` is accepted (direct chats always)."""
+        server = inviter.partition(":")[2].lower()
+        return is_direct or inviter in self.allowed_users or (bool(server) and server in self.allowed_servers)
 
 
 class MatrixClient:
@@ -167,6 +190,10 @@ class MatrixClient:
         """Join a room (accepts an invite)."""
         await self.request("POST", f"/rooms/{quote(room_id, safe='')}/join", body={})
 
+    async def leave(self, room_id: str) -> None:
+        """Leave a room (declines an invite)."""
+        await self.request("POST", f"/rooms/{quote(room_id, safe='')}/leave", body={})
+
     async def send_message(self, room_id: str, content: dict[str, Any], attempts: int = 3) -> str:
         """Send an ``m.room.message``; retries reuse the transaction ID (idempotent)."""
         txn_id = uuid.uuid4().hex
@@ -213,7 +240,8 @@ class ButtonOptions:
     def resolve(self, conversation_id: str, text: str) -> str:
         """Map a reply like "2" to its payload and forget the options."""
         options = self._options.pop(conversation_id, None)
-        match = _OPTION_REPLY.match(text)
+        candidate = text.strip()
+        match = _OPTION_REPLY.fullmatch(candidate) if len(candidate) <= _OPTION_REPLY_MAX_CHARS else None
         if options and match:
             number = int(match.group(1))
             if 1 <= number <= len(options):
@@ -324,6 +352,9 @@ class MatrixBot:
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._encryption_notified: set[str] = set()
         self._stopping = asyncio.Event()
+        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        # Users told that they are rate-limited, so the notice is sent once a window.
+        self._limited: RateLimiter = RateLimiter(1)
 
     async def start(self) -> None:
         """Start the sync loop as a background task."""
@@ -419,30 +450,59 @@ class MatrixBot:
         self.since = str(data["next_batch"])
         self.synced = True
 
+    def _invite_of(self, room: Any) -> tuple[str, bool]:
+        """Inviter and is_direct of the bot's own invite event in ``room``'s invite state."""
+        events = room.get("invite_state", {}).get("events", []) if isinstance(room, dict) else []
+        for event in events:
+            if (
+                isinstance(event, dict)
+                and event.get("type") == "m.room.member"
+                and event.get("state_key") == self.settings.user_id
+            ):
+                content = event.get("content") or {}
+                return str(event.get("sender", "")), content.get("is_direct") is True
+        return "", False
+
     async def _join_invites(self, data: dict[str, Any]) -> None:
         client = self.client
         assert client is not None
-        for room_id in data.get("rooms", {}).get("invite", {}):
+        for room_id, room in data.get("rooms", {}).get("invite", {}).items():
+            inviter, is_direct = self._invite_of(room)
+            accept = self.settings.may_invite(inviter, is_direct)
             try:
-                await client.join(room_id)
-                logger.info("Joined Matrix room %s.", room_id)
+                if accept:
+                    await client.join(room_id)
+                    logger.info("Joined Matrix room %s.", room_id)
+                else:
+                    # Declined, so the invite does not come back with every sync.
+                    await client.leave(room_id)
+                    logger.info("Declined an invite to a group room from a server that is not allowed.")
             except MatrixApiError as error:
                 if error.transient:
                     raise  # retry the whole sync; the since token is unchanged
-                logger.warning("Could not join %s: %s", room_id, error)
+                logger.warning("Could not answer the invite to %s: %s", room_id, error)
 
     def _dispatch_messages(self, data: dict[str, Any]) -> None:
         for room_id, room in data.get("rooms", {}).get("join", {}).items():
             for event in room.get("timeline", {}).get("events", []):
-                if self._is_new_foreign_event(event):
-                    self._dispatch_event(room_id, event)
+                # One malformed event (any client or server can send one) must neither
+                # stop the others nor keep the since token from advancing.
+                try:
+                    if isinstance(event, dict) and self._is_new_foreign_event(event):
+                        self._dispatch_event(room_id, event)
+                except Exception:  # noqa: BLE001 - skipped and logged without content
+                    logger.warning("Skipped a malformed Matrix event in %s.", room_id)
 
     def _is_new_foreign_event(self, event: dict[str, Any]) -> bool:
         event_id = str(event.get("event_id", ""))
         if event.get("sender") == self.settings.user_id or event_id in self._seen:
             return False
+        timestamp = event.get("origin_server_ts")
+        if not isinstance(timestamp, int) or isinstance(timestamp, bool):
+            logger.warning("Skipped a Matrix event without an integer timestamp.")
+            return False
         # Rooms joined after start deliver their recent history; skip it.
-        if int(event.get("origin_server_ts", 0)) < self.started_ms:
+        if timestamp < self.started_ms:
             return False
         self._seen[event_id] = None
         while len(self._seen) > 10_000:
@@ -459,9 +519,21 @@ class MatrixBot:
         if event.get("type") != "m.room.message" or content.get("msgtype") != "m.text":
             return
         body = content.get("body")
-        if not isinstance(body, str) or not body.strip():
+        sender = event.get("sender")
+        if not isinstance(body, str) or not body.strip() or not isinstance(sender, str):
             return
-        self._spawn(self._handle_text(room_id, str(event["sender"]), strip_reply_fallback(body)))
+        retry_after = self.limiter.hit_now(sender)
+        if retry_after:
+            if not self._limited.hit_now(sender):
+                self._spawn(self._send_notice(room_id, RATE_LIMITED.format(seconds=int(retry_after))))
+            return
+        # Bounded before any further processing (option regex, Rasa's NLU), like the
+        # gateway; removing a reply's quoted fallback first is linear in the length.
+        text = strip_reply_fallback(body)
+        if len(text) > self.settings.max_message_chars:
+            self._spawn(self._send_notice(room_id, too_long(self.settings.max_message_chars)))
+            return
+        self._spawn(self._handle_text(room_id, sender, text))
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
@@ -521,6 +593,10 @@ class MatrixInput(InputChannel):
                 access_token=credentials.get("access_token"),
                 password=credentials.get("password"),
                 kommune=credentials.get("kommune"),
+                max_message_chars=int(credentials.get("max_message_chars") or 1000),
+                rate_limit_per_minute=int(credentials.get("rate_limit_per_minute") or 20),
+                allowed_users=frozenset(credentials.get("allowed_users") or ()),
+                allowed_servers=frozenset(s.lower() for s in credentials.get("allowed_servers") or ()),
             )
         )
 

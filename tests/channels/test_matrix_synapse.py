@@ -18,6 +18,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.matrix import MatrixBot, MatrixInput, MatrixSettings, conversation_id
+from bot.web.texts import too_long
 
 from .sanic_harness import serve_blueprint
 from .synapse_server import SynapseServer, synapse_python
@@ -58,11 +59,15 @@ class MatrixUser:
             assert resp.status == 200, data
             return data
 
-    async def create_room(self, invite: list[str]) -> str:
+    async def create_room(self, invite: list[str], direct: bool = True) -> str:
         data = await self.call(
-            "POST", "/createRoom", {"preset": "private_chat", "is_direct": True, "invite": invite}
+            "POST", "/createRoom", {"preset": "private_chat", "is_direct": direct, "invite": invite}
         )
         return str(data["room_id"])
+
+    async def membership(self, room_id: str, user_id: str) -> str:
+        path = f"/rooms/{quote(room_id, safe='')}/state/m.room.member/{quote(user_id, safe='')}"
+        return str((await self.call("GET", path))["membership"])
 
     async def join(self, room_id: str) -> None:
         await self.call("POST", f"/rooms/{quote(room_id, safe='')}/join", {})
@@ -201,7 +206,8 @@ async def test_history_from_before_start_is_ignored(synapse: SynapseServer) -> N
         late_room = await citizen.create_room(invite=[])
         await citizen.say(late_room, "Alte Nachricht im zweiten Raum")
 
-        matrix = MatrixBot(settings_for(synapse, bot), agent)
+        # A later invite is not a direct chat: the inviter must be allowed.
+        matrix = MatrixBot(settings_for(synapse, bot, allowed_users=frozenset({citizen.user_id})), agent)
         await matrix.start()
         try:
             await citizen.invite(late_room, bot.user_id)
@@ -285,3 +291,62 @@ async def test_sync_loop_recovers_after_homeserver_restart(synapse: SynapseServe
             await matrix.stop()
     assert agent.texts == ["Sind Sie wieder da?"]
     assert matrix.failures == 0
+
+
+@pytest.mark.asyncio
+async def test_group_room_invites_need_an_allowed_user_or_server(synapse: SynapseServer) -> None:
+    agent = EchoAgent()
+    async with two_users(synapse) as (bot, citizen):
+        server_name = citizen.user_id.partition(":")[2]
+        matrix = MatrixBot(settings_for(synapse, bot), agent)
+        await matrix.start()
+        try:
+            group = await citizen.create_room(invite=[bot.user_id], direct=False)
+
+            async def declined() -> bool:
+                return await citizen.membership(group, bot.user_id) == "leave"
+
+            await wait_until(declined, "bot declines a group-room invite from anyone")
+        finally:
+            await matrix.stop()
+
+        allowed = MatrixBot(settings_for(synapse, bot, allowed_servers=frozenset({server_name})), agent)
+        await allowed.start()
+        try:
+            team = await citizen.create_room(invite=[bot.user_id], direct=False)
+
+            async def joined() -> bool:
+                return bot.user_id in await citizen.members(team)
+
+            await wait_until(joined, "bot joins a group room from an allowed server")
+        finally:
+            await allowed.stop()
+        assert bot.user_id not in await citizen.members(group)
+
+
+@pytest.mark.asyncio
+async def test_long_message_gets_an_explanation_and_the_next_one_an_answer(synapse: SynapseServer) -> None:
+    agent = EchoAgent()
+    async with two_users(synapse) as (bot, citizen):
+        matrix = MatrixBot(settings_for(synapse, bot), agent)
+        await matrix.start()
+        try:
+            room = await citizen.create_room(invite=[bot.user_id])
+
+            async def joined() -> bool:
+                return bot.user_id in await citizen.members(room)
+
+            await wait_until(joined, "bot joins the direct chat")
+            # 60 kB: took 9.7 s in the old option regex, blocking Rasa's event loop.
+            await citizen.say(room, "1" + " " * 60_000 + "x")
+            await citizen.say(room, "Hallo")
+
+            async def answered() -> bool:
+                return len(await citizen.messages_from(room, bot.user_id)) >= 2
+
+            await wait_until(answered, "explanation and answer")
+        finally:
+            await matrix.stop()
+        bodies = [r["body"] for r in await citizen.messages_from(room, bot.user_id)]
+    assert bodies == [too_long(1000), "Echo: Hallo"]
+    assert agent.texts == ["Hallo"]

@@ -17,6 +17,7 @@ from bot.channels.credentials import (
     render_credentials,
     render_yaml,
 )
+from bot.channels.matrix import MatrixInput
 from bot.channels.text import render_links_as_text, split_message, text_length
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -147,3 +148,21 @@ def test_telegram_needs_a_secret_token(secret: str | None) -> None:
         env["TELEGRAM_SECRET_TOKEN"] = secret
     with pytest.raises(CredentialsError, match="openssl rand -hex 32"):
         render_credentials(env)
+
+
+def test_matrix_abuse_limits_from_environment() -> None:
+    env = {
+        **MATRIX_ENV,
+        "MATRIX_ALLOWED_USERS": "@amt:stadt.example, @it:stadt.example",
+        "MATRIX_ALLOWED_SERVERS": "verwaltung.example",
+        "MATRIX_RATE_LIMIT_PER_MINUTE": "10",
+        "MAX_MESSAGE_CHARS": "800",
+    }
+    section = render_credentials(env)[MATRIX_CHANNEL]
+    assert section["allowed_users"] == ["@amt:stadt.example", "@it:stadt.example"]
+    assert section["allowed_servers"] == ["verwaltung.example"]
+    assert section["rate_limit_per_minute"] == 10 and section["max_message_chars"] == 800
+    settings = MatrixInput.from_credentials({**section, "access_token": "x"}).settings  # type: ignore[attr-defined]
+    assert settings.allowed_servers == {"verwaltung.example"} and settings.max_message_chars == 800
+    with pytest.raises(CredentialsError):
+        render_credentials({**MATRIX_ENV, "MATRIX_RATE_LIMIT_PER_MINUTE": "viele"})
