@@ -117,7 +117,7 @@ eval: $(MODEL) ## held-out NLU, conversation tests, end-to-end conversations + m
 bench: train config ## load benchmark: 1 vs 2 replicas on PostgreSQL + Redis (see README, "Figures")
 	$(PY) -m bot.ops.bench --compare-replicas $(BENCH_ARGS)
 
-retention: $(VENV)/.installed ## delete conversations older than 30 days (TRACKER_STORE_URL or the SQLite default)
+retention: $(VENV)/.installed ## delete events older than 30 days now (make run also does it daily)
 	$(PY) -m bot.ops.retention delete-older-than --days 30
 
 linkcheck: $(VENV)/.installed ## check every URL in data/knowledge and domain.yml (needs internet)
