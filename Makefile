@@ -22,7 +22,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path
 NLP_INPUTS := $(wildcard bot/nlp/*.py) bot/knowledge/municipalities.py bot/knowledge/text.py \
 	data/knowledge/gemeinden_hessen.csv data/knowledge/orte_ausserhalb_hessen.yml
 
-.PHONY: help install nlp train run shell test lint types validate pytest test-stories eval bench linkcheck lock \
+.PHONY: help install nlp train run shell test lint types validate pytest test-stories eval bench bench-finder linkcheck lock \
 	browser-deps synapse config retention clean
 
 help: ## list the targets
@@ -116,6 +116,9 @@ eval: $(MODEL) ## held-out NLU, conversation tests, end-to-end conversations + m
 
 bench: train config ## load benchmark: 1 vs 2 replicas on PostgreSQL + Redis (see README, "Figures")
 	$(PY) -m bot.ops.bench --compare-replicas $(BENCH_ARGS)
+
+bench-finder: $(VENV)/.installed ## service finder latency: p50/p99 per lookup over the whole catalogue, one core
+	$(PY) -m bot.tooling.finder_bench
 
 retention: $(VENV)/.installed ## delete events older than 30 days now (make run also does it daily)
 	$(PY) -m bot.ops.retention delete-older-than --days 30

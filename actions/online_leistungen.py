@@ -9,6 +9,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import say
 from actions.context import entity_values, home_municipality, user_text
+from actions.katalog import answer_from_catalogue
+from bot.knowledge.finder import SERVICE_QUESTION_SCORE
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
 
@@ -95,6 +97,9 @@ class ActionOnlineLeistung(Action):
     ) -> list[EventType]:
         service = requested_service(tracker)
         if service is None:
+            # No detailed service: the national catalogue may still name it (actions/katalog.py).
+            if answer_from_catalogue(dispatcher, tracker, SERVICE_QUESTION_SCORE):
+                return []
             catalogue = load_services()
             say(
                 dispatcher,

@@ -1,0 +1,169 @@
+"""Services of the national catalogue (LeiKa) that the detailed catalogue does not describe.
+
+The answer says what the catalogue says and no more: the official name, the OZG topic, on
+which level the service is regulated, the legal basis link where the catalogue has one, and
+where to go next (Verwaltungsportal Hessen, the municipality, 115). Whether a service can be
+done online is not in the catalogue, so the answer never says it is.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.antworten import say, text
+from actions.context import entity_values, home_municipality, user_text
+from actions.kontakt import ActionFallbackThemen
+from bot.knowledge.catalogue import CatalogueService, Hit, load_catalogue, regulating_level
+from bot.knowledge.finder import CONFIDENT_SCORE, FALLBACK_SCORE, is_confident
+from bot.knowledge.municipalities import Municipality, load_municipalities
+from bot.knowledge.services import load_services
+
+# Hits within this share of the best score are "just as plausible": several of them that are
+# not variants of the best one are offered as buttons instead of guessing.
+AMBIGUOUS_SHARE = 0.85
+MAX_BUTTONS = 4
+_BUTTON_TITLE_CHARS = 60
+_LEVEL_KEYS = {"Bund": "katalog_ebene_bund", "Land": "katalog_ebene_land", "Kommune": "katalog_ebene_kommune"}
+# LeiKa type 1 means the Bund also executes the service itself (see LEISTUNGSKATALOG.md).
+_BUND_SELBST = "katalog_ebene_bund_selbst"
+
+
+def choice_payload(service: CatalogueService) -> str:
+    """Button payload that makes the next turn answer exactly this service."""
+    return "/online_beantragen" + json.dumps({"leistung": service.name}, ensure_ascii=False)
+
+
+def _button_title(name: str) -> str:
+    return name if len(name) <= _BUTTON_TITLE_CHARS else name[: _BUTTON_TITLE_CHARS - 1] + "…"
+
+
+def plausible(hits: list[Hit]) -> list[CatalogueService]:
+    """The services to offer: one if the best hit is clear, else up to four to choose from.
+
+    Variants of the best service ("Hundesteuer Befreiung" after "Hundesteuer") do not make
+    a question ambiguous: the general service answers it.
+    """
+    if not hits:
+        return []
+    best = hits[0]
+    distinct: list[CatalogueService] = []
+    for hit in hits:
+        if hit.score < best.score * AMBIGUOUS_SHARE:
+            break
+        # A variant of a service already offered adds nothing to choose from.
+        if not any(hit.service.name.casefold().startswith(s.name.casefold()) for s in distinct):
+            distinct.append(hit.service)
+    return distinct[:MAX_BUTTONS]
+
+
+def municipality_named(tracker: Tracker) -> Municipality | None:
+    """A Hessian municipality named in the latest message ("Jagdschein in Kassel"), if any."""
+    for value in entity_values(tracker, "gemeinde"):
+        result = load_municipalities().resolve(value)
+        if result.municipality:
+            return result.municipality
+    return None
+
+
+def _level_text(service: CatalogueService, tracker: Tracker) -> str:
+    level = regulating_level(service.leika_typ)
+    if level is None:
+        return text("katalog_ebene_unbekannt", tracker)
+    if service.leika_typ.strip() == "1":
+        return text(_BUND_SELBST, tracker)
+    return text(_LEVEL_KEYS[level], tracker)
+
+
+def answer_service(dispatcher: CollectingDispatcher, tracker: Tracker, service: CatalogueService) -> None:
+    """Send the catalogue answer for one service."""
+    municipality = municipality_named(tracker) or home_municipality(tracker)
+    gesetz = (
+        text(
+            "katalog_gesetz", tracker, titel=service.rechtsgrundlage_titel, link=service.rechtsgrundlage_link
+        )
+        if service.rechtsgrundlage_link
+        else ""
+    )
+    kommune = (
+        text("katalog_kommune", tracker, gemeinde=municipality.label)
+        if municipality
+        else text("katalog_kommune_unbekannt", tracker)
+    )
+    say(
+        dispatcher,
+        tracker,
+        "katalog_leistung",
+        leistung=service.name,
+        thema=service.ozg_themenfeld or service.ozg_leistung or "–",
+        ebene=_level_text(service, tracker),
+        gesetz=gesetz,
+        suchbegriff=service.name,
+        kommune=kommune,
+    )
+
+
+def answer_from_catalogue(
+    dispatcher: CollectingDispatcher, tracker: Tracker, min_score: float | None = None
+) -> bool:
+    """Answer the latest message from the catalogue; ``False`` (nothing sent) if nothing fits.
+
+    A button choice (entity ``leistung`` with an official name) is answered exactly. Free
+    text goes to the finder; with ``min_score`` the best hit must reach it.
+    """
+    catalogue = load_catalogue()
+    for value in entity_values(tracker, "leistung"):
+        chosen = catalogue.by_name(value)
+        if chosen:
+            answer_service(dispatcher, tracker, chosen)
+            return True
+    hits = catalogue.search(user_text(tracker), limit=MAX_BUTTONS + 2)
+    if not hits or (min_score is not None and not is_confident(hits, min_score)):
+        return False
+    services = plausible(hits)
+    if len(services) == 1:
+        answer_service(dispatcher, tracker, services[0])
+    else:
+        buttons = [{"title": _button_title(s.name), "payload": choice_payload(s)} for s in services]
+        say(dispatcher, tracker, "katalog_auswahl", buttons=buttons)
+    return True
+
+
+class ActionLeistungSuchen(Action):
+    """Out-of-scope and not-understood messages: look for a service before giving up.
+
+    Detailed services (data/knowledge/leistungen.yml) win over the catalogue. Without a
+    confident hit the message gets the usual answer: the out-of-scope text, or the
+    two-stage fallback of actions/kontakt.py.
+    """
+
+    def name(self) -> str:
+        return "action_leistung_suchen"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        min_score = CONFIDENT_SCORE if intent == "out_of_scope" else FALLBACK_SCORE
+        message = user_text(tracker)
+        if is_confident(load_catalogue().search(message, limit=1), min_score):
+            if load_services().find(message):
+                # Imported here: online_leistungen imports this module for its own not-found case.
+                from actions.online_leistungen import ActionOnlineLeistung
+
+                return await ActionOnlineLeistung().run(dispatcher, tracker, domain)
+            if answer_from_catalogue(dispatcher, tracker, min_score):
+                return []
+        if intent == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        return await ActionFallbackThemen().run(dispatcher, tracker, domain)
+
+
+# Build the finder's index when the action server imports its actions (about 2 s once), not
+# during the first citizen's question.
+load_catalogue().search("Personalausweis")

@@ -1,0 +1,299 @@
+"""Free text → ranked services of the national catalogue.
+
+Citizens say "Hund anmelden", "Perso", "Anwohnerparkausweis"; the catalogue says
+"Hundesteuer", "Personalausweis", "Bewohnerparkausweis". The finder bridges that with
+four measured steps (figures in data/knowledge/LEISTUNGSKATALOG.md):
+
+1. **Words**: tokens are lemmatised with the lookup table of ``spacy-lookups-data``
+   ("Hunde" → "Hund", "melde" → "melden"; the table only, no spaCy pipeline), folded to
+   plain letters so "Führerschein", "Fuehrerschein" and "Fuhrerschein" meet, and function
+   words are dropped.
+2. **Synonyms** from ``data/knowledge/finder_synonyme.yml``: a colloquial word or phrase
+   adds the catalogue's words ("perso" → "personalausweis"), each rule with its reason.
+3. **Character 4-grams** inside words: compounds and typos share most of them
+   ("anwohnerparkausweis" ~ "bewohnerparkausweis", "hund" ~ "hundesteuer").
+4. **Ranking**: TF-IDF cosine between the query and each service (its name, and its OZG
+   service with a lower weight), as one sparse matrix (feature x service): a lookup sums
+   the rows of the query's features and touches only services that share one.
+
+Pure: the index is built once from the catalogue; :meth:`Finder.search` has no side effects.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from bot.knowledge.catalogue import CatalogueService, Hit
+from bot.knowledge.sources import KNOWLEDGE_DIR, KnowledgeError, read_yaml
+from bot.knowledge.text import normalise_plain
+
+__all__ = [
+    "CONFIDENT_SCORE",
+    "FALLBACK_SCORE",
+    "SERVICE_QUESTION_SCORE",
+    "Finder",
+    "Synonym",
+    "canonical_tokens",
+    "is_confident",
+    "load_synonyms",
+]
+
+SYNONYMS_PATH = KNOWLEDGE_DIR / "finder_synonyme.yml"
+NGRAM = 4
+# Whole-word matches count more than shared character runs: "Hund" should prefer
+# "Hund" over every word that merely contains "und".
+WORD_WEIGHT = 3.0
+# The OZG service ("Hundehaltung") helps to find a LeiKa service ("Hundesteuer"), but a
+# service's own name must decide between services of the same OZG group.
+OZG_FIELD_WEIGHT = 0.4
+MAX_TOKENS = 40
+# Minimum scores of the best hit, by how sure the NLU is that the message is about a service.
+# Measured on tests/finder_dev.yml (107 service questions, 30 chit-chat negatives); figures in
+# data/knowledge/LEISTUNGSKATALOG.md.
+# NLU said "out of scope": answer only when no negative reaches the score (0/30 at 0.6).
+CONFIDENT_SCORE = 0.6
+# NLU was unsure (nlu_fallback): 95/107 positives, all correct; 1/30 negatives (an opinion
+# question about an election, which the NLU classifies as out of scope anyway).
+FALLBACK_SCORE = 0.45
+# NLU said "a service question" (online_beantragen) but no detailed service matched: a weak
+# hit is still the best answer; below this, generic questions get the list of online services.
+SERVICE_QUESTION_SCORE = 0.2
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# Function words, question words and request verbs: they occur in questions about every
+# service and carry no hint which one is meant. Compared after folding (see _fold).
+_STOPWORDS_RAW = """
+a ab aber abgeben alle allem allen aller alles als also am an andere anderen auch auf aus bei beim
+bin bis bitte bzw da damit dann das dass dem den denen der des dessen die dies diese diesem diesen
+dieser dieses doch dort du durch ein eine einem einen einer eines er es etwas euch euer fuer für gegen
+gibt geht gehen habe haben hat hatte hier hin ich ihm ihn ihr ihre ihrem ihren ihrer im in ins ist ja
+jetzt kann kein keine koennen können könnte machen mache man mein meine meinem meinen meiner meines
+mich mir mit moechte möchte muss müssen nach nicht noch nun nur ob oder ohne schon sein seine sich sie
+sind so soll sollte sollen ueber über um und uns unser unsere unter vom von vor wann war warum was
+weil welche welchem welchen welcher welches wenn wer werde werden wie wieder will wir wird wo woher
+wohin wollen würde zu zum zur zwar hallo guten tag danke brauche brauchen benötige benötigen bekomme
+bekommen kriege kriegen erhalten beantragen beantrage antrag anträge online internet digital
+stelle stellen tun erledigen hilfe helfen frage fragen infos info information informationen gerne
+bzw. eigentlich eigentl also mal denn halt einfach genau bitte wissen weiß wo kriegt man dafür dazu
+leistung leistungen dienstleistung dienstleistungen service amt ämter behörde behörden verwaltung
+formular formulare sachen dinge alles erledigen
+""".split()  # noqa: SIM905 - a word list reads better as text
+
+
+def _fold(word: str) -> str:
+    # Plain letters and no "ae/oe/ue" digraphs, so umlaut, transliteration and dropped dots
+    # meet: "Führerschein", "Fuehrerschein", "Fuhrerschein" -> "fuhrerschein".
+    plain = normalise_plain(word).replace(" ", "")
+    return plain.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+
+
+_STOPWORDS = frozenset(_fold(w) for w in _STOPWORDS_RAW)
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """A colloquial word or phrase (all words present) → words the catalogue uses."""
+
+    when: tuple[str, ...]
+    add: tuple[str, ...]
+    reason: str
+
+
+def _lemma_path() -> Path:
+    return Path(str(resources.files("spacy_lookups_data").joinpath("data").joinpath("de_lemma_lookup.json.gz")))
+
+
+@lru_cache(maxsize=1)
+def _full_lemma_table() -> dict[str, str]:
+    # The German lookup table of spacy-lookups-data: surface form -> lemma (355k entries).
+    with gzip.open(_lemma_path(), "rt", encoding="utf-8") as handle:
+        table: dict[str, str] = json.load(handle)
+    return table
+
+
+def _reduce_lemmas(table: dict[str, str], vocabulary: set[str]) -> dict[str, str]:
+    # Only lemmas that can matter (words of the catalogue and of the synonym rules) are kept:
+    # a few thousand entries instead of 355k, and no lemma can turn a word into one that
+    # matches nothing.
+    reduced: dict[str, str] = {}
+    for surface, lemma in table.items():
+        folded_lemma = _fold(lemma)
+        if folded_lemma in vocabulary:
+            folded_surface = _fold(surface)
+            if folded_surface != folded_lemma:
+                reduced.setdefault(folded_surface, folded_lemma)
+    return reduced
+
+
+def _raw_tokens(text: str) -> list[str]:
+    return [t for t in (_fold(m) for m in _TOKEN.findall(text[:2000])) if t][:MAX_TOKENS]
+
+
+def canonical_tokens(text: str, lemmas: dict[str, str]) -> list[str]:
+    """Folded, lemmatised content words of ``text`` (function words dropped)."""
+    tokens = (lemmas.get(t, t) for t in _raw_tokens(text))
+    return [t for t in tokens if t not in _STOPWORDS and (len(t) > 1 or t.isdigit())]
+
+
+def _features(tokens: Iterable[str], weight: float = 1.0) -> dict[str, float]:
+    features: dict[str, float] = {}
+    for token in tokens:
+        word = "w:" + token
+        features[word] = features.get(word, 0.0) + WORD_WEIGHT * weight
+        padded = f"#{token}#"
+        for i in range(max(1, len(padded) - NGRAM + 1)):
+            gram = padded[i : i + NGRAM]
+            features[gram] = features.get(gram, 0.0) + weight
+    return features
+
+
+def _merge(first: dict[str, float], second: dict[str, float]) -> dict[str, float]:
+    merged = dict(first)
+    for feature, weight in second.items():
+        merged[feature] = merged.get(feature, 0.0) + weight
+    return merged
+
+
+class Finder:
+    """Index over catalogue services; :meth:`search` ranks them for a question."""
+
+    def __init__(self, services: tuple[CatalogueService, ...], synonyms: tuple[Synonym, ...]) -> None:
+        self._services = services
+        vocabulary = {t for s in services for t in _raw_tokens(f"{s.name} {s.ozg_leistung}")} | {
+            w for syn in synonyms for w in (*syn.when, *syn.add)
+        }
+        self._lemmas = _reduce_lemmas(_full_lemma_table(), vocabulary)
+        self._synonyms = tuple(
+            Synonym(
+                when=tuple(self._lemmas.get(w, w) for w in syn.when),
+                add=tuple(self._lemmas.get(w, w) for w in syn.add),
+                reason=syn.reason,
+            )
+            for syn in synonyms
+        )
+        docs = [
+            _merge(
+                _features(canonical_tokens(s.name, self._lemmas)),
+                _features(canonical_tokens(s.ozg_leistung, self._lemmas), OZG_FIELD_WEIGHT),
+            )
+            for s in services
+        ]
+        n_docs = len(docs)
+        df: Counter[str] = Counter(f for doc in docs for f in doc)
+        self._idf = {f: math.log((n_docs + 1) / (count + 1)) + 1.0 for f, count in df.items()}
+        # One row per feature, one column per service: a query sums the rows of its features.
+        self._column = {f: i for i, f in enumerate(df)}
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        for index, doc in enumerate(docs):
+            weights = {f: tf * self._idf[f] for f, tf in doc.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for f, w in weights.items():
+                rows.append(self._column[f])
+                cols.append(index)
+                values.append(w / norm)
+        self._matrix = sparse.csr_matrix(
+            (np.asarray(values, dtype=np.float32), (rows, cols)), shape=(len(df), n_docs)
+        )
+        # Short names first among equal scores: the general service ("Hundesteuer") before
+        # its special cases ("Hundesteuer Befreiung").
+        self._tiebreak = np.asarray([len(s.name) for s in services], dtype=np.float32) * 1e-6
+        self._max_idf = math.log(n_docs + 1) + 1.0
+
+    def query_tokens(self, text: str) -> list[str]:
+        """The query's content words after lemmas and synonym expansion (for tests and tuning)."""
+        # Each word once: a repeated word ("bla bla bla …") must not outweigh the one that matters.
+        tokens = list(dict.fromkeys(canonical_tokens(text, self._lemmas)))
+        present = set(tokens)
+        added = [w for syn in self._synonyms if set(syn.when) <= present for w in syn.add]
+        return tokens + [w for w in dict.fromkeys(added) if w not in present]
+
+    def search(self, text: str, limit: int = 4) -> list[Hit]:
+        """Up to ``limit`` services for ``text``, best first, each with a score in 0..1.
+
+        The score is the cosine between query and service; words of the query that the
+        catalogue never uses count in the query's length, so "Wetter morgen" scores low
+        even if one service mentions weather.
+        """
+        tokens = self.query_tokens(text)
+        if not tokens or limit <= 0:
+            return []
+        query = _features(tokens)
+        rows: list[int] = []
+        weights: list[float] = []
+        norm_sq = 0.0
+        for feature, tf in query.items():
+            row = self._column.get(feature)
+            if row is None:
+                # Unknown whole words lower the score; unknown n-grams are just noise.
+                if feature.startswith("w:"):
+                    norm_sq += (tf * self._max_idf) ** 2
+                continue
+            weight = tf * self._idf[feature]
+            norm_sq += weight * weight
+            rows.append(row)
+            weights.append(weight)
+        if not rows:
+            return []
+        scores = np.asarray(self._matrix[rows].T @ np.asarray(weights, dtype=np.float32)).ravel()
+        if not scores.any():
+            return []
+        scores /= math.sqrt(norm_sq)
+        count = min(limit, len(scores))
+        candidates = np.argpartition(-scores, count - 1)[: count * 4] if len(scores) > count * 4 else None
+        pool = candidates if candidates is not None else np.arange(len(scores))
+        ranked = sorted(pool.tolist(), key=lambda i: (-scores[i] + self._tiebreak[i], i))
+        return [Hit(self._services[i], round(float(scores[i]), 4)) for i in ranked[:count] if scores[i] > 0]
+
+
+def is_confident(hits: list[Hit], threshold: float = CONFIDENT_SCORE) -> bool:
+    """True if the best hit reaches ``threshold`` (default: good enough for an out-of-scope message)."""
+    return bool(hits) and hits[0].score >= threshold
+
+
+def _words(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, str) or not value.strip():
+        raise KnowledgeError(f"{where}: expected a non-empty string")
+    words = tuple(_raw_tokens(value))
+    if not words:
+        raise KnowledgeError(f"{where}: no words in {value!r}")
+    return words
+
+
+def parse_synonyms(path: Path) -> tuple[Synonym, ...]:
+    """Read and validate a synonym file; every rule needs ``wenn``, ``dann`` and ``grund``."""
+    entries = read_yaml(path).get("synonyme")
+    if not isinstance(entries, list) or not entries:
+        raise KnowledgeError(f"{path}: 'synonyme' must be a non-empty list")
+    rules: list[Synonym] = []
+    for number, raw in enumerate(entries, start=1):
+        where = f"{path}: rule {number}"
+        if not isinstance(raw, dict):
+            raise KnowledgeError(f"{where}: must be a mapping")
+        reason = raw.get("grund")
+        if not isinstance(reason, str) or len(reason.split()) < 3:
+            raise KnowledgeError(f"{where}: 'grund' must say why (a sentence)")
+        targets = raw.get("dann")
+        if not isinstance(targets, list) or not targets:
+            raise KnowledgeError(f"{where}: 'dann' must be a non-empty list")
+        added = tuple(w for t in targets for w in _words(t, f"{where} dann"))
+        rules.append(Synonym(when=_words(raw.get("wenn"), f"{where} wenn"), add=added, reason=reason))
+    return tuple(rules)
+
+
+@lru_cache(maxsize=4)
+def load_synonyms(path: Path | None = None) -> tuple[Synonym, ...]:
+    """Load the finder's synonym rules once (cached per path)."""
+    return parse_synonyms(path or SYNONYMS_PATH)

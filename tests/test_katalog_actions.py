@@ -1,0 +1,140 @@
+"""Offline tests of the catalogue answer (actions/katalog.py) and its routing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tracker_factory import gemeinde, make_tracker, run, user_event
+
+from actions.katalog import ActionLeistungSuchen, answer_from_catalogue, choice_payload, plausible
+from actions.online_leistungen import ActionOnlineLeistung
+from bot.knowledge.catalogue import load_catalogue
+
+KASSEL_AGS = "06611000"
+
+
+async def test_a_catalogue_only_service_gets_name_topic_level_law_and_next_steps() -> None:
+    _, [message] = await run(
+        ActionOnlineLeistung(), make_tracker("Wie bekomme ich einen Jagdschein?", "online_beantragen")
+    )
+    text = message["text"]
+    assert "„Jagdschein“" in text
+    assert "Thema:" in text
+    assert "Geregelt ist die Leistung im Bundesrecht" in text
+    assert "http://www.gesetze-im-internet.de/" in text
+    assert "https://verwaltungsportal.hessen.de" in text and "„Jagdschein“ ein" in text
+    assert "115" in text
+    assert "Stadt- oder Gemeindeverwaltung" in text
+    # The catalogue says nothing about online services, so neither does the answer.
+    assert "geht online" not in text and "Das geht im Internet" not in text
+
+
+async def test_a_land_regulated_service_says_so_without_naming_an_office() -> None:
+    _, [message] = await run(ActionOnlineLeistung(), make_tracker("Ehrenamtskarte", "online_beantragen"))
+    assert "„Ehrenamtskarte“" in message["text"]
+    assert "Landesrecht" in message["text"]
+    assert "steht nicht im Katalog" in message["text"]
+
+
+async def test_with_municipal_context_the_municipality_is_named() -> None:
+    tracker = make_tracker(
+        "Ich brauche einen Jagdschein", "online_beantragen", metadata={"kommune": KASSEL_AGS}
+    )
+    _, [message] = await run(ActionOnlineLeistung(), tracker)
+    assert "Die Verwaltung von Kassel" in message["text"]
+
+
+async def test_ambiguous_question_offers_buttons_that_answer_exactly_that_service() -> None:
+    _, [message] = await run(
+        ActionOnlineLeistung(), make_tracker("Wo bekomme ich eine Beglaubigung?", "online_beantragen")
+    )
+    buttons = message["buttons"]
+    assert 2 <= len(buttons) <= 4
+    names = [json.loads(b["payload"].split("online_beantragen", 1)[1])["leistung"] for b in buttons]
+    assert all(load_catalogue().by_name(n) for n in names)
+    # Pressing a button: the payload's entity names the service exactly.
+    chosen = names[1]
+    entity = {"entity": "leistung", "value": chosen}
+    tracker = make_tracker(buttons[1]["payload"], "online_beantragen", entities=[entity])
+    _, [answer] = await run(ActionOnlineLeistung(), tracker)
+    assert f"„{chosen}“" in answer["text"]
+
+
+def test_variants_of_the_best_service_are_not_ambiguous() -> None:
+    assert [s.name for s in plausible(load_catalogue().search("Perso"))] == ["Personalausweis"]
+    offered = [s.name for s in plausible(load_catalogue().search("Ausnahmegenehmigung"))]
+    assert len(offered) >= 2
+    assert not [a for a in offered for b in offered if a != b and a.startswith(b)]
+
+
+def test_button_payload_is_valid_json_even_with_quotes() -> None:
+    service = load_catalogue().by_name('Baumusterzulassung von Druckgefäßen ("Glasflaschen" usw.)')
+    assert service is not None
+    payload = choice_payload(service)
+    assert json.loads(payload.removeprefix("/online_beantragen"))["leistung"] == service.name
+
+
+async def test_leichte_sprache_variant() -> None:
+    tracker = make_tracker("Jagdschein", "online_beantragen", slots={"leichte_sprache": True})
+    _, [message] = await run(ActionOnlineLeistung(), tracker)
+    assert "Im Amt heißt das: Jagdschein." in message["text"]
+    assert (
+        "Rufen Sie die Nummer 115 an" in message["text"] or "rufen Sie die Nummer 115 an" in message["text"]
+    )
+
+
+async def test_generic_online_question_still_gets_the_overview() -> None:
+    _, [message] = await run(
+        ActionOnlineLeistung(), make_tracker("Was kann ich online beantragen?", "online_beantragen")
+    )
+    assert "Bundesrecht" not in message["text"]
+    assert message["buttons"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Jagdschein", "Ich möchte aus der Kirche austreten", "Einbürgerung", "Zweitwohnungssteuer"]
+)
+async def test_out_of_scope_with_a_confident_service_is_answered(text: str) -> None:
+    _, messages = await run(ActionLeistungSuchen(), make_tracker(text, "out_of_scope"))
+    assert messages
+    assert "Dazu kann ich leider nichts sagen" not in str(messages)
+    assert messages[0].get("response") != "utter_out_of_scope"
+
+
+@pytest.mark.parametrize("text", ["Wie ist das Wetter?", "Erzähl einen Witz"])
+async def test_out_of_scope_chit_chat_keeps_the_out_of_scope_answer(text: str) -> None:
+    _, [message] = await run(ActionLeistungSuchen(), make_tracker(text, "out_of_scope"))
+    assert message["response"] == "utter_out_of_scope"
+
+
+async def test_not_understood_without_a_service_keeps_the_two_stage_fallback() -> None:
+    _, [first] = await run(ActionLeistungSuchen(), make_tracker("blub", "nlu_fallback"))
+    assert first["buttons"]
+    history = [user_event("blub", "nlu_fallback"), {"event": "action", "name": "action_leistung_suchen"}]
+    _, [second] = await run(ActionLeistungSuchen(), make_tracker("blab", "nlu_fallback", history=history))
+    assert "115" in second["text"]
+
+
+async def test_not_understood_but_a_service_is_answered() -> None:
+    _, [message] = await run(ActionLeistungSuchen(), make_tracker("waffenbesitzkarte", "nlu_fallback"))
+    assert "„Waffenbesitzkarte“" in message["text"]
+
+
+def test_answer_from_catalogue_sends_nothing_below_the_threshold() -> None:
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    assert not answer_from_catalogue(dispatcher, make_tracker("Wie ist das Wetter?", "out_of_scope"), 0.6)
+    assert dispatcher.messages == []
+
+
+async def test_a_municipality_named_in_the_question_wins_over_the_website() -> None:
+    tracker = make_tracker(
+        "Waffenbesitzkarte in Kassel",
+        "online_beantragen",
+        entities=[gemeinde("Kassel")],
+        metadata={"kommune": "06412000"},
+    )
+    _, [message] = await run(ActionOnlineLeistung(), tracker)
+    assert "Die Verwaltung von Kassel" in message["text"]
