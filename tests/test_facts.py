@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.knowledge.facts import KnowledgeError, fact, load_facts, parse_facts
+from bot.knowledge.facts import KnowledgeError, fact, load_facts, parse_facts, stand_of
+from bot.knowledge.stand import stand_date, stand_label
 from bot.linkcheck import extract_urls
 
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "data" / "knowledge"
@@ -48,7 +49,7 @@ def test_key_numbers_match_facts_md() -> None:
     assert "25.000 €" in fact("ikz_digital_2020").text
     assert "§ 62 PStG" in fact("urkunde_berechtigte").text
     assert "16" in fact("urkunde_berechtigte").text
-    assert "10 €" in fact("urkunde_gebuehr").text and "5 €" in fact("urkunde_gebuehr").text
+    assert "10–12 €" in fact("urkunde_gebuehr").text and "5–6 €" in fact("urkunde_gebuehr").text
 
 
 def test_dated_or_single_source_facts_are_flagged() -> None:
@@ -85,14 +86,115 @@ def test_invalid_facts_rejected(tmp_path: Path) -> None:
     quellen.write_text(yaml.safe_dump({"quellen": [{"url": "https://e.org/", "title": "T"}]}))
     path = tmp_path / "fakten.yml"
     path.write_text(
-        yaml.safe_dump({"fakten": [{"id": "x", "text": "T.", "sources": ["https://other.org/"]}]})
+        yaml.safe_dump(
+            {"fakten": [{"id": "x", "text": "T.", "sources": ["https://other.org/"], "stand": "2026"}]}
+        )
     )
     with pytest.raises(KnowledgeError, match="quellen.yml"):
         parse_facts(path, quellen)
-    path.write_text(yaml.safe_dump({"fakten": [{"id": "x", "text": "T.", "sources": []}]}))
+    path.write_text(yaml.safe_dump({"fakten": [{"id": "x", "text": "T.", "sources": [], "stand": "2026"}]}))
     with pytest.raises(KnowledgeError, match="source"):
         parse_facts(path, quellen)
-    ok = {"id": "x", "text": "T.", "sources": ["https://e.org/"]}
+    ok = {"id": "x", "text": "T.", "sources": ["https://e.org/"], "stand": "2026-11-29"}
     path.write_text(yaml.safe_dump({"fakten": [ok, ok]}))
     with pytest.raises(KnowledgeError, match="duplicate"):
         parse_facts(path, quellen)
+
+
+@pytest.mark.parametrize(
+    ("stand", "message"),
+    [
+        (None, "missing 'stand'"),
+        ("", "missing 'stand'"),
+        ("29.11.2026", "not YYYY-MM-DD"),
+        ("2026-02-30", "calendar"),
+    ],
+)
+def test_a_fact_without_a_valid_stand_is_rejected(tmp_path: Path, stand: object, message: str) -> None:
+    quellen = tmp_path / "quellen.yml"
+    quellen.write_text(yaml.safe_dump({"quellen": [{"url": "https://e.org/", "title": "T"}]}))
+    path = tmp_path / "fakten.yml"
+    path.write_text(
+        yaml.safe_dump({"fakten": [{"id": "x", "text": "T.", "sources": ["https://e.org/"], "stand": stand}]})
+    )
+    with pytest.raises(KnowledgeError, match=message):
+        parse_facts(path, quellen)
+
+
+def test_every_fact_has_a_source_and_a_stand() -> None:
+    raw = yaml.safe_load((KNOWLEDGE / "fakten.yml").read_text("utf-8"))["fakten"]
+    for entry in raw:
+        assert entry.get("sources"), entry["id"]
+        assert entry.get("stand") is not None, entry["id"]
+    for item in load_facts().values():
+        assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", item.stand), item.id
+
+
+def test_stand_is_rendered_as_month_and_year() -> None:
+    assert stand_label("2026-02-07") == "02/2026"
+    assert stand_label("2024-08") == "08/2024"
+    assert stand_label("2020") == "2020"
+    assert stand_date("2020").isoformat() == "2020-01-01"
+    assert stand_of("personalausweis_gebuehr") == "Stand: 02/2026"
+
+
+def test_november_2026_corrections() -> None:
+    assert (
+        "46,00 €" in fact("personalausweis_gebuehr").text
+        and "27,60 €" in fact("personalausweis_gebuehr").text
+    )
+    assert "nicht verfügbar" in fact("smart_eid_nicht_verfuegbar").text
+    assert "Smart-eID" not in fact("vertrauensniveaus").text
+    assert "24 Monate" in fact("bundid_loeschung").text
+    assert "DeutschlandID" in fact("deutschlandid_angekuendigt").text
+    assert (
+        "2027" in fact("eudi_wallet_geplant").text and "nicht verfügbar" in fact("eudi_wallet_geplant").text
+    )
+    assert (
+        "war" in fact("servicekonto_abgeloest").text
+        and "wird gelöscht" not in fact("servicekonto_abgeloest").text
+    )
+    assert "in der Regel" in fact("standesamt_ereignisort").text
+    assert "Standesamt I in Berlin" in fact("nachbeurkundung_ausland").text
+    assert (
+        "Geschwister" in fact("urkunde_berechtigte").text
+        and "gerader Linie" in fact("urkunde_berechtigte").text
+    )
+    assert "Fulda" in fact("wohngeld_behoerden").text
+    assert "BundID wird dort nicht genannt" in fact("ikfz_hessen").text
+    assert "Mein Unternehmenskonto" in fact("organisationskonto").text
+    assert "HMDI" in fact("ministerium_digitalisierung").text
+    assert "2029" in fact("ozg_2_0").text
+    assert "ausdrucken, unterschreiben" in fact("elterngeld_online_papier").text
+    assert "2026" in fact("ikz_laufzeit").text
+    assert "besonderer Grund" in fact("ikz_regelzuwendung").text
+
+
+def _cited_facts(comment_lines: list[str]) -> list[str]:
+    cited: list[str] = []
+    for line in comment_lines:
+        match = re.search(r"#\s*Fakt(?:en)?:\s*(.+)", line)
+        if match:
+            cited += [f.strip().split(" ")[0] for f in match.group(1).split(",") if f.strip()]
+    return cited
+
+
+def test_a_stand_in_a_domain_response_is_the_stand_of_a_cited_fact() -> None:
+    # Domain responses are rendered by Rasa, not from the data; so a "Stand: MM/JJJJ" written
+    # there must equal the stand of a fact the response cites ("# Fakt: ..." above it).
+    lines = (KNOWLEDGE.parent.parent / "domain.yml").read_text("utf-8").splitlines()
+    facts = load_facts()
+    comments: list[str] = []
+    checked = 0
+    for line in lines:
+        if line.strip().startswith("#"):
+            comments.append(line)
+            continue
+        if re.match(r"^  utter_", line):
+            cited = [f for f in _cited_facts(comments) if f in facts]
+            labels = {stand_label(facts[f].stand) for f in cited}
+            comments = []
+        for shown in re.findall(r"Stand: (\d{2}/\d{4}|\d{4})", line):
+            assert shown in labels, (line.strip()[:60], shown, labels)
+            checked += 1
+    assert checked >= 4

@@ -7,6 +7,7 @@ import pytest
 from bot.knowledge.facts import load_facts
 from bot.knowledge.ikz import (
     DIGITAL_2020_URL,
+    DIGITAL_MAX_KOMMUNEN,
     FOERDERHOEHE_URL,
     estimate_funding,
     format_eur,
@@ -38,44 +39,32 @@ def test_parse_count(text: str, expected: int | None) -> None:
     assert parse_count(text) == expected
 
 
-@pytest.mark.parametrize(("count", "amount"), [(2, 50_000), (3, 75_000), (4, 100_000), (9, 100_000)])
-def test_lump_sum_per_cooperation(count: int, amount: int) -> None:
+@pytest.mark.parametrize(
+    ("count", "case", "amount"),
+    [(2, "zwei", 50_000), (3, "drei", 75_000), (4, "mehr", 100_000), (9, "mehr", 100_000)],
+)
+def test_lump_sum_per_cooperation(count: int, case: str, amount: int) -> None:
     estimate = estimate_funding(count)
-    assert estimate.amount_eur == amount
+    assert (estimate.case, estimate.amount_eur) == (case, amount)
     assert estimate.source_url == FOERDERHOEHE_URL
-    assert format_eur(amount) in estimate.rule
-    assert "nicht datiert" in estimate.note
-
-
-def test_two_municipalities_need_special_reason() -> None:
-    estimate = estimate_funding(2)
-    assert "besonderer Grund" in estimate.rule
-    assert "drei Kommunen" in estimate.note
+    assert estimate.verband_eur == 150_000 * count
 
 
 @pytest.mark.parametrize("count", [0, 1, -3])
 def test_fewer_than_two_gives_no_amount(count: int) -> None:
     estimate = estimate_funding(count)
-    assert estimate.amount_eur is None
-    assert "mindestens zwei" in estimate.rule
+    assert estimate.case == "keine"
+    assert estimate.amount_eur is None and estimate.digital_eur is None and estimate.verband_eur is None
 
 
-@pytest.mark.parametrize("count", [2, 3, 5, 8])
-def test_digital_rule_is_per_municipality(count: int) -> None:
-    estimate = estimate_funding(count, digital=True)
-    assert estimate.amount_eur == 25_000 * count
-    assert estimate.source_url == DIGITAL_2020_URL
-    assert "2020" in estimate.rule and "2020" in estimate.note
-    # The general lump sum is offered as an alternative with its own source.
-    assert any(url == FOERDERHOEHE_URL and "Regelzuwendung" in s for s, url in estimate.alternatives)
-
-
-def test_alternatives_name_their_sources() -> None:
-    estimate = estimate_funding(5)
-    sources = {url for _, url in estimate.alternatives}
-    assert DIGITAL_2020_URL in sources
-    assert any("125.000 €" in s for s, _ in estimate.alternatives)  # 5 x 25.000
-    assert any("750.000 €" in s for s, _ in estimate.alternatives)  # 5 x 150.000
+@pytest.mark.parametrize(("count", "digital"), [(2, 50_000), (3, 75_000), (4, 100_000), (5, None), (8, None)])
+def test_digital_rule_only_up_to_the_four_municipalities_of_its_source(
+    count: int, digital: int | None
+) -> None:
+    # The 2020 release names 25.000 € per municipality with four as its example; beyond four
+    # it gives no amount, so none is computed (no 25.000 € x N).
+    assert DIGITAL_MAX_KOMMUNEN == 4
+    assert estimate_funding(count).digital_eur == digital
 
 
 def test_sources_are_listed_in_facts() -> None:

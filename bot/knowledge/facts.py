@@ -15,8 +15,9 @@ from bot.knowledge.sources import (
     load_source_titles,
     read_yaml,
 )
+from bot.knowledge.stand import StandError, parse_stand, stand_label
 
-__all__ = ["Fact", "KnowledgeError", "fact", "load_facts", "parse_facts"]
+__all__ = ["Fact", "KnowledgeError", "fact", "load_facts", "parse_facts", "stand_of"]
 
 FACTS_PATH = KNOWLEDGE_DIR / "fakten.yml"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -29,7 +30,8 @@ class Fact:
     id: str
     text: str
     sources: tuple[str, ...]
-    stand: str | None
+    # Date the source was published or read (YYYY-MM-DD, YYYY-MM or YYYY); never missing.
+    stand: str
     uncertain: bool
 
 
@@ -57,12 +59,15 @@ def parse_facts(path: Path, quellen_path: Path | None = None) -> Mapping[str, Fa
         for url in sources:
             if url not in titles:
                 raise KnowledgeError(f"{path}: fact {fact_id}: url not in quellen.yml: {url}")
-        stand = raw.get("stand")
+        try:
+            stand = parse_stand(raw.get("stand"), f"{path}: fact {fact_id}")
+        except StandError as exc:
+            raise KnowledgeError(str(exc)) from None
         facts[fact_id] = Fact(
             id=fact_id,
             text=text,
             sources=sources,
-            stand=None if stand is None else str(stand),
+            stand=stand,
             uncertain=bool(raw.get("uncertain", False)),
         )
     return MappingProxyType(facts)
@@ -88,3 +93,8 @@ def fact(fact_id: str) -> Fact:
         return _cached_facts(FACTS_PATH)[fact_id]
     except KeyError:
         raise KeyError(f"unknown fact id: {fact_id}") from None
+
+
+def stand_of(fact_id: str) -> str:
+    """The "Stand: MM/JJJJ" label of fact ``fact_id`` (from its ``stand`` in fakten.yml)."""
+    return f"Stand: {stand_label(fact(fact_id).stand)}"

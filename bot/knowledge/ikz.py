@@ -1,8 +1,10 @@
 """IKZ (Interkommunale Zusammenarbeit) funding estimate for Hessen.
 
 Amounts follow the Kommunales Beratungszentrum Hessen page "Förderhöhe"
-(undated) and the 2020 state press release on digital IKZ projects; see
-FACTS.md sections 4 and 5. Every estimate names its rule and source.
+(undated, read 2026-11-29) and the 2020 state press release on digital IKZ projects
+(data/knowledge/fakten.yml: ikz_regelzuwendung, ikz_digital_2020, ikz_verwaltungsverband).
+This module computes amounts only; the citizen texts for each case are in
+actions/antworten.yml (ikz_ergebnis_*, ikz_digital*, ikz_verband), with Leichte Sprache.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from bot.knowledge.text import normalise
 
 __all__ = [
     "DIGITAL_2020_URL",
+    "DIGITAL_MAX_KOMMUNEN",
     "FOERDERHOEHE_URL",
     "FundingEstimate",
     "estimate_funding",
@@ -31,6 +34,9 @@ REGEL_3 = 75_000
 REGEL_MEHR = 100_000
 VERWALTUNGSVERBAND_JE_GEMEINDE = 150_000
 DIGITAL_JE_KOMMUNE = 25_000
+# The 2020 release names 25.000 € per municipality with four municipalities as its example
+# (100.000 €); it gives no amount beyond that, so none is computed for more.
+DIGITAL_MAX_KOMMUNEN = 4
 
 # Counts above this are not plausible for one cooperation and are most likely
 # something else (inhabitants, money); years and postal codes are far above it.
@@ -163,103 +169,43 @@ def format_eur(amount: int) -> str:
 
 @dataclass(frozen=True)
 class FundingEstimate:
-    """Result of :func:`estimate_funding`; all texts are German."""
+    """Result of :func:`estimate_funding`: amounts only, the texts are in antworten.yml.
+
+    ``case`` is "keine" (fewer than two), "zwei" (only for a recognised special reason),
+    "drei" or "mehr" (lump sum per cooperation, not per municipality).
+    """
 
     count: int
+    case: str
     amount_eur: int | None
-    rule: str
     source_url: str
-    note: str
-    alternatives: tuple[tuple[str, str], ...]
+    # 25.000 € per municipality (2020 release), only up to DIGITAL_MAX_KOMMUNEN.
+    digital_eur: int | None
+    # 150.000 € per municipality for a Gemeindeverwaltungsverband / Verwaltungsgemeinschaft.
+    verband_eur: int | None
 
 
-_UNDATED_NOTE = (
-    "Die Beträge stammen von der Seite „Förderhöhe“ des Kommunalen Beratungszentrums Hessen. "
-    "Die Seite ist nicht datiert; ob sie der aktuellen Rahmenvereinbarung entspricht, ist nicht bestätigt. "
-    "Kooperationen mit besonderem Vorbildcharakter können mehr erhalten. "
-    "Verbindlich berät das Kompetenzzentrum für Interkommunale Zusammenarbeit (KIKZ)."
-)
-_DIGITAL_NOTE = (
-    "Diese Regel stammt aus einer Mitteilung der Landesregierung von 2020 zu gemeinsam entwickelten "
-    "digitalen Verwaltungsleistungen. Ob sie heute noch gilt, ist nicht bestätigt. "
-    "Verbindlich berät das Kompetenzzentrum für Interkommunale Zusammenarbeit (KIKZ)."
-)
+def estimate_funding(count: int) -> FundingEstimate:
+    """Estimate the IKZ lump sum for a cooperation of ``count`` municipalities.
 
-
-def _regel(count: int) -> tuple[int, str]:
-    if count == 2:
-        return REGEL_2, (
-            f"Regelzuwendung je Kooperation: Bei 2 Kommunen gibt es {format_eur(REGEL_2)}, "
-            "aber nur, wenn ein besonderer Grund anerkannt ist."
-        )
-    if count == 3:
-        return (
-            REGEL_3,
-            f"Regelzuwendung je Kooperation: Bei 3 Kommunen gibt es {format_eur(REGEL_3)}.",
-        )
-    return REGEL_MEHR, (
-        f"Regelzuwendung je Kooperation: Bei mehr als 3 Kommunen gibt es {format_eur(REGEL_MEHR)} "
-        "für die Kooperation insgesamt, nicht je Kommune."
-    )
-
-
-def _digital(count: int) -> tuple[int, str]:
-    amount = DIGITAL_JE_KOMMUNE * count
-    return amount, (
-        f"Digitalförderung 2020: {format_eur(DIGITAL_JE_KOMMUNE)} je Kommune und Projekt, "
-        f"bei {count} Kommunen also {format_eur(amount)}."
-    )
-
-
-def _verband(count: int) -> str:
-    amount = VERWALTUNGSVERBAND_JE_GEMEINDE * count
-    return (
-        "Bilden die Gemeinden einen Gemeindeverwaltungsverband oder eine Verwaltungsgemeinschaft, "
-        f"gibt es {format_eur(VERWALTUNGSVERBAND_JE_GEMEINDE)} je Gemeinde, bei {count} Gemeinden "
-        f"also {format_eur(amount)}."
-    )
-
-
-def estimate_funding(count: int, digital: bool = False) -> FundingEstimate:
-    """Estimate the IKZ grant for a cooperation of ``count`` municipalities.
-
-    ``digital=True`` applies the 2020 rule for jointly developed digital
-    services (25.000 € per municipality and project) as the main rule and
-    lists the general lump sum as an alternative; otherwise the other way
-    round. Fewer than two municipalities yield ``amount_eur=None``.
+    Two municipalities get 50.000 € only when a special reason is recognised (the rule is
+    three); fewer than two get nothing (``amount_eur=None``). The 2020 digital rule and the
+    Verwaltungsverband rule are returned as alternatives with their own amounts.
     """
     if count < 2:
-        return FundingEstimate(
-            count=count,
-            amount_eur=None,
-            rule=(
-                "Interkommunale Zusammenarbeit braucht mindestens zwei Kommunen; "
-                "die kleinste Regelzuwendung gilt für 2 Kommunen."
-            ),
-            source_url=FOERDERHOEHE_URL,
-            note="Eine einzelne Kommune kann keine IKZ-Förderung erhalten. " + _UNDATED_NOTE,
-            alternatives=(),
-        )
-    regel_amount, regel_rule = _regel(count)
-    digital_amount, digital_rule = _digital(count)
-    verband = (_verband(count), FOERDERHOEHE_URL)
-    if digital:
-        return FundingEstimate(
-            count=count,
-            amount_eur=digital_amount,
-            rule=digital_rule,
-            source_url=DIGITAL_2020_URL,
-            note=_DIGITAL_NOTE,
-            alternatives=((regel_rule, FOERDERHOEHE_URL), verband),
-        )
-    note = _UNDATED_NOTE
+        return FundingEstimate(count, "keine", None, FOERDERHOEHE_URL, None, None)
     if count == 2:
-        note = "Im Regelfall sollen drei Kommunen beteiligt sein. " + note
+        case, amount = "zwei", REGEL_2
+    elif count == 3:
+        case, amount = "drei", REGEL_3
+    else:
+        case, amount = "mehr", REGEL_MEHR
+    digital = DIGITAL_JE_KOMMUNE * count if count <= DIGITAL_MAX_KOMMUNEN else None
     return FundingEstimate(
         count=count,
-        amount_eur=regel_amount,
-        rule=regel_rule,
+        case=case,
+        amount_eur=amount,
         source_url=FOERDERHOEHE_URL,
-        note=note,
-        alternatives=((digital_rule, DIGITAL_2020_URL), verband),
+        digital_eur=digital,
+        verband_eur=VERWALTUNGSVERBAND_JE_GEMEINDE * count,
     )

@@ -19,6 +19,7 @@ from bot.knowledge.sources import (
     load_source_titles,
     read_yaml,
 )
+from bot.knowledge.stand import StandError, parse_stand
 from bot.knowledge.text import variants
 
 __all__ = [
@@ -66,8 +67,14 @@ class Service:
     portal_leistung_id: str | None
     keywords: tuple[str, ...]
     sources: tuple[Source, ...]
-    stand: str | None
+    # Date the sources were published or read (YYYY-MM-DD, YYYY-MM or YYYY); never missing.
+    stand: str
     uncertain: bool
+    # The one municipality or Kreis whose page ``url`` is (None: not a municipality's page).
+    url_gemeinde: str | None = None
+    # Name and summary in Leichte Sprache, the same facts (None: not written yet).
+    name_leicht: str | None = None
+    summary_leicht: str | None = None
 
 
 class ServiceCatalogue:
@@ -149,6 +156,11 @@ def _parse_service(raw: dict[str, Any], titles: dict[str, str], origin: Path) ->
         if cited not in titles:
             raise KnowledgeError(f"{where}: url not listed in quellen.yml: {cited}")
     keywords = tuple(str(k).lower() for k in raw.get("keywords") or ())
+    try:
+        stand = parse_stand(raw.get("stand"), where)
+    except StandError as exc:
+        raise KnowledgeError(str(exc)) from None
+    summary_leicht = _optional_str(raw, "summary_leicht")
     return Service(
         id=service_id,
         name=str(raw["name"]),
@@ -163,8 +175,11 @@ def _parse_service(raw: dict[str, Any], titles: dict[str, str], origin: Path) ->
         portal_leistung_id=_optional_str(raw, "portal_leistung_id"),
         keywords=keywords,
         sources=tuple(Source(url=str(u), title=titles[str(u)]) for u in source_urls),
-        stand=_optional_str(raw, "stand"),
+        stand=stand,
         uncertain=bool(raw.get("uncertain", False)),
+        url_gemeinde=_optional_str(raw, "url_gemeinde"),
+        name_leicht=_optional_str(raw, "name_leicht"),
+        summary_leicht=" ".join(summary_leicht.split()) if summary_leicht else None,
     )
 
 
