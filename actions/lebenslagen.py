@@ -1,0 +1,236 @@
+"""Life events (Lebenslagen): what a birth, a move, a death, ... usually needs in Hessen.
+
+The events and their ordered steps live in data/knowledge/lebenslagen.yml; every step is a
+service of the detailed catalogue (leistungen.yml), so its responsible office comes from
+there and each step gets a button that answers that service (action_online_leistung).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.antworten import say, text
+from actions.context import entity_values, home_municipality, user_text
+from bot.knowledge.municipalities import Municipality, load_municipalities
+from bot.knowledge.services import ServiceCatalogue, load_services
+from bot.knowledge.sources import KNOWLEDGE_DIR, KnowledgeError, load_source_titles, read_yaml
+from bot.knowledge.text import variants
+
+LEBENSLAGEN_PATH = KNOWLEDGE_DIR / "lebenslagen.yml"
+# The button payload that makes the assistant answer one service in detail.
+SERVICE_PAYLOAD = '/online_beantragen{{"leistung": "{id}"}}'
+EVENT_PAYLOAD = '/lebenslage{{"lebenslage": "{id}"}}'
+# Button titles longer than this are cut: messengers truncate long titles anyway.
+_MAX_TITLE = 40
+
+
+@dataclass(frozen=True)
+class Schritt:
+    """One step of a life event: a catalogue service and a sourced hint."""
+
+    leistung: str
+    titel: str | None
+    hinweis: str
+    hinweis_leicht: str
+    quellen: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lebenslage:
+    """A life event with its ordered steps, the first step first."""
+
+    id: str
+    titel: str
+    einleitung: str
+    einleitung_leicht: str
+    keywords: tuple[str, ...]
+    schritte: tuple[Schritt, ...]
+    nachsatz: str | None
+    nachsatz_quellen: tuple[str, ...]
+
+
+def _strings(raw: Any) -> tuple[str, ...]:
+    return tuple(str(item) for item in raw or ())
+
+
+def _check_sources(where: str, urls: tuple[str, ...], titles: dict[str, str]) -> None:
+    if not urls:
+        raise KnowledgeError(f"{where}: needs at least one source")
+    for url in urls:
+        if url not in titles:
+            raise KnowledgeError(f"{where}: url not listed in quellen.yml: {url}")
+
+
+def _parse_schritt(
+    raw: dict[str, Any], where: str, catalogue: ServiceCatalogue, titles: dict[str, str]
+) -> Schritt:
+    leistung = str(raw.get("leistung", ""))
+    if catalogue.get(leistung) is None:
+        raise KnowledgeError(f"{where}: unknown service {leistung!r}")
+    for key in ("hinweis", "hinweis_leicht"):
+        if not raw.get(key):
+            raise KnowledgeError(f"{where} {leistung}: missing {key!r}")
+    quellen = _strings(raw.get("quellen"))
+    _check_sources(f"{where} {leistung}", quellen, titles)
+    titel = str(raw["titel"]) if raw.get("titel") else None
+    return Schritt(leistung, titel, str(raw["hinweis"]), str(raw["hinweis_leicht"]), quellen)
+
+
+def parse_lebenslagen(
+    path: Path, catalogue: ServiceCatalogue, quellen_path: Path | None = None
+) -> dict[str, Lebenslage]:
+    """Parse and validate a life-events file against the service catalogue and sources."""
+    titles = load_source_titles(quellen_path)
+    entries = read_yaml(path).get("lebenslagen")
+    if not isinstance(entries, list) or not entries:
+        raise KnowledgeError(f"{path}: 'lebenslagen' must be a non-empty list")
+    result: dict[str, Lebenslage] = {}
+    for raw in entries:
+        event_id = str(raw.get("id", ""))
+        where = f"{path}: lebenslage {event_id!r}"
+        if not event_id or event_id in result:
+            raise KnowledgeError(f"{where}: missing or duplicate id")
+        for key in ("titel", "einleitung", "einleitung_leicht"):
+            if not raw.get(key):
+                raise KnowledgeError(f"{where}: missing {key!r}")
+        schritte = tuple(_parse_schritt(s, where, catalogue, titles) for s in raw.get("schritte") or ())
+        if not schritte:
+            raise KnowledgeError(f"{where}: needs at least one step")
+        nachsatz = raw.get("nachsatz")
+        nachsatz_quellen = _strings(raw.get("nachsatz_quellen"))
+        if nachsatz:
+            _check_sources(f"{where} nachsatz", nachsatz_quellen, titles)
+        result[event_id] = Lebenslage(
+            id=event_id,
+            titel=str(raw["titel"]),
+            einleitung=str(raw["einleitung"]),
+            einleitung_leicht=str(raw["einleitung_leicht"]),
+            keywords=tuple(str(k).lower() for k in raw.get("keywords") or ()),
+            schritte=schritte,
+            nachsatz=str(nachsatz) if nachsatz else None,
+            nachsatz_quellen=nachsatz_quellen,
+        )
+    return result
+
+
+@lru_cache(maxsize=1)
+def load_lebenslagen() -> dict[str, Lebenslage]:
+    """All life events by id, loaded and validated once."""
+    return parse_lebenslagen(LEBENSLAGEN_PATH, load_services())
+
+
+def detect(text_in: str, lebenslagen: dict[str, Lebenslage]) -> Lebenslage | None:
+    """The life event whose longest keyword occurs in ``text_in`` as whole words, or None."""
+    haystacks = [f" {key} " for key in variants(text_in) if key]
+    best: tuple[int, str] | None = None
+    for event in lebenslagen.values():
+        for keyword in event.keywords:
+            for key in variants(keyword):
+                if any(f" {key} " in hay for hay in haystacks) and (best is None or len(key) > best[0]):
+                    best = (len(key), event.id)
+    return lebenslagen[best[1]] if best else None
+
+
+def requested_event(tracker: Tracker) -> Lebenslage | None:
+    """The life event of the latest message: the NLU entity first, then keywords in the text."""
+    lebenslagen = load_lebenslagen()
+    for value in entity_values(tracker, "lebenslage"):
+        if value in lebenslagen:
+            return lebenslagen[value]
+    return detect(user_text(tracker), lebenslagen)
+
+
+def _destination(tracker: Tracker) -> Municipality | None:
+    # For a move the place named last is usually the destination ("von Köln nach Darmstadt");
+    # places outside Hessen do not resolve and are skipped.
+    for value in reversed(entity_values(tracker, "gemeinde")):
+        found = load_municipalities().resolve(value).municipality
+        if found:
+            return found
+    return home_municipality(tracker)
+
+
+def _title(name: str) -> str:
+    return name if len(name) <= _MAX_TITLE else name[: _MAX_TITLE - 1] + "…"
+
+
+def _label(schritt: Schritt, catalogue: ServiceCatalogue) -> str:
+    service = catalogue.get(schritt.leistung)
+    assert service is not None  # checked when loading
+    return schritt.titel or service.name
+
+
+def _office_line(schritt: Schritt, catalogue: ServiceCatalogue) -> str:
+    service = catalogue.get(schritt.leistung)
+    assert service is not None  # checked when loading
+    # Skip the office when the hint already names it ("... beim Standesamt des Sterbeortes").
+    core = service.office.split(" (")[0]
+    return "" if core in schritt.hinweis else f" Zuständig: {service.office}."
+
+
+def steps_text(event: Lebenslage, leicht: bool) -> str:
+    """The numbered steps: label, sourced hint and (standard only) the responsible office."""
+    catalogue = load_services()
+    lines = []
+    for number, schritt in enumerate(event.schritte, start=1):
+        label = _label(schritt, catalogue)
+        if leicht:
+            lines.append(f"{number}. {label}: {schritt.hinweis_leicht}")
+        else:
+            lines.append(f"{number}. {label}: {schritt.hinweis}{_office_line(schritt, catalogue)}")
+    return "\n".join(lines)
+
+
+def step_buttons(event: Lebenslage) -> list[dict[str, str]]:
+    """One button per step, in order; each answers that service in detail."""
+    catalogue = load_services()
+    return [
+        {"title": _title(_label(schritt, catalogue)), "payload": SERVICE_PAYLOAD.format(id=schritt.leistung)}
+        for schritt in event.schritte
+    ]
+
+
+class ActionLebenslage(Action):
+    """Answer a life event with an ordered, sourced list of steps and a button per step."""
+
+    def name(self) -> str:
+        return "action_lebenslage"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        event = requested_event(tracker)
+        if event is None:
+            say(
+                dispatcher,
+                tracker,
+                "lebenslage_auswahl",
+                buttons=[
+                    {"title": e.titel, "payload": EVENT_PAYLOAD.format(id=e.id)}
+                    for e in load_lebenslagen().values()
+                ],
+            )
+            return []
+        leicht = bool(tracker.get_slot("leichte_sprache"))
+        municipality = _destination(tracker)
+        ort = text("lebenslage_ort", tracker, gemeinde=municipality.label) if municipality else ""
+        nachsatz = f"\n{event.nachsatz}" if event.nachsatz and not leicht else ""
+        say(
+            dispatcher,
+            tracker,
+            "lebenslage",
+            buttons=step_buttons(event),
+            einleitung=event.einleitung_leicht if leicht else event.einleitung,
+            schritte=steps_text(event, leicht),
+            nachsatz=nachsatz,
+            ort=ort,
+        )
+        return []
