@@ -1,0 +1,65 @@
+"""Switching Leichte Sprache on repeats the previous answer in Leichte Sprache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.antworten import LEICHT, METADATA_KEY
+
+# Answers that are about the language switch itself are not repeated.
+_NOT_REPEATED = ("utter_leichte_sprache_an", "utter_leichte_sprache_aus")
+
+
+def previous_answer(tracker: Tracker) -> list[dict[str, Any]]:
+    """The bot messages of the turn before the latest user message (oldest first)."""
+    answer: list[dict[str, Any]] = []
+    users_seen = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            users_seen += 1
+            if users_seen == 2:
+                break
+        elif kind == "bot" and users_seen == 1:
+            answer.append(event)
+    return list(reversed(answer))
+
+
+def repeat_in_leichte_sprache(dispatcher: CollectingDispatcher, message: dict[str, Any]) -> None:
+    """Send one earlier bot message again, in its Leichte-Sprache variant.
+
+    Action texts carry their Leichte rendering in the metadata (actions/antworten.say);
+    domain responses are uttered again by name, and Rasa picks the variant whose condition
+    leichte_sprache=true now holds.
+    """
+    metadata = message.get("metadata") or {}
+    stored = metadata.get(METADATA_KEY)
+    if isinstance(stored, dict) and isinstance(stored.get(LEICHT), dict):
+        leicht = stored[LEICHT]
+        dispatcher.utter_message(
+            text=leicht.get("text"), buttons=leicht.get("buttons") or [], **{METADATA_KEY: stored}
+        )
+        return
+    response = metadata.get("utter_action")
+    if isinstance(response, str) and response.startswith("utter_") and response not in _NOT_REPEATED:
+        dispatcher.utter_message(response=response)
+
+
+class ActionLeichteSpracheAn(Action):
+    """Confirm Leichte Sprache, then say the previous answer again in Leichte Sprache."""
+
+    def name(self) -> str:
+        return "action_leichte_sprache_an"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_leichte_sprache_an")
+        for message in previous_answer(tracker):
+            repeat_in_leichte_sprache(dispatcher, message)
+        return []
