@@ -34,15 +34,6 @@ REQUIRED_IDS |= {
     "gewerbe_ummelden", "kita_platz", "grundsteuer", "namensaenderung", "vaterschaftsanerkennung",
     "personalausweis_verlust", "sterbefall_anzeigen", "steuerliche_erfassung",
 }  # fmt: skip
-# Issue 13: everyday services in depth and the steps of the life events (tests/test_lebenslagen.py).
-REQUIRED_IDS |= {
-    "hundesteuer", "briefwahl", "bewohnerparkausweis", "fuehrerschein_umtausch",
-    "fuehrerschein_ersterteilung", "fuehrerschein_verlust", "schwerbehindertenausweis",
-    "kirchenaustritt", "baugenehmigung", "einbuergerung", "wohnberechtigungsschein", "sperrmuell",
-    "aufenthaltstitel", "kindergeld", "bafoeg", "buergergeld", "fischereischein", "gewerbe_abmelden",
-    "gewerbe_ummelden", "kita_platz", "grundsteuer", "namensaenderung", "vaterschaftsanerkennung",
-    "personalausweis_verlust", "sterbefall_anzeigen", "steuerliche_erfassung",
-}  # fmt: skip
 QUELLEN = Path(__file__).resolve().parents[1] / "data" / "knowledge" / "quellen.yml"
 
 
