@@ -22,7 +22,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path
 NLP_INPUTS := $(wildcard bot/nlp/*.py) bot/knowledge/municipalities.py bot/knowledge/text.py \
 	data/knowledge/gemeinden_hessen.csv data/knowledge/orte_ausserhalb_hessen.yml
 
-.PHONY: help install nlp train run shell test lint types validate pytest test-stories eval bench bench-finder linkcheck lock \
+.PHONY: help install nlp train run shell test lint types validate pytest test-stories eval bench bench-finder facts linkcheck lock \
 	browser-deps synapse config retention clean
 
 help: ## list the targets
@@ -122,6 +122,9 @@ bench-finder: $(VENV)/.installed ## service finder latency: p50/p99 per lookup o
 
 retention: $(VENV)/.installed ## delete events older than 30 days now (make run also does it daily)
 	$(PY) -m bot.ops.retention delete-older-than --days 30
+
+facts: $(VENV)/.installed ## review list: facts and services whose `stand` is older than 12 months or missing
+	$(PY) -m bot.tooling.facts_review
 
 linkcheck: $(VENV)/.installed ## check every URL in data/knowledge and domain.yml (needs internet)
 	$(PY) -m bot.linkcheck

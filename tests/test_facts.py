@@ -198,3 +198,40 @@ def test_a_stand_in_a_domain_response_is_the_stand_of_a_cited_fact() -> None:
             assert shown in labels, (line.strip()[:60], shown, labels)
             checked += 1
     assert checked >= 4
+
+
+def test_facts_review_lists_old_and_missing_stands_with_their_sources(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from bot.tooling.facts_review import main, review
+
+    (tmp_path / "fakten.yml").write_text(
+        yaml.safe_dump(
+            {
+                "fakten": [
+                    {"id": "alt", "sources": ["https://a.example/"], "stand": "2025-11"},
+                    {"id": "neu", "sources": ["https://n.example/"], "stand": "2026-06-30"},
+                    {"id": "ohne", "sources": ["https://o.example/"], "stand": None},
+                    {"id": "jahr", "sources": ["https://j.example/"], "stand": 2025},
+                ]
+            }
+        )
+    )
+    (tmp_path / "leistungen.yml").write_text(
+        yaml.safe_dump(
+            {"leistungen": [{"id": "dienst", "sources": ["https://d.example/"], "stand": "kaputt"}]}
+        )
+    )
+    found = review(tmp_path, today=dt.date(2026, 11, 29))
+    assert [(f.id, f.problem.split(" ")[1]) for f in found] == [
+        ("ohne", "fehlt"),
+        ("dienst", "ungültig"),
+        ("jahr", "als"),
+        ("alt", "als"),
+    ]
+    assert found[-1].sources == ("https://a.example/",)
+    # The real data: a report, exit 0, every listed entry with its source.
+    assert main(["--today", "2026-11-29"]) == 0
+    out = capsys.readouterr().out
+    assert "ikz_kostenreduktion — stand 2016" in out and "kleineanfragen.de" in out
+    assert "personalausweis_gebuehr" not in out
