@@ -1,0 +1,171 @@
+"""Follow-ups answered for the topic in focus (actions/fokus.py), and dissatisfaction."""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.antworten import say
+from actions.context import entity_values, home_municipality, user_text
+from actions.fokus import current_focus, focus_event
+from actions.kontakt import gemeinde_hinweis, topic_menu
+from actions.online_leistungen import answer_service, online_status_text, popular_buttons
+from bot.knowledge.ikz import parse_count
+from bot.knowledge.municipalities import load_municipalities
+from bot.knowledge.services import load_services, portal_link
+
+URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
+
+
+# What a follow-up asks about; the first matching aspect wins.
+_ASPECTS = (
+    ("kosten", re.compile(r"kost|teuer|gebühr|gebuehr|preis|zahl|koschd", re.I)),
+    (
+        "online",
+        re.compile(r"online|internet|digital|zu\s+hause|persönlich|persoenlich|selbst\s+hin|vorbei", re.I),
+    ),
+    ("dauer", re.compile(r"lange?\b|dauer|schnell|wann", re.I)),
+)
+
+
+def aspect_of(text: str) -> str:
+    """What a follow-up asks: ``kosten``, ``online``, ``dauer`` or ``allgemein``."""
+    for name, pattern in _ASPECTS:
+        if pattern.search(text):
+            return name
+    return "allgemein"
+
+
+class ActionNachfrage(Action):
+    """Answer a follow-up ("Was kostet das?", "Geht das auch online?") for the topic in focus."""
+
+    def name(self) -> str:
+        return "action_nachfrage"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        focus = current_focus(tracker)
+        aspect = aspect_of(user_text(tracker))
+        service_id = None
+        if focus and focus.kind in ("leistung", "urkunde"):
+            service_id = focus.value
+        service = load_services().get(service_id) if service_id else None
+        if focus and focus.kind == "urkunde" and aspect == "kosten":
+            dispatcher.utter_message(response="utter_faq/urkunde_gebuehr")
+            return []
+        if focus and focus.kind == "urkunde" and aspect == "dauer":
+            dispatcher.utter_message(response="utter_faq/urkunde_dauer")
+            return []
+        if service is None:
+            say(dispatcher, tracker, "nachfrage_ohne_fokus", popular_buttons())
+            return []
+        municipality = home_municipality(tracker)
+        link = portal_link(service, municipality.ars if municipality else None)
+        if aspect == "kosten":
+            if service.fees:
+                say(
+                    dispatcher,
+                    tracker,
+                    "nachfrage_kosten",
+                    leistung=service.name,
+                    gebuehren=service.fees,
+                    link=link,
+                )
+            else:
+                say(dispatcher, tracker, "nachfrage_kosten_unbekannt", leistung=service.name, link=link)
+        elif aspect == "online":
+            say(
+                dispatcher,
+                tracker,
+                "nachfrage_online",
+                leistung=service.name,
+                status=online_status_text(service, tracker),
+                link=link,
+            )
+        else:
+            say(
+                dispatcher,
+                tracker,
+                "nachfrage_allgemein",
+                leistung=service.name,
+                zustaendig=service.office,
+                link=link,
+            )
+        return []
+
+
+async def continue_focus(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """Continue the topic in focus with the place or number just given; None if it does not apply.
+
+    "Und in Kassel?" after a service answer answers that service for Kassel; a place after
+    a certificate answer or offer answers the certificate for that place; a number after
+    the IKZ calculator recalculates. Anything else is left to the caller.
+    """
+    focus = current_focus(tracker)
+    if focus is None:
+        return None
+    text = user_text(tracker)
+    if focus.kind == "ikz":
+        count = parse_count(text)
+        if count is None:
+            return None
+        return [SlotSet("anzahl_kommunen", float(count)), FollowupAction("action_ikz_foerderung")]
+    places = entity_values(tracker, "gemeinde")
+    if not places:
+        return None
+    if focus.kind == "leistung" and focus.value:
+        service = load_services().get(focus.value)
+        result = load_municipalities().resolve(places[0])
+        if service is None or result.municipality is None:
+            return None
+        answer_service(dispatcher, tracker, service, result.municipality)
+        return [focus_event("leistung", service.id)]
+    if focus.kind == "urkunde" and focus.value in URKUNDENARTEN:
+        return [
+            SlotSet("anliegen", "urkunde"),
+            SlotSet("urkundenart", focus.value),
+            SlotSet("ort", places[0]),
+            FollowupAction("action_standesamt_auskunft"),
+        ]
+    if focus.kind == "standesamt":
+        return [
+            SlotSet("anliegen", "standesamt"),
+            SlotSet("urkundenart", None),
+            SlotSet("ort", places[0]),
+            FollowupAction("action_standesamt_auskunft"),
+        ]
+    return None
+
+
+def _last_bot_buttons(tracker: Tracker) -> list[str]:
+    """Payloads of the buttons in the assistant's latest message (before this turn)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            return [str(b.get("payload")) for b in buttons if isinstance(b, dict)]
+    return []
+
+
+class ActionUnzufrieden(Action):
+    """Dissatisfaction: apologise, name a person to contact, offer the topics at most once.
+
+    The menu is left out when the previous answer already showed it, so the same menu
+    never appears twice in a row.
+    """
+
+    def name(self) -> str:
+        return "action_unzufrieden"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        menu = topic_menu()
+        shown = set(_last_bot_buttons(tracker))
+        buttons = [] if {b["payload"] for b in menu} <= shown else menu
+        say(dispatcher, tracker, "unzufrieden", buttons, gemeinde_hinweis=gemeinde_hinweis(tracker))
+        return []

@@ -1,0 +1,17 @@
+"""The one rule for a municipality key (Amtlicher Gemeindeschlüssel, AGS) in Hessen.
+
+A Hessian AGS has 8 digits and starts with the Land code 06. Whether the key names one
+of the 422 municipalities is a question for the municipality index, not for this rule.
+"""
+
+from __future__ import annotations
+
+import re
+
+HESSEN_LAND_CODE = "06"
+_HESSIAN_AGS = re.compile(r"06\d{6}")
+
+
+def is_hessian_ags(value: object) -> bool:
+    """Whether ``value`` has the form of a Hessian AGS ("06534014")."""
+    return isinstance(value, str) and _HESSIAN_AGS.fullmatch(value) is not None

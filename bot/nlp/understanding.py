@@ -1,0 +1,276 @@
+"""Deterministic NLU step for the phrasings a classifier trained on sentences misses.
+
+Two things are decided here by rule instead of by DIET, because they are certain from
+the words and because a statistical model keeps getting them wrong on short input:
+
+- **Certificate word + place** ("Geburtsurkunde Kassel", "Sterbeurkunde Offenbch",
+  "eheurkunde bad homburg") is a certificate request. DIET reads such keyword queries
+  as a bare place (intent ``angabe``) because its training data answers form questions
+  with exactly that shape; on a sweep of all 422 municipalities only 86 were routed
+  right. Here the intent becomes ``urkunde_beantragen`` whenever the text names a
+  certificate kind and a place and the classifier chose a non-question intent
+  (a bare place, out of scope, small talk). Questions about certificates (fees, who may
+  order) keep their FAQ intent.
+- **"hier", "bei uns", "in unserer Stadt"** mean the municipality of the page the widget
+  is on (``metadata.kommune``, also set by the messenger channels from ``BOT_KOMMUNE``).
+  The step adds that municipality as a ``gemeinde`` entity (its AGS, which the actions
+  resolve exactly). Without a known municipality nothing is added, so the assistant asks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.knowledge.ags import is_hessian_ags
+from bot.knowledge.municipalities import load_municipalities
+
+RESPONSE_SELECTOR = "response_selector"
+
+PLACE_LABEL = "gemeinde"
+KIND_LABEL = "urkundenart"
+# Intents that mean "no question of its own": a keyword query lands here.
+_OVERRIDABLE = frozenset({"angabe", "out_of_scope", "chitchat", "standesamt_suchen", "nlu_fallback"})
+_CERTIFICATE_INTENT = "urkunde_beantragen"
+# Certificate words as citizens type them: compounds, hyphens, common typos ("urkunte"),
+# missing umlauts don't occur in these words. The stem before "urkunde" decides the kind.
+_KIND_PATTERNS = (
+    (
+        "geburtsurkunde",
+        re.compile(r"\bgeb[uü]?r?t?s?[- ]?(?:urk[ou]n[dt]e?n?|schein)\b|\bgeburtenregister", re.I),
+    ),
+    (
+        "eheurkunde",
+        re.compile(r"\b(?:ehe|heirats?|hochzeits?|trau)[- ]?urk[ou]n[dt]e?n?\b|\beheregister", re.I),
+    ),
+    ("sterbeurkunde", re.compile(r"\b(?:sterbe?|todes)[- ]?urk[ou]n[dt]e?n?\b|\bsterberegister", re.I)),
+)
+# "hier" and its paraphrases, only where they point at a place (not "hier steht", "ich bin
+# hier richtig"): followed or preceded by words of place, birth or office, or "bei uns".
+_HERE = re.compile(
+    r"\b(?:bei\s+uns|in\s+unserer\s+(?:stadt|gemeinde|kommune)|in\s+meiner\s+(?:stadt|gemeinde|kommune)"
+    r"|unsere[mnrs]?\s+(?:stadt|gemeinde|kommune|rathaus|standesamt)|hier\s+vor\s+ort|vor\s+ort"
+    r"|hier(?=\s+(?:geboren|gestorben|geheiratet|verheiratet|in\s+der\s+stadt|im\s+ort|bei\s+ihnen))"
+    r"|(?:geboren|gestorben|geheiratet|heiraten|bestellen|beantragen|bekomme|bekommen|kriege|gibt\s+es|geht\s+das)\s+(?:ich\s+)?(?:das\s+|die\s+|den\s+|eine?n?\s+\w+\s+)?hier\b"
+    r"|\bhier\s+(?:eine?n?|die|das|den)\s+\w+\s+(?:bestellen|beantragen|bekommen|anmelden|ummelden))",
+    re.IGNORECASE,
+)
+
+
+def _certificate_match(text: str) -> tuple[str, re.Match[str]] | None:
+    for kind, pattern in _KIND_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return kind, match
+    return None
+
+
+def certificate_kind(text: str) -> str | None:
+    """The certificate kind a text names by its word ("Geburtsurkunde"), if any."""
+    found = _certificate_match(text)
+    return found[0] if found else None
+
+
+def _entity(label: str, value: str, match: re.Match[str]) -> dict[str, Any]:
+    # Start and end as the other extractors give them: Rasa's story evaluation sorts by them.
+    return {
+        "entity": label,
+        "value": value,
+        "start": match.start(),
+        "end": match.end(),
+        "extractor": "ContextualUnderstanding",
+    }
+
+
+def refers_to_here(text: str) -> bool:
+    """Whether the text points at "this place" ("hier geboren", "bei uns", "in unserer Stadt")."""
+    return bool(_HERE.search(text))
+
+
+# Questions *about* a certificate (who may, how long, which language, which account, what
+# it costs) are answered, not taken as an order: DIET confuses "Kann ich die
+# Geburtsurkunde für meine Oma beantragen?" with an order because of "Geburtsurkunde …
+# beantragen". Each rule needs the certificate word and a question cue; the FAQ answer
+# offers the order as a button. A named place keeps the order (its answer says who may
+# order and what it costs).
+_RELATIVE = (
+    r"(?:oma|opa|gro(?:ß|ss)(?:mutter|vater|eltern)|urgro\w+|mutter|mama|vater|papa|eltern|bruder|schwester"
+    r"|geschwister|tante|onkel|cousine?|neffen?|nichte|nachbar\w*|freund\w*|sohn|tochter|enkel\w*|kind(?:er)?"
+    r"|ehemann|ehefrau|mann|frau|partner\w*|lebensgef\w+|verstorbenen?|jemand\w*|andere\w*)"
+)
+_CERTIFICATE_QUESTIONS = (
+    (
+        "faq/urkunde_berechtigt",
+        re.compile(
+            r"\b(?:darf|dürfen|duerfen|kann|können|koennen|bekomme|bekommt|kriege|krieg)\b.*\b(?:für|fuer|von|meine[mnrs]?|meines|der|des)\s+"
+            + _RELATIVE
+            + r"(?:e?s|e?n)?\b",
+            re.I,
+        ),
+    ),
+    (
+        "faq/urkunde_international",
+        re.compile(
+            r"englisch|international|mehrsprachig|übersetz|uebersetz|fremdsprach|in\s+anderen?\s+sprache",
+            re.I,
+        ),
+    ),
+    (
+        "faq/urkunde_dauer",
+        re.compile(
+            r"wie\s+lange?\b|dauert|dauer\b|wann\s+(?:bekomm|krieg|hab|ist)|bearbeitungszeit|wie\s+schnell",
+            re.I,
+        ),
+    ),
+    (
+        "faq/urkunde_konto",
+        re.compile(r"bundid|bund\s*id|servicekonto|nutzerkonto|\bkonto\b|registrier", re.I),
+    ),
+    ("faq/urkunde_gebuehr", re.compile(r"\bkost|gebühr|gebuehr|\bteuer|\bpreis|bezahlen|zahlen", re.I)),
+)
+# Intents a certificate question may be misread as; the FAQ it belongs to is set instead.
+_QUESTION_OVERRIDABLE = frozenset(
+    {"urkunde_beantragen", "angabe", "online_beantragen", "standesamt_suchen", "faq", "chitchat"}
+)
+FAQ_INTENT = "faq"
+
+
+def certificate_question(text: str) -> str | None:
+    """The FAQ key ("faq/urkunde_dauer") for a question about a certificate, if it is one."""
+    if not certificate_kind(text) and not re.search(r"urkunde", text, re.I):
+        return None
+    for key, pattern in _CERTIFICATE_QUESTIONS:
+        if pattern.search(text):
+            return key
+    return None
+
+
+# Words around a keyword query that are not part of the place ("Geburtsurkunde Kassel bitte").
+_FILLER_WORDS = frozenset(
+    {"bitte", "in", "aus", "von", "für", "fuer", "nach", "eine", "einen", "ein", "die", "der", "das", "den",
+     "ich", "brauche", "brauch", "bestellen", "beantragen", "anfordern", "holen", "neue", "neu", "kopie",
+     "standesamt", "urkunde", "und", "mit", "wo", "hallo", "moin", "gude", "geboren", "gestorben", "geheiratet"}
+)  # fmt: skip
+_MAX_PLACE_WORDS = 4
+
+
+def keyword_place(text: str, certificate: re.Match[str]) -> re.Match[str] | None:
+    """The place in a keyword query whose place the entity ruler missed ("Sterbeurkunde Offenbch").
+
+    The words beside the certificate word, without fillers, are a place when the
+    municipality resolver (typos, districts, postal codes) finds one there.
+    """
+    rest = (
+        text[: certificate.start()]
+        + " " * (certificate.end() - certificate.start())
+        + text[certificate.end() :]
+    )
+    words = [m for m in re.finditer(r"[\w.()/-]+", rest) if m.group(0).lower() not in _FILLER_WORDS]
+    if not words or len(words) > _MAX_PLACE_WORDS:
+        return None
+    span = re.search(re.escape(text[words[0].start() : words[-1].end()]), text)
+    if span is None or load_municipalities().resolve(span.group(0)).status == "unknown":
+        return None
+    return span
+
+
+def page_municipality(metadata: Any) -> str | None:
+    """The AGS of the page's municipality from message metadata, if valid."""
+    if isinstance(metadata, dict):
+        value = str(metadata.get("kommune") or "").strip()
+        if is_hessian_ags(value):
+            return value
+    return None
+
+
+def refine(
+    text: str, intent: dict[str, Any] | None, entities: list[dict[str, Any]], metadata: Any
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The message's intent and entities after the two rules in the module docstring."""
+    entities = list(entities)
+    has_place = any(e.get("entity") == PLACE_LABEL for e in entities)
+    kommune = page_municipality(metadata)
+    here = _HERE.search(text)
+    if not has_place and kommune and here:
+        entities.append(_entity(PLACE_LABEL, kommune, here))
+        has_place = True
+    found = _certificate_match(text)
+    kind = found[0] if found else None
+    if found and not any(e.get("entity") == KIND_LABEL for e in entities):
+        entities.append(_entity(KIND_LABEL, found[0], found[1]))
+    if found and not has_place:
+        span = keyword_place(text, found[1])
+        if span:
+            entities.append(_entity(PLACE_LABEL, span.group(0), span))
+            has_place = True
+    entities.sort(key=lambda e: (e.get("start", 0), e.get("end", 0)))
+    name = (intent or {}).get("name")
+    if kind and has_place and name in _OVERRIDABLE:
+        intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
+    return intent, entities
+
+
+def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> str | None:
+    """The FAQ key a certificate question must get instead of the classifier's intent, if any."""
+    if has_place or (intent or {}).get("name") not in _QUESTION_OVERRIDABLE:
+        return None
+    return certificate_question(text)
+
+
+def select_response(selector: Any, key: str) -> dict[str, Any]:
+    """The ResponseSelector output with ``key`` ("faq/urkunde_dauer") as its prediction."""
+    data = dict(selector) if isinstance(selector, dict) else {}
+    default = dict(data.get("default") or {})
+    response = dict(default.get("response") or {})
+    response.update({"intent_response_key": key, "utter_action": f"utter_{key}", "confidence": 1.0})
+    default["response"] = response
+    data["default"] = default
+    return data
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ContextualUnderstanding(GraphComponent):
+    """Applies :func:`refine` to every message (after entity clean-up, before the fallback)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ContextualUnderstanding:
+        """Stateless: nothing to configure or train."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Refine intent and entities of each message."""
+        for message in messages:
+            before = message.get(INTENT)
+            intent, entities = refine(
+                message.get(TEXT) or "", before, message.get(ENTITIES) or [], message.get("metadata")
+            )
+            message.set(ENTITIES, entities, add_to_output=True)
+            has_place = any(e.get("entity") == PLACE_LABEL for e in entities)
+            faq_key = faq_override(message.get(TEXT) or "", intent, has_place)
+            if faq_key:
+                intent = {"name": FAQ_INTENT, "confidence": 1.0}
+                message.set(
+                    RESPONSE_SELECTOR,
+                    select_response(message.get(RESPONSE_SELECTOR), faq_key),
+                    add_to_output=True,
+                )
+            if intent is not before and intent is not None:
+                message.set(INTENT, intent, add_to_output=True)
+                ranking = [
+                    r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent["name"]
+                ]
+                message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+        return messages

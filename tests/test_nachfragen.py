@@ -1,0 +1,155 @@
+"""Follow-ups for the topic in focus, and dissatisfaction (actions/fokus.py, actions/nachfragen.py), offline."""
+
+from __future__ import annotations
+
+from tracker_factory import gemeinde, make_tracker, run, slots_of, user_event
+
+from actions.fokus import current_focus, focus_event
+from actions.kontakt import topic_menu
+from actions.nachfragen import ActionNachfrage, ActionUnzufrieden, aspect_of
+from actions.online_leistungen import ActionOnlineLeistung
+from actions.standesamt import ActionOrtKontext, ActionStandesamtAuskunft
+from bot.knowledge.municipalities import load_municipalities
+
+KASSEL = load_municipalities().resolve("Kassel").municipality
+assert KASSEL is not None
+
+
+def texts(messages: list[dict]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def followups(events: list[dict]) -> list[str]:
+    return [e["name"] for e in events if e.get("event") == "followup"]
+
+
+async def test_a_service_answer_puts_the_service_in_focus() -> None:
+    tracker = make_tracker("Kann ich Wohngeld online beantragen?", "online_beantragen")
+    events, _ = await run(ActionOnlineLeistung(), tracker)
+    assert slots_of(events)["fokus"] == "leistung:wohngeld"
+
+
+async def test_und_in_kassel_after_a_service_answers_that_service_for_kassel() -> None:
+    tracker = make_tracker(
+        "Und in Kassel?", "angabe", [gemeinde("Kassel")], slots={"fokus": "leistung:wohngeld"}
+    )
+    events, messages = await run(ActionOrtKontext(), tracker)
+    answer = texts(messages)
+    assert "Wohngeld" in answer and "Kassel" in answer
+    assert "Was möchten Sie dazu wissen" not in answer
+    assert slots_of(events)["fokus"] == "leistung:wohngeld"
+
+
+async def test_a_bare_place_after_a_certificate_offer_continues_that_request() -> None:
+    tracker = make_tracker("Gießen", "angabe", [gemeinde("Gießen")], slots={"fokus": "urkunde:sterbeurkunde"})
+    events, messages = await run(ActionOrtKontext(), tracker)
+    assert messages == []
+    assert slots_of(events) == {"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "Gießen"}
+    assert followups(events) == ["action_standesamt_auskunft"]
+
+
+async def test_a_number_after_the_ikz_calculator_recalculates() -> None:
+    tracker = make_tracker("Und vier?", "angabe", slots={"fokus": "ikz"})
+    events, messages = await run(ActionOrtKontext(), tracker)
+    assert messages == [] and slots_of(events)["anzahl_kommunen"] == 4.0
+    assert followups(events) == ["action_ikz_foerderung"]
+
+
+async def test_a_place_without_focus_gets_the_place_menu_as_before() -> None:
+    tracker = make_tracker("Kassel", "angabe", [gemeinde("Kassel")])
+    _, messages = await run(ActionOrtKontext(), tracker)
+    assert "Kassel" in texts(messages) and messages[0]["buttons"]
+
+
+async def test_the_standesamt_answer_puts_the_certificate_in_focus() -> None:
+    slots = {"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": "Kassel"}
+    events, _ = await run(ActionStandesamtAuskunft(), make_tracker("Kassel", "angabe", slots=slots))
+    assert slots_of(events)["fokus"] == "urkunde:geburtsurkunde"
+
+
+async def test_what_does_it_cost_after_a_passport_names_the_passport_fees() -> None:
+    tracker = make_tracker("Und wie viel kostet der?", "nachfrage", slots={"fokus": "leistung:reisepass"})
+    _, messages = await run(ActionNachfrage(), tracker)
+    answer = texts(messages)
+    assert "Reisepass" in answer and "70" in answer
+
+
+async def test_online_follow_up_gives_the_status_of_the_service_in_focus() -> None:
+    tracker = make_tracker("Geht das auch online?", "nachfrage", slots={"fokus": "leistung:personalausweis"})
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "Personalausweis" in texts(messages) and "verwaltungsportal.hessen.de" in texts(messages)
+
+
+async def test_cost_of_a_certificate_in_focus_is_the_certificate_fee_answer() -> None:
+    tracker = make_tracker("Was kostet das?", "nachfrage", slots={"fokus": "urkunde:geburtsurkunde"})
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert [m["response"] for m in messages] == ["utter_faq/urkunde_gebuehr"]
+
+
+async def test_a_follow_up_without_focus_asks_which_service() -> None:
+    _, messages = await run(ActionNachfrage(), make_tracker("Was kostet das?", "nachfrage"))
+    assert "Leistung" in texts(messages) and messages[0]["buttons"]
+
+
+def test_aspects() -> None:
+    assert aspect_of("Was kostet das?") == "kosten"
+    assert aspect_of("geht des aach online?") == "online"
+    assert aspect_of("Wie lange dauert das?") == "dauer"
+    assert aspect_of("Wer macht das?") == "allgemein"
+
+
+def test_focus_slot_round_trip() -> None:
+    event = focus_event("leistung", "wohngeld")
+    tracker = make_tracker("x", "angabe", slots={"fokus": event["value"]})
+    focus = current_focus(tracker)
+    assert focus is not None and (focus.kind, focus.value) == ("leistung", "wohngeld")
+
+
+async def test_dissatisfaction_apologises_and_names_a_person() -> None:
+    tracker = make_tracker("Das hilft mir nicht weiter", "unzufrieden", metadata={"kommune": "06534014"})
+    _, messages = await run(ActionUnzufrieden(), tracker)
+    answer = texts(messages)
+    assert "leid" in answer and "115" in answer and "Marburg" in answer
+    assert messages[0]["buttons"] == topic_menu()
+
+
+async def test_dissatisfaction_never_repeats_the_menu_just_shown() -> None:
+    shown = {"event": "bot", "text": "Geht es um eines dieser Themen?", "data": {"buttons": topic_menu()}}
+    tracker = make_tracker("falsch", "unzufrieden", history=[shown])
+    _, messages = await run(ActionUnzufrieden(), tracker)
+    assert "115" in texts(messages) and not messages[0]["buttons"]
+
+
+async def test_a_second_topic_in_a_certificate_request_is_offered_after_the_answer() -> None:
+    first = user_event(
+        "Ich brauche eine Geburtsurkunde und will wissen, ob Wohngeld online geht", "urkunde_beantragen"
+    )
+    slots = {"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": "Kassel"}
+    tracker = make_tracker("Kassel", "angabe", [gemeinde("Kassel")], slots=slots, history=[first])
+    _, messages = await run(ActionStandesamtAuskunft(), tracker)
+    offered = [b["payload"] for m in messages for b in m.get("buttons") or []]
+    assert '/online_beantragen{"leistung": "wohngeld"}' in offered
+    assert "Kassel" in texts(messages)
+
+
+async def test_a_second_topic_in_a_service_question_is_offered() -> None:
+    tracker = make_tracker(
+        "Kann ich Wohngeld online beantragen und brauche ich eine Geburtsurkunde?",
+        "online_beantragen",
+        [{"entity": "leistung", "value": "wohngeld"}, {"entity": "urkundenart", "value": "geburtsurkunde"}],
+    )
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert "Wohngeld" in messages[0]["text"]
+    assert messages[-1]["buttons"] == [
+        {
+            "title": "Geburtsurkunde bestellen",
+            "payload": '/urkunde_beantragen{"urkundenart": "geburtsurkunde"}',
+        }
+    ]
+
+
+async def test_one_topic_gets_no_extra_offer() -> None:
+    _, messages = await run(
+        ActionOnlineLeistung(), make_tracker("Kann ich Wohngeld online beantragen?", "online_beantragen")
+    )
+    assert len(messages) == 1

@@ -1,0 +1,118 @@
+"""The deterministic NLU step (bot/nlp/understanding.py): keyword queries, "hier", certificate questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp.understanding import (
+    certificate_kind,
+    certificate_question,
+    faq_override,
+    refers_to_here,
+    refine,
+    select_response,
+)
+
+MARBURG_AGS = "06534014"
+
+
+def place(value: str) -> dict[str, str]:
+    return {"entity": "gemeinde", "value": value, "extractor": "SpacyEntityExtractor"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Geburtsurkunde Kassel", "geburtsurkunde"),
+        ("geburtsurkunte fulda", "geburtsurkunde"),
+        ("Geburtenregisterauszug", "geburtsurkunde"),
+        ("Heiratsurkunde Bad Homburg", "eheurkunde"),
+        ("Ehe-Urkunde", "eheurkunde"),
+        ("Sterbeurkunde Offenbch", "sterbeurkunde"),
+        ("Todesurkunde", "sterbeurkunde"),
+        ("Wohngeld Kassel", None),
+        ("Ich bin in Kassel geboren", None),
+    ],
+)
+def test_certificate_kind_from_the_word(text: str, kind: str | None) -> None:
+    assert certificate_kind(text) == kind
+
+
+@pytest.mark.parametrize("intent", ["angabe", "out_of_scope", "chitchat"])
+def test_certificate_word_and_place_is_a_certificate_request(intent: str) -> None:
+    new_intent, entities = refine(
+        "Geburtsurkunde Kassel", {"name": intent, "confidence": 0.7}, [place("Kassel")], {}
+    )
+    assert new_intent == {"name": "urkunde_beantragen", "confidence": 1.0}
+    assert {"entity": "urkundenart", "value": "geburtsurkunde"}.items() <= entities[-1].items()
+
+
+def test_a_question_keeps_its_faq_intent_and_a_bare_place_stays_a_place() -> None:
+    faq = {"name": "faq", "confidence": 0.9}
+    assert refine("Was kostet die Geburtsurkunde in Kassel?", faq, [place("Kassel")], {})[0] is faq
+    angabe = {"name": "angabe", "confidence": 0.9}
+    assert refine("Kassel", angabe, [place("Kassel")], {})[0] is angabe
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wo kann ich hier eine Geburtsurkunde bestellen?",
+        "Ich bin hier geboren.",
+        "Geht das bei uns online?",
+        "Ich brauche eine Eheurkunde aus unserer Stadt",
+        "Wie ist das in meiner Gemeinde?",
+    ],
+)
+def test_here_words_point_at_the_place(text: str) -> None:
+    assert refers_to_here(text)
+
+
+@pytest.mark.parametrize("text", ["Bin ich hier richtig?", "hier steht nichts", "Was ist die BundID?"])
+def test_here_as_an_ordinary_word_is_no_place(text: str) -> None:
+    assert not refers_to_here(text)
+
+
+def test_here_becomes_the_page_municipality_only_when_the_page_names_one() -> None:
+    text = "Wo kann ich hier eine Geburtsurkunde bestellen? Ich bin hier geboren."
+    intent = {"name": "urkunde_beantragen", "confidence": 0.95}
+    _, with_page = refine(text, intent, [], {"kommune": MARBURG_AGS})
+    assert [e["value"] for e in with_page if e["entity"] == "gemeinde"] == [MARBURG_AGS]
+    _, without_page = refine(text, intent, [], {})
+    assert not [e for e in without_page if e["entity"] == "gemeinde"]
+    _, forged = refine(text, intent, [], {"kommune": "09162000"})  # Munich: not a Hessian AGS
+    assert not [e for e in forged if e["entity"] == "gemeinde"]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Kann ich die Geburtsurkunde für meine Oma beantragen?", "faq/urkunde_berechtigt"),
+        ("Darf ich die Sterbeurkunde meines Onkels bestellen?", "faq/urkunde_berechtigt"),
+        ("Ist die Geburtsurkunde auch auf Englisch erhältlich?", "faq/urkunde_international"),
+        ("Brauche ich für die Geburtsurkunde eine BundID?", "faq/urkunde_konto"),
+        ("Wie lange dauert es, bis ich die Geburtsurkunde bekomme?", "faq/urkunde_dauer"),
+        ("Was kostet eine Eheurkunde?", "faq/urkunde_gebuehr"),
+        ("Ich brauche eine Geburtsurkunde", None),
+        ("Ich brauche die Sterbeurkunde meines Vaters", None),
+        ("Wie lange dauert ein Reisepass?", None),
+    ],
+)
+def test_questions_about_a_certificate(text: str, key: str | None) -> None:
+    assert certificate_question(text) == key
+
+
+def test_certificate_question_overrides_an_order_but_not_with_a_place() -> None:
+    order = {"name": "urkunde_beantragen", "confidence": 0.9}
+    text = "Kann ich die Geburtsurkunde für meine Oma beantragen?"
+    assert faq_override(text, order, has_place=False) == "faq/urkunde_berechtigt"
+    assert faq_override(text, order, has_place=True) is None
+    assert faq_override(text, {"name": "kontakt_mensch", "confidence": 0.9}, has_place=False) is None
+
+
+def test_select_response_names_the_faq_answer() -> None:
+    selected = select_response(
+        {"default": {"response": {"utter_action": "utter_faq/postfach"}}}, "faq/urkunde_dauer"
+    )
+    assert selected["default"]["response"]["utter_action"] == "utter_faq/urkunde_dauer"
+    assert selected["default"]["response"]["intent_response_key"] == "faq/urkunde_dauer"
