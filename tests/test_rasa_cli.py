@@ -305,6 +305,9 @@ async def test_rasa_server_apps_refuse_compressed_bodies() -> None:
                     url, data=b'{"a": 1}', headers={"Content-Encoding": "identity"}
                 ) as resp:
                     assert resp.status == 200
+                if app is apps[0]:  # channels only: bodies bounded to 1 MiB
+                    async with session.post(url, data=b" " * (2 * 1024 * 1024)) as resp:
+                        assert resp.status == 413
         finally:
             server.close()
             await server.wait_closed()

@@ -32,6 +32,7 @@ Two security fixes (issue 14):
    API) refuses request bodies with a Content-Encoding other than identity (415), like
    the gateway and the action server (``bot.ops.action_server``): nothing behind them
    expects compressed requests, and refusing them is cheaper than bounding inflation.
+   Without the HTTP API (as everywhere here), bodies are limited to 1 MiB.
 
 ``rasa_cli run actions`` starts the hardened action server of ``bot.ops.action_server``.
 """
@@ -63,6 +64,9 @@ logger = logging.getLogger(__name__)
 # How many of the assistant's latest messages may offer a button the user presses:
 # the last turn's and a few before it (a citizen may scroll up and press an older one).
 OFFERED_PAYLOAD_MESSAGES = 10
+# Without Rasa's HTTP API the server only takes channel messages (the gateway sends at most
+# ~14 kB, Telegram updates are smaller): 1 MiB instead of Sanic's 100 MB per request.
+CHANNEL_MAX_BODY_BYTES = 1024 * 1024
 
 
 @functools.lru_cache(maxsize=1)
@@ -150,14 +154,18 @@ async def handle_message_with_tracker(
     await _original_handle_message_with_tracker(processor, message, tracker)
 
 
-def _with_body_guard(create: Any) -> Any:
-    """Wrap a Sanic app factory of Rasa so its apps refuse compressed bodies."""
+def _with_body_guard(create: Any, max_body_bytes: int | None = None) -> Any:
+    """Wrap a Sanic app factory of Rasa so its apps refuse compressed (and, with
+    ``max_body_bytes``, larger) bodies."""
     if getattr(create, "__body_guard__", False):
         return create
 
     @functools.wraps(create)
     def wrapper(*args: Any, **kwargs: Any) -> Sanic:
-        return add_body_guard(create(*args, **kwargs))
+        app = add_body_guard(create(*args, **kwargs))
+        if max_body_bytes is not None:
+            app.config.REQUEST_MAX_SIZE = max_body_bytes
+        return app
 
     wrapper.__body_guard__ = True  # type: ignore[attr-defined]
     return wrapper
@@ -172,7 +180,9 @@ def apply_fixes() -> None:
     SQLTrackerStore._event_query = event_query
     MessageProcessor._handle_message_with_tracker = handle_message_with_tracker
     rasa.server.create_app = _with_body_guard(rasa.server.create_app)
-    rasa.core.run._create_app_without_api = _with_body_guard(rasa.core.run._create_app_without_api)
+    rasa.core.run._create_app_without_api = _with_body_guard(
+        rasa.core.run._create_app_without_api, CHANNEL_MAX_BODY_BYTES
+    )
 
 
 def main() -> None:
