@@ -9,9 +9,28 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import say
+from actions.antworten import Var, say, text
 from actions.context import user_text
-from bot.knowledge.ikz import estimate_funding, format_eur, parse_count
+from bot.knowledge.ikz import (
+    DIGITAL_2020_URL,
+    FOERDERHOEHE_URL,
+    FundingEstimate,
+    estimate_funding,
+    format_eur,
+    parse_count,
+)
+
+
+def _alternatives(estimate: FundingEstimate, tracker: Tracker) -> list[tuple[Var, str]]:
+    """Other rules that may apply, each with its source (none for a single municipality)."""
+    if estimate.verband_eur is None:
+        return []
+    if estimate.digital_eur is not None:
+        digital = text("ikz_digital", tracker, anzahl=estimate.count, betrag=format_eur(estimate.digital_eur))
+    else:
+        digital = text("ikz_digital_ohne_betrag", tracker)
+    verband = text("ikz_verband", tracker, anzahl=estimate.count, betrag=format_eur(estimate.verband_eur))
+    return [(digital, DIGITAL_2020_URL), (verband, FOERDERHOEHE_URL)]
 
 
 class ActionIkzVorbereiten(Action):
@@ -57,23 +76,19 @@ class ActionIkzFoerderung(Action):
     ) -> list[EventType]:
         count = int(tracker.get_slot("anzahl_kommunen") or 0)
         estimate = estimate_funding(count)
-        if estimate.amount_eur is None:
-            ergebnis = "Für eine einzelne Kommune gibt es keine IKZ-Förderung."
-        else:
-            ergebnis = (
-                f"Für eine Kooperation von {count} Kommunen beträgt die Regelzuwendung "
-                f"{format_eur(estimate.amount_eur)} – für den Verbund insgesamt."
-            )
-        alternativen = "".join(f"\nAußerdem: {text} (Quelle: {url})" for text, url in estimate.alternatives)
+        betrag = format_eur(estimate.amount_eur) if estimate.amount_eur is not None else ""
+        alternativen = [
+            text("ikz_alternative", tracker, text=line, url=url)
+            for line, url in _alternatives(estimate, tracker)
+        ]
         say(
             dispatcher,
             tracker,
             "ikz_foerderung",
-            ergebnis=ergebnis,
-            regel=estimate.rule,
+            ergebnis=text(f"ikz_ergebnis_{estimate.case}", tracker, anzahl=count, betrag=betrag),
             quelle=estimate.source_url,
-            hinweis=f"\n{estimate.note}" if estimate.note else "",
-            alternativen=alternativen,
+            hinweis=text("ikz_hinweis", tracker),
+            alternativen=Var("".join(alternativen), "".join(a.leicht for a in alternativen)),
         )
         return [SlotSet("anzahl_kommunen", None)]
 
@@ -87,8 +102,7 @@ class ActionAskAnzahlKommunen(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        buttons = [
-            {"title": t, "payload": p} for t, p in (("2", "2"), ("3", "3"), ("4", "4"), ("5 oder mehr", "5"))
-        ]
+        buttons: list[dict[str, str]] = [{"title": n, "payload": n} for n in ("2", "3", "4")]
+        buttons.append({"title": text("knopf_5_oder_mehr", tracker), "payload": "5"})
         say(dispatcher, tracker, "ask_anzahl_kommunen", buttons)
         return []

@@ -7,26 +7,16 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import say
+from actions.antworten import Var, say, text
 from actions.context import entity_values, home_municipality, user_text
 from actions.katalog import answer_from_catalogue
+from actions.themen import offer_other_topics
 from bot.knowledge.finder import SERVICE_QUESTION_SCORE
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
+from bot.knowledge.stand import stand_label
 
 PORTAL_URL = "https://verwaltungsportal.hessen.de"
-_STATUS = {
-    "ja": "Ja, das geht online.",
-    "teilweise": "Zum Teil online.",
-    "nein": "Nein, das geht nicht vollständig online.",
-    "unklar": "Das kann ich nicht sicher sagen.",
-}
-_STATUS_LEICHT = {
-    "ja": "Das geht im Internet.",
-    "teilweise": "Das geht zum Teil im Internet.",
-    "nein": "Das geht nicht nur im Internet. Sie müssen zum Amt gehen.",
-    "unklar": "Das weiß ich nicht genau. Bitte schauen Sie hier nach.",
-}
 # Offered as buttons when the citizen did not say which service they mean.
 _POPULAR = (
     "wohnsitz_anmelden",
@@ -36,6 +26,46 @@ _POPULAR = (
     "elterngeld",
     "fuehrungszeugnis",
 )
+
+
+def popular_buttons() -> list[dict[str, str]]:
+    """One button per popular service, for when the citizen did not say which one."""
+    catalogue = load_services()
+    return [
+        {"title": service_name(s), "payload": f'/online_beantragen{{"leistung": "{s.id}"}}'}
+        for s in (catalogue.get(i) for i in _POPULAR)
+        if s
+    ]
+
+
+def service_name(service: Service) -> Var:
+    """The service's name, in Leichte Sprache where the catalogue has one."""
+    return Var(service.name, service.name_leicht)
+
+
+def online_status_text(service: Service, tracker: Tracker) -> Var:
+    """The one-line online status of ``service`` in the conversation's language variant."""
+    return text(f"status_{service.online}", tracker)
+
+
+def answer_service(
+    dispatcher: CollectingDispatcher, tracker: Tracker, service: Service, municipality: Municipality | None
+) -> None:
+    """Send the answer for ``service``, linked for ``municipality`` where the portal allows."""
+    link = portal_link(service, municipality.ars if municipality else None)
+    say(
+        dispatcher,
+        tracker,
+        "online_leistung",
+        leistung=service_name(service),
+        status=online_status_text(service, tracker),
+        zusammenfassung=Var(service.summary, service.summary_leicht or ""),
+        details=details(service, tracker),
+        gebuehren=fees(service, tracker),
+        link=link,
+        hinweis=hint(service, link, municipality, tracker),
+    )
+    offer_other_topics(dispatcher, tracker, user_text(tracker), service.id)
 
 
 def requested_service(tracker: Tracker) -> Service | None:
@@ -57,33 +87,40 @@ def municipality_in_question(tracker: Tracker) -> Municipality | None:
     return home_municipality(tracker)
 
 
-def details(service: Service) -> str:
-    """Responsible office, account, trust level and fees, one short line each."""
-    lines = [f"Zuständig: {service.office}."]
+def details(service: Service, tracker: Tracker) -> Var:
+    """Responsible office, account and trust level, one short line each (standard answer only)."""
+    parts = [text("leistung_zustaendig", tracker, office=service.office)]
     if service.account:
-        lines.append(f"Konto: {service.account}.")
+        parts.append(text("leistung_konto", tracker, account=service.account))
     if service.trust_level:
-        lines.append(f"Anmeldung: {service.trust_level}.")
-    if service.fees:
-        lines.append(f"Gebühren: {service.fees}.")
-    return "\n" + "\n".join(lines)
+        parts.append(text("leistung_anmeldung", tracker, trust_level=service.trust_level))
+    # The Leichte answer names what is needed in summary_leicht instead (antworten.yml).
+    return Var("".join(parts), "")
 
 
-def hint(service: Service, link: str, municipality: Municipality | None) -> str:
-    """Where the link leads for this municipality, and a caveat where data is uncertain."""
-    parts = []
+def fees(service: Service, tracker: Tracker) -> Var:
+    """The fee line with the date of its source ("Stand: MM/JJJJ"), or nothing."""
+    if not service.fees:
+        return Var("")
+    return text("leistung_gebuehren", tracker, fees=service.fees, stand=stand_label(service.stand))
+
+
+def hint(service: Service, link: str, municipality: Municipality | None, tracker: Tracker) -> Var:
+    """Where the link leads, and a caveat where data is uncertain.
+
+    A link that is one municipality's page (leistungen.yml ``url_gemeinde``) and not built
+    for the citizen's municipality is called an example, naming whose page it is.
+    """
+    parts: list[Var] = []
     if municipality and link != service.url:
-        parts.append(f"Der Link führt direkt zur Leistung für {municipality.label}.")
+        parts.append(text("hinweis_direktlink", tracker, gemeinde=municipality.label))
+    elif service.url_gemeinde:
+        parts.append(text("hinweis_beispielseite", tracker, url_gemeinde=service.url_gemeinde))
     elif municipality:
-        parts.append(
-            f"Die Angebote von {municipality.label} finden Sie über die Suche im Verwaltungsportal Hessen: {PORTAL_URL}"
-        )
+        parts.append(text("hinweis_portal_suche", tracker, gemeinde=municipality.label))
     if service.uncertain:
-        stand = f" (Stand der Quelle: {service.stand})" if service.stand else ""
-        parts.append(
-            f"Hinweis: Diese Angabe kann veraltet sein{stand}. Verbindlich ist das Verwaltungsportal Hessen."
-        )
-    return "".join("\n" + p for p in parts)
+        parts.append(text("hinweis_veraltet", tracker, stand=stand_label(service.stand)))
+    return Var("".join(parts), "".join(p.leicht for p in parts))
 
 
 class ActionOnlineLeistung(Action):
@@ -100,30 +137,7 @@ class ActionOnlineLeistung(Action):
             # No detailed service: the national catalogue may still name it (actions/katalog.py).
             if answer_from_catalogue(dispatcher, tracker, SERVICE_QUESTION_SCORE):
                 return []
-            catalogue = load_services()
-            say(
-                dispatcher,
-                tracker,
-                "online_uebersicht",
-                buttons=[
-                    {"title": s.name, "payload": f'/online_beantragen{{"leistung": "{s.id}"}}'}
-                    for s in (catalogue.get(i) for i in _POPULAR)
-                    if s
-                ],
-            )
+            say(dispatcher, tracker, "online_uebersicht", buttons=popular_buttons())
             return []
-        municipality = municipality_in_question(tracker)
-        link = portal_link(service, municipality.ars if municipality else None)
-        say(
-            dispatcher,
-            tracker,
-            "online_leistung",
-            leistung=service.name,
-            status=_STATUS[service.online],
-            status_leicht=_STATUS_LEICHT[service.online],
-            zusammenfassung=service.summary,
-            details=details(service),
-            link=link,
-            hinweis=hint(service, link, municipality),
-        )
+        answer_service(dispatcher, tracker, service, municipality_in_question(tracker))
         return []

@@ -144,7 +144,8 @@ async def test_auskunft_names_the_event_place_and_links_the_portal_with_its_regs
         "https://verwaltungsportal.hessen.de/leistung?leistung_id=L100001%3A%3A346540178&regschl=065340014014"
         in text
     )
-    assert "ab 16 Jahren" in text and "10 €" in text
+    assert "ab 16 Jahren" in text and "10–12 €" in text and "Stand: 11/2026" in text
+    assert "Geschwister" in text and "in der Regel" in text
     assert slots_of(events) == {"ort": MARBURG.ags}
 
 
@@ -164,7 +165,7 @@ async def test_auskunft_does_not_call_a_relatives_certificate_yours() -> None:
         "Kassel", "angabe", slots={"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "Kassel"}
     )
     _, [message] = await run(ActionStandesamtAuskunft(), tracker)
-    assert message["text"].startswith("Die Sterbeurkunde stellt das Standesamt des Ortes aus")
+    assert message["text"].startswith("Die Sterbeurkunde stellt in der Regel das Standesamt des Ortes aus")
     assert "Ihre Sterbeurkunde" not in message["text"]
 
 
@@ -302,6 +303,26 @@ async def test_ikz_three_municipalities() -> None:
     assert "75.000 €" in message["text"]
     assert "Quelle: https://beratungszentrum.hessen.de" in message["text"]
     assert slots_of(events) == {"anzahl_kommunen": None}
+    assert "voraussichtlich Ende 2026" in message["text"]
+
+
+async def test_ikz_two_municipalities_only_with_a_special_reason_in_both_variants() -> None:
+    for leicht in (False, True):
+        tracker = make_tracker(
+            "x", "ikz_foerderung", slots={"anzahl_kommunen": 2.0, "leichte_sprache": leicht}
+        )
+        _, [message] = await run(ActionIkzFoerderung(), tracker)
+        assert "50.000 €" in message["text"]
+        assert "besondere" in message["text"] and "3" in message["text"]
+
+
+async def test_ikz_digital_rule_is_not_multiplied_beyond_four() -> None:
+    _, [message] = await run(
+        ActionIkzFoerderung(), make_tracker("x", "ikz_foerderung", slots={"anzahl_kommunen": 6.0})
+    )
+    assert "150.000 €" not in message["text"].split("Außerdem")[1]  # not 6 x 25.000
+    assert "900.000 €" in message["text"]  # the Verwaltungsverband rule: 6 x 150.000
+    assert "keinen Betrag" in message["text"]
 
 
 async def test_ikz_single_municipality_gets_no_funding() -> None:
