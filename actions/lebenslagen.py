@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import say, text
+from actions.antworten import Var, say, text
 from actions.context import entity_values, home_municipality, user_text
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import ServiceCatalogue, load_services
@@ -219,18 +219,17 @@ class ActionLebenslage(Action):
                 ],
             )
             return []
-        leicht = bool(tracker.get_slot("leichte_sprache"))
         municipality = _destination(tracker)
         ort = text("lebenslage_ort", tracker, gemeinde=municipality.label) if municipality else ""
-        nachsatz = f"\n{event.nachsatz}" if event.nachsatz and not leicht else ""
+        # Both variants go into the message, so "Leichte Sprache, bitte" can repeat this answer.
         say(
             dispatcher,
             tracker,
             "lebenslage",
             buttons=step_buttons(event),
-            einleitung=event.einleitung_leicht if leicht else event.einleitung,
-            schritte=steps_text(event, leicht),
-            nachsatz=nachsatz,
+            einleitung=Var(event.einleitung, event.einleitung_leicht),
+            schritte=Var(steps_text(event, leicht=False), steps_text(event, leicht=True)),
+            nachsatz=Var(f"\n{event.nachsatz}", "") if event.nachsatz else "",
             ort=ort,
         )
         return []

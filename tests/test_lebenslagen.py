@@ -174,6 +174,17 @@ async def test_leichte_sprache_uses_the_plain_hints() -> None:
         assert schritt.hinweis not in message["text"]
 
 
+async def test_the_answer_keeps_its_leichte_sprache_rendering_for_a_repeat() -> None:
+    event = load_lebenslagen()["todesfall"]
+    _, [message] = await answer("Mein Vater ist gestorben", [lebenslage("todesfall")])
+    leicht = message["antwort"]["leicht"]
+    assert message["antwort"]["key"] == "lebenslage"
+    assert leicht["text"].startswith(event.einleitung_leicht)
+    assert all(s.hinweis_leicht in leicht["text"] for s in event.schritte)
+    assert "Zuständig:" not in leicht["text"]
+    assert [b["payload"] for b in leicht["buttons"]] == [b["payload"] for b in message["buttons"]]
+
+
 @pytest.mark.parametrize("event_id", EVENTS)
 async def test_each_step_button_answers_its_service(event_id: str) -> None:
     # The payload /online_beantragen{"leistung": id} reaches action_online_leistung as an entity.
