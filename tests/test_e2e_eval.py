@@ -192,7 +192,10 @@ def test_sweep_check_link_for_a_unique_name_and_every_candidate_for_a_shared_one
     cases = ev.sweep_cases()
     kassel = next(c for c in cases if c.name == "Kassel")
     assert ev.check_sweep(kassel, reply(f"Standesamt Kassel: {KASSEL_LINK}")) is None
-    assert ev.check_sweep(kassel, reply("Sie haben Kassel genannt.")) == "no Standesamt link"
+    assert ev.check_sweep(kassel, reply("Sie haben Kassel genannt. Was möchten Sie wissen?")) == (
+        "no Standesamt link; reply starts 'Sie haben {place} genannt.'"
+    )
+    assert ev.check_sweep(kassel, []) == "no Standesamt link; reply starts '(no reply)'"
     assert ev.check_sweep(kassel, reply("…regschl=064110000000")) == "link for another municipality"
 
     homberg = next(c for c in cases if c.name == "Homberg")

@@ -462,10 +462,20 @@ def check_sweep(case: SweepCase, reply: Reply) -> str | None:
         return f"candidates not offered: {', '.join(missing)}" if missing else None
     if f"regschl={case.municipality.ars}" in text:
         return None
-    found = _REGSCHL.findall(text)
-    if found:
+    if _REGSCHL.search(text):
         return "link for another municipality"
-    return "no Standesamt link"
+    return f"no Standesamt link; reply starts {_opening(reply, case)!r}"
+
+
+def _opening(reply: Reply, case: SweepCase) -> str:
+    """The reply's first sentence with the place left out, so equal failures group together."""
+    first = next((str(m["text"]) for m in reply if m.get("text")), "(no reply)")
+    sentence = re.split(r"(?<=[.?!:])\s", first, maxsplit=1)[0]
+    for name in sorted(
+        {case.municipality.short_name, case.municipality.name, case.name}, key=len, reverse=True
+    ):
+        sentence = sentence.replace(name, "{place}")
+    return sentence[:80]
 
 
 @dataclass
