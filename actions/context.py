@@ -62,12 +62,30 @@ def home_municipality(tracker: Tracker) -> Municipality | None:
     return load_municipalities().by_ags(ags) if _AGS.match(ags) else None
 
 
-def place_buttons(candidates: tuple[Municipality, ...], intent: str = "angabe") -> list[dict[str, str]]:
-    """One button per candidate; the payload carries the AGS so the choice is exact."""
-    return [
+def place_buttons(
+    candidates: tuple[Municipality, ...],
+    intent: str = "angabe",
+    districts: tuple[tuple[str, str], ...] = (),
+    outside: tuple[tuple[str, str], ...] = (),
+) -> list[dict[str, str]]:
+    """One button per candidate; the payload carries the AGS so the choice is exact.
+
+    A candidate that is there because of one of its districts says so ("Frankfurt am Main
+    (Stadtteil Höchst)"); places outside Hessen get a button with their full name, which
+    the resolver then recognises ("Weimar (Thüringen)").
+    """
+    district_of = dict(districts)
+    buttons = [
         {
-            "title": f"{m.label} ({m.kreis_label})",
+            "title": f"{m.label} (Stadtteil {district_of[m.ags]})"
+            if m.ags in district_of
+            else f"{m.label} ({m.kreis_label})",
             "payload": f'/{intent}{{"gemeinde": "{m.ags}"}}',
         }
         for m in candidates[:6]
     ]
+    buttons += [
+        {"title": f"{place} ({land})", "payload": f'/{intent}{{"gemeinde": "{place}"}}'}
+        for place, land in outside
+    ]
+    return buttons

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.antworten import say
 from actions.context import echo, place_buttons
 from bot.knowledge.municipalities import Municipality, load_municipalities
+from bot.knowledge.text import normalise
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Place:
     municipality: Municipality | None = None
     outside_name: str | None = None
     land: str | None = None
+    district: str | None = None
 
 
 def slot_text(value: Any) -> str:
@@ -34,23 +36,24 @@ def resolve_or_explain(
 ) -> Place | None:
     """Resolve ``value`` to a place; if that fails, tell the citizen what to do next.
 
-    Ambiguous names get one button per candidate, a Kreis alone gets a request for
-    the municipality, an unknown text is quoted back (shortened) with a hint.
+    Ambiguous names get one button per candidate (and per namesake outside Hessen),
+    a Kreis alone gets a request for the municipality, an unknown text is quoted back
+    (shortened) with a hint. A district says which municipality it belongs to
+    ("Mainz-Kastel gehört zu Wiesbaden"), so the citizen sees why that town is answered.
     """
     text = slot_text(value)
     result = load_municipalities().resolve(text)
     if result.status == "found" and result.municipality:
-        return Place(municipality=result.municipality)
+        m = result.municipality
+        if result.district and normalise(result.district) != normalise(m.label):
+            say(dispatcher, tracker, "ort_stadtteil", stadtteil=result.district, gemeinde=m.label)
+        return Place(municipality=m, district=result.district)
     if result.status == "outside_hessen":
         return Place(outside_name=result.place, land=result.land)
     if result.status == "ambiguous":
-        say(
-            dispatcher,
-            tracker,
-            "ort_mehrdeutig",
-            place_buttons(result.candidates, intent),
-            eingabe=echo(text),
-        )
+        buttons = place_buttons(result.candidates, intent, result.districts, result.outside_options)
+        key = "ort_namensvetter" if result.outside_options else "ort_mehrdeutig"
+        say(dispatcher, tracker, key, buttons, eingabe=echo(text))
     elif result.kreis:
         say(dispatcher, tracker, "ort_nur_kreis", kreis=result.kreis)
     else:

@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.antworten import say
 from actions.context import entity_values, user_text
 from actions.orte import Place, resolve_or_explain, stored_value
-from bot.knowledge.ereignisort import event_place_text
+from bot.knowledge.ereignisort import event_place_text, standesamtsbezirk_of
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
 
@@ -145,7 +145,27 @@ class ActionStandesamtAuskunft(Action):
             self._certificate(dispatcher, tracker, place, urkundenart)
         else:
             self._office(dispatcher, tracker, place)
+            self._shared_office(dispatcher, tracker, place)
         return [SlotSet("ort", stored_value(place))]
+
+    @staticmethod
+    def _shared_office(dispatcher: CollectingDispatcher, tracker: Tracker, place: Place) -> None:
+        """Name the seat of a joint Standesamt district (standesamtsbezirke.yml).
+
+        In a joint district "the Standesamt of the event place" is the office at the seat
+        (FACTS_2026 §9, §14). Uncertain districts are named with a caveat.
+        """
+        m = place.municipality
+        bezirk = standesamtsbezirk_of(m.ags) if m else None
+        if m is None or bezirk is None or bezirk.sitz == m.ags:
+            return
+        sitz = load_municipalities().by_ags(bezirk.sitz)
+        if sitz is None:
+            return
+        service = load_services().get("geburtsurkunde")
+        link = portal_link(service, m.ars) if service else "https://verwaltungsportal.hessen.de"
+        key = "standesamt_bezirk" if bezirk.gesichert else "standesamt_bezirk_unsicher"
+        say(dispatcher, tracker, key, gemeinde=m.label, sitz=sitz.label, bezirk=bezirk.name, link=link)
 
     @staticmethod
     def _certificate(

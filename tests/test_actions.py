@@ -384,3 +384,109 @@ async def test_abbrechen_stops_the_form_and_forgets_its_answers() -> None:
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
     assert slots_of(events)["ort"] is None and slots_of(events)["urkundenart"] is None
     assert "abgebrochen" in message["text"]
+
+
+# --- Orte: Stadtteile, Namensvettern, gemeinsame Standesämter (issue 12) -----------------------
+async def test_validate_ort_maps_mainz_kastel_to_wiesbaden_and_says_why() -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateStandesamtForm().validate_ort(
+        "Mainz-Kastel", dispatcher, make_tracker("Mainz-Kastel", "angabe", [gemeinde("Mainz-Kastel")]), DOMAIN
+    )
+    wiesbaden = load_municipalities().resolve("Wiesbaden").municipality
+    assert wiesbaden is not None and result == {"ort": wiesbaden.ags}
+    [message] = dispatcher.messages
+    assert message["text"].startswith("Mainz-Kastel gehört zu Wiesbaden.")
+
+
+async def test_auskunft_for_a_district_answers_for_its_town() -> None:
+    slots = {"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": "Frankfurt-Höchst"}
+    events, messages = await run(ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots=slots))
+    frankfurt = load_municipalities().resolve("Frankfurt am Main").municipality
+    assert frankfurt is not None and slots_of(events)["ort"] == frankfurt.ags
+    assert messages[0]["text"].startswith("Höchst gehört zu Frankfurt am Main.")
+    assert any(f"regschl={frankfurt.ars}" in m["text"] for m in messages)
+    assert not any("Höchst i. Odw." in m["text"] for m in messages)
+
+
+async def test_a_bare_district_with_a_namesake_town_is_asked_back_with_both() -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateStandesamtForm().validate_ort(
+        "Höchst", dispatcher, make_tracker("Höchst", "angabe", [gemeinde("Höchst")]), DOMAIN
+    )
+    assert result == {"ort": None}
+    [message] = dispatcher.messages
+    titles = [b["title"] for b in message["buttons"]]
+    assert titles == ["Frankfurt am Main (Stadtteil Höchst)", "Höchst i. Odw. (Odenwaldkreis)"]
+    assert message["buttons"][0]["payload"] == '/angabe{"gemeinde": "06412000"}'
+
+
+async def test_a_namesake_outside_hessen_is_asked_back_with_buttons() -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateStandesamtForm().validate_ort(
+        "Weimar", dispatcher, make_tracker("Weimar", "angabe", [gemeinde("Weimar")]), DOMAIN
+    )
+    assert result == {"ort": None}
+    [message] = dispatcher.messages
+    assert "in Hessen und außerhalb von Hessen" in message["text"]
+    assert [b["title"] for b in message["buttons"]] == [
+        "Weimar (Lahn) (Landkreis Marburg-Biedenkopf)",
+        "Weimar (Thüringen) (Thüringen)",
+    ]
+    # The outside button's payload is understood as the place outside Hessen.
+    assert message["buttons"][1]["payload"] == '/angabe{"gemeinde": "Weimar (Thüringen)"}'
+    chosen = await ValidateStandesamtForm().validate_ort(
+        "Weimar (Thüringen)", CollectingDispatcher(), make_tracker("x", "angabe"), DOMAIN
+    )
+    assert chosen == {"ort": "Weimar (Thüringen)"}
+
+
+async def test_auskunft_for_frankfurt_oder_says_it_is_not_in_hessen() -> None:
+    slots = {"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": "Frankfurt (Oder)"}
+    _, messages = await run(ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots=slots))
+    assert messages[0]["text"].startswith("Frankfurt (Oder) liegt in Brandenburg, nicht in Hessen.")
+    assert not any("regschl=" in m["text"] for m in messages)
+
+
+@pytest.mark.parametrize("anliegen", ["urkunde", "standesamt"])
+async def test_auskunft_names_the_seat_of_a_shared_standesamt(anliegen: str) -> None:
+    battenberg = load_municipalities().resolve("Battenberg (Eder)").municipality
+    assert battenberg is not None
+    slots = {"anliegen": anliegen, "urkundenart": "geburtsurkunde", "ort": battenberg.ags}
+    _, messages = await run(ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots=slots))
+    texts = [m["text"] for m in messages]
+    shared = [t for t in texts if "gemeinsamer Standesamtsbezirk" in t]
+    assert shared and shared[0].startswith(
+        "Für Battenberg (Eder) ist das Standesamt in Allendorf (Eder) zuständig (gemeinsamer Standesamtsbezirk"
+    )
+    assert f"regschl={battenberg.ars}" in shared[0]
+
+
+async def test_an_uncertain_shared_standesamt_is_named_with_a_caveat_also_in_leichte_sprache() -> None:
+    kaufungen = load_municipalities().resolve("Kaufungen").municipality
+    assert kaufungen is not None
+    for leicht in (False, True):
+        slots = {"anliegen": "standesamt", "ort": kaufungen.ags, "leichte_sprache": leicht}
+        _, messages = await run(ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots=slots))
+        [shared] = [m["text"] for m in messages if "Helsa" in m["text"]]
+        assert ("nicht sicher bestätigt" in shared) if not leicht else ("nicht sicher" in shared)
+        if leicht:
+            assert "Das Standesamt ist das Amt für Geburt, Hochzeit und Tod." in shared
+            assert max(len(s.split()) for s in shared.split(". ")) <= 15
+
+
+async def test_the_seat_and_other_towns_get_no_shared_standesamt_note() -> None:
+    for name in ("Allendorf (Eder)", "Marburg"):
+        m = load_municipalities().resolve(name).municipality
+        assert m is not None
+        slots = {"anliegen": "standesamt", "ort": m.ags}
+        _, messages = await run(ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots=slots))
+        assert not any("Standesamtsbezirk" in msg["text"] for msg in messages)
+
+
+async def test_ort_kontext_for_a_district_offers_its_town() -> None:
+    tracker = make_tracker("Biebrich", "angabe", [gemeinde("Biebrich")])
+    _, messages = await run(ActionOrtKontext(), tracker)
+    wiesbaden = load_municipalities().resolve("Wiesbaden").municipality
+    assert wiesbaden is not None
+    assert messages[0]["text"].startswith("Biebrich gehört zu Wiesbaden.")
+    assert messages[-1]["buttons"][0]["payload"] == f'/standesamt_suchen{{"gemeinde": "{wiesbaden.ags}"}}'

@@ -90,3 +90,50 @@ def test_clean_entities_drops_implausible_places_and_sorts_by_position() -> None
         {"entity": "urkundenart", "value": "geburtsurkunde", "start": 0, "end": 14},
     ]
     assert [e["value"] for e in clean_entities(text, entities)] == ["geburtsurkunde", "Marburg"]
+
+
+# --- Issue 12: districts, hyphen forms and namesakes are place entities -------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ich bin in Frankfurt-Höchst geboren", ["Frankfurt-Höchst"]),
+        ("Höchst in Frankfurt", ["Höchst in Frankfurt"]),
+        ("Geburtsurkunde aus Mainz-Kastel", ["Mainz-Kastel"]),
+        ("Kastel", ["Kastel"]),
+        ("Kassel-Wilhelmshöhe", ["Kassel-Wilhelmshöhe"]),
+        ("wiesbaden-biebrich", ["wiesbaden-biebrich"]),
+        ("Darmstadt-Eberstadt", ["Darmstadt-Eberstadt"]),
+        ("Ich komme aus Lich-Eberstadt", ["Lich-Eberstadt"]),
+        ("Standesamt Bad Homburg-Kirdorf", ["Bad Homburg-Kirdorf"]),
+        ("Frankfurt (Oder)", ["Frankfurt (Oder)"]),
+        ("Frankfurt/Oder", ["Frankfurt/Oder"]),
+        ("Neustadt an der Weinstraße", ["Neustadt an der Weinstraße"]),
+        ("Weimar in Thüringen", ["Weimar in Thüringen"]),
+        ("Frankfurt oder Offenbach?", ["Frankfurt", "Offenbach"]),
+        ("Mörfelden-Walldorf", ["Mörfelden-Walldorf"]),
+    ],
+)
+def test_districts_hyphen_forms_and_namesakes_are_tagged(
+    nlp: Language, text: str, expected: list[str]
+) -> None:
+    assert _places(nlp(text)) == expected
+
+
+def test_every_tagged_district_form_resolves_to_its_town(nlp: Language) -> None:
+    index = load_municipalities()
+    failures = []
+    for district in index.districts():
+        town = index.by_ags(district.ags)
+        assert town is not None
+        text = f"Geburtsurkunde aus {town.label}-{district.name} bitte"
+        places = _places(nlp(text))
+        if len(places) != 1 or index.resolve(places[0]).municipality != town:
+            failures.append((text, places))
+    assert not failures, failures[:10]
+
+
+@pytest.mark.parametrize(
+    "text", ["im Landkreis Darmstadt-Dieburg", "Schwalm-Eder-Kreis", "eine E-Mail schreiben"]
+)
+def test_hyphenated_kreise_and_words_are_not_towns(nlp: Language, text: str) -> None:
+    assert _places(nlp(text)) == []

@@ -4,11 +4,24 @@ A certificate (Geburts-, Ehe-, Sterbeurkunde) comes from the Standesamt where th
 event happened (data/knowledge/fakten.yml: standesamt_ereignisort). Citizens often
 name both places: "Ich wohne in Kassel, bin aber in Marburg geboren". This module
 picks the clause that talks about the event and drops clauses about residence.
+
+"The Standesamt of the event place" is, as a rule, the office of the municipality where
+the event happened (FACTS_2026 §9). Some municipalities share one Standesamt
+(data/knowledge/standesamtsbezirke.yml): there it is the office at the seat of the
+joint district. :func:`standesamtsbezirk_of` finds that district.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from bot.knowledge.sources import KNOWLEDGE_DIR
+
+STANDESAMTSBEZIRKE_YML = KNOWLEDGE_DIR / "standesamtsbezirke.yml"
 
 # Clauses end at punctuation or at a conjunction that starts a new statement.
 _CLAUSE_SPLIT = re.compile(r"[,.;:!?\n]+|\s+(?:aber|und|jedoch|doch|sondern)\s+", re.IGNORECASE)
@@ -34,3 +47,40 @@ def event_place_text(text: str) -> str:
     if other and len(other) < len(clauses):
         return " ".join(other)
     return text or ""
+
+
+@dataclass(frozen=True)
+class Standesamtsbezirk:
+    """A joint Standesamt district: its seat and member municipalities (AGS)."""
+
+    name: str
+    sitz: str
+    mitglieder: tuple[str, ...]
+    gesichert: bool
+    unsicher: str | None
+    quellen: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def load_standesamtsbezirke() -> tuple[Standesamtsbezirk, ...]:
+    """The joint Standesamt districts of standesamtsbezirke.yml, read once."""
+    data = yaml.safe_load(STANDESAMTSBEZIRKE_YML.read_text(encoding="utf-8"))
+    return tuple(
+        Standesamtsbezirk(
+            name=entry["name"],
+            sitz=str(entry["sitz"]),
+            mitglieder=tuple(str(a) for a in entry["mitglieder"]),
+            gesichert=bool(entry["gesichert"]),
+            unsicher=entry.get("unsicher"),
+            quellen=tuple(entry.get("quellen") or ()),
+        )
+        for entry in data["bezirke"]
+    )
+
+
+def standesamtsbezirk_of(ags: str) -> Standesamtsbezirk | None:
+    """The joint district a municipality belongs to, or None (its own Standesamt or unknown)."""
+    for bezirk in load_standesamtsbezirke():
+        if ags in bezirk.mitglieder:
+            return bezirk
+    return None

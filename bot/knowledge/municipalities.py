@@ -10,6 +10,15 @@ The same name variants feed two consumers: the spaCy entity ruler built by
 (which turns such a name, a postal code or a typo into a municipality). Keeping
 one source of variants means a form the NLU recognises is a form the resolver
 understands.
+
+Places people name that are not municipalities (issue 12):
+
+- Districts: ``data/knowledge/ortsteile_hessen.yml`` lists the Stadtteile/Ortsbezirke of the
+  kreisfreie Städte and Sonderstatusstädte ("Frankfurt-Höchst", "Mainz-Kastel", "Biebrich");
+  the "Town-District" hyphen form works for every municipality ("Lich-Eberstadt").
+- Namesakes outside Hessen (``orte_ausserhalb_hessen.yml``, ``namensvettern``): a qualified
+  name ("Frankfurt (Oder)", "Weimar in Thüringen", "99423 Weimar") is outside Hessen; a bare
+  name is asked back where the outside place is the better-known one ("Weimar").
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from bot.knowledge.text import normalise, normalise_plain
 
 MUNICIPALITIES_CSV = KNOWLEDGE_DIR / "gemeinden_hessen.csv"
 OUTSIDE_HESSEN_YML = KNOWLEDGE_DIR / "orte_ausserhalb_hessen.yml"
+DISTRICTS_YML = KNOWLEDGE_DIR / "ortsteile_hessen.yml"
 
 Status = Literal["found", "ambiguous", "outside_hessen", "unknown"]
 
@@ -94,6 +104,11 @@ class Resolution:
     ``status`` is ``found`` (``municipality`` set), ``ambiguous`` (several
     ``candidates``, ask the user), ``outside_hessen`` (``place`` and ``land``
     name it) or ``unknown``.
+
+    ``district`` names the Stadtteil the text used ("Mainz-Kastel" for Wiesbaden).
+    When ambiguous, ``districts`` maps a candidate's AGS to the district that made it a
+    candidate ("Höchst" -> Frankfurt am Main), and ``outside_options`` lists places
+    outside Hessen to offer as well (("Weimar (Thüringen)", "Thüringen"),).
     """
 
     status: Status
@@ -102,6 +117,32 @@ class Resolution:
     place: str | None = None
     land: str | None = None
     kreis: str | None = None
+    district: str | None = None
+    districts: tuple[tuple[str, str], ...] = ()
+    outside_options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Namesake:
+    """A place outside Hessen with the name of a Hessian municipality ("Weimar (Thüringen)")."""
+
+    place: str
+    land: str
+    name: str
+    hessian_ags: str
+    ask: bool
+    forms: tuple[str, ...]
+    hessian_forms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class District:
+    """A Stadtteil/Ortsbezirk: its name, the AGS of its municipality, the names it goes by."""
+
+    name: str
+    ags: str
+    names: tuple[str, ...]
+    alone: bool
 
 
 @dataclass
@@ -110,7 +151,7 @@ class _Index:
     kreis_by_key: dict[str, str] = field(default_factory=dict)
 
 
-def _variants_of(m: Municipality) -> list[str]:
+def _variants_of(m: Municipality, extra: Iterable[str] = ()) -> list[str]:
     """Surface forms of one municipality name, as people write them."""
     official_main = m.name.split(",")[0].strip()
     forms = [m.short_name, official_main]
@@ -122,6 +163,7 @@ def _variants_of(m: Municipality) -> list[str]:
             if short in form:
                 forms.append(form.replace(short, long))
     forms.extend(_EXTRA_ALIASES.get(m.ags, ()))
+    forms.extend(extra)
     seen: dict[str, None] = {}
     for form in forms:
         if form and form not in seen:
@@ -161,21 +203,71 @@ def _damerau_at_most_one(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]  # insertion
 
 
+# Words that tie a district to its town: "Höchst in Frankfurt", "Kastel bei Wiesbaden".
+_DISTRICT_JOINERS = ("{d} {v}", "{v} {d}", "{d} in {v}", "{d} bei {v}", "{d} von {v}", "{v} {d}")
+# A hyphen compound "Town-District" ("Lich-Eberstadt"): the last word before the hyphen
+# (plus up to two words before it, for "Bad Homburg-Kirdorf") and the word after it.
+_HYPHEN_COMPOUND = re.compile(r"((?:[^\W\d_][\w.]*\s+){0,2}[^\W\d_][\w.]*)-([^\W\d_][\w]+)", re.UNICODE)
+# Land names people add to a place ("Münster NRW"), for the namesakes' generated forms.
+_LAND_ALIASES = {"Nordrhein-Westfalen": ("NRW",), "Rheinland-Pfalz": ("RLP",)}
+_HESSEN_FORMS = ("{n} in Hessen", "{n} (Hessen)", "{n}/Hessen", "{n} Hessen")
+
+
+def _light(text: str) -> str:
+    """Lower case, umlauts dropped, spacing around "(", ")", "/", "." made uniform.
+
+    Unlike :func:`normalise` this keeps the punctuation that tells "Frankfurt (Oder)"
+    apart from "Frankfurt oder Offenbach?" (oder = "or").
+    """
+    light = " ".join(re.sub(r"[^\w()/.-]+", " ", text.lower()).split())
+    light = light.replace("ß", "ss").replace("ä", "a").replace("ö", "o").replace("ü", "u")
+    light = re.sub(r"\s*/\s*", "/", light)
+    light = re.sub(r"\(\s*", "(", light)
+    light = re.sub(r"\s*\)", ")", light)
+    return re.sub(r"\.\s*", ". ", light).strip()
+
+
+def _light_keys(text: str) -> set[str]:
+    """The light key with umlauts dropped and with umlauts transliterated (ae, oe, ue)."""
+    plain = _light(text)
+    german = _light(text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue"))
+    return {plain, german}
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    return re.search(r"(?<![\w])" + re.escape(needle) + r"(?![\w])", haystack) is not None
+
+
 class MunicipalityIndex:
     """All municipalities with lookups by key, name variant and postal code."""
 
-    def __init__(self, municipalities: Iterable[Municipality], outside: dict[str, str]):
+    def __init__(
+        self,
+        municipalities: Iterable[Municipality],
+        outside: dict[str, str],
+        namesakes: Iterable[Namesake] = (),
+        districts: Iterable[District] = (),
+    ):
         self._all = tuple(municipalities)
         self._by_ags = {m.ags: m for m in self._all}
         self._by_ars = {m.ars: m for m in self._all}
         self._by_postal: dict[str, list[Municipality]] = defaultdict(list)
+        self._namesakes = tuple(namesakes)
+        self._extra_forms: dict[str, list[str]] = defaultdict(list)
+        for ns in self._namesakes:
+            self._extra_forms[ns.hessian_ags].extend(ns.hessian_forms)
         self._index = _Index()
+        # Keys of the official and short names: these always mean the municipality, even
+        # when a district elsewhere has the same name ("Griesheim").
+        self._full_name_keys: set[str] = set()
         for m in self._all:
             for code in m.postal_codes:
                 self._by_postal[code].append(m)
-            for form in _variants_of(m):
+            for form in self.name_variants(m):
                 for key in _keys(form):
                     self._index.by_key[key].add(m.ags)
+            for form in (m.short_name, m.name.split(",")[0].strip()):
+                self._full_name_keys |= _keys(form)
         for kreis in self.kreise():
             for form in _kreis_variants(kreis):
                 for key in _keys(form):
@@ -186,6 +278,21 @@ class MunicipalityIndex:
         for key in self._index.by_key:
             if len(key) >= _NO_FUZZY_BELOW:
                 self._fuzzy_by_len[len(key)].append(key)
+        self._districts = tuple(districts)
+        self._district_keys: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for district in self._districts:
+            for form in self.district_forms(district):
+                for key in _keys(form):
+                    self._district_keys[key].add((district.ags, district.name))
+        self._namesake_forms: list[tuple[str, Namesake]] = sorted(
+            (
+                (key, ns)
+                for ns in self._namesakes
+                for form in self.namesake_forms(ns)
+                for key in _light_keys(form)
+            ),
+            key=lambda item: -len(item[0]),
+        )
 
     # --- plain lookups ---------------------------------------------------------
     def all(self) -> tuple[Municipality, ...]:
@@ -210,11 +317,44 @@ class MunicipalityIndex:
 
     def name_variants(self, m: Municipality) -> list[str]:
         """Forms of the municipality's name to recognise in text (without typos)."""
-        return _variants_of(m)
+        return _variants_of(m, self._extra_forms.get(m.ags, ()))
 
     def kreis_variants(self, kreis: str) -> list[str]:
         """Forms of a Landkreis name to recognise in text."""
         return _kreis_variants(kreis)
+
+    def districts(self) -> tuple[District, ...]:
+        """The listed Stadtteile/Ortsbezirke (ortsteile_hessen.yml)."""
+        return self._districts
+
+    def namesakes(self) -> tuple[Namesake, ...]:
+        """Places outside Hessen named like a Hessian municipality."""
+        return self._namesakes
+
+    def district_forms(self, district: District) -> list[str]:
+        """Ways to write a district: "Frankfurt-Höchst", "Höchst in Frankfurt", "Höchst".
+
+        The bare name only for districts that may stand alone (``District.alone``).
+        """
+        town = self._by_ags[district.ags]
+        towns = [v for v in self.name_variants(town) if "," not in v]
+        forms: list[str] = []
+        for name in district.names:
+            if district.alone:
+                forms.append(name)
+            forms.extend(f"{v}-{name}" for v in towns)
+            forms.extend(joiner.format(d=name, v=v) for v in towns for joiner in _DISTRICT_JOINERS)
+        return list(dict.fromkeys(forms))
+
+    def namesake_forms(self, ns: Namesake) -> list[str]:
+        """Ways to write the outside namesake: its forms plus "<name> in <Land>" and the like."""
+        lands = (ns.land, *_LAND_ALIASES.get(ns.land, ()))
+        generated = [
+            form.format(n=ns.name, land=land)
+            for land in lands
+            for form in ("{n} in {land}", "{n} ({land})", "{n}/{land}", "{n} {land}")
+        ]
+        return list(dict.fromkeys([*ns.forms, ns.place, *generated]))
 
     # --- resolution ------------------------------------------------------------
     def resolve(self, text: str) -> Resolution:
@@ -223,7 +363,9 @@ class MunicipalityIndex:
         Understands 8-digit AGS and 12-digit ARS (button payloads), postal
         codes, official and short names in any case, without umlauts, a name
         with its Kreis ("Homberg im Schwalm-Eder-Kreis"), one typo in names of
-        five letters or more, and big cities outside Hessen.
+        five letters or more, big cities outside Hessen, districts
+        ("Frankfurt-Höchst", "Mainz-Kastel", "Lich-Eberstadt") and namesakes outside
+        Hessen ("Frankfurt (Oder)"; a bare "Weimar" is asked back).
         """
         raw = (text or "").strip()
         if not raw:
@@ -233,13 +375,57 @@ class MunicipalityIndex:
         if _ARS.match(raw) and raw in self._by_ars:
             return Resolution("found", self._by_ars[raw])
 
+        namesake = self._qualified_namesake(raw)
+        if namesake:
+            return Resolution("outside_hessen", place=namesake.place, land=namesake.land)
+
         kreis, words = self._split_kreis(normalise(raw).split())
         plain_kreis, plain_words = self._split_kreis(normalise_plain(raw).split())
         kreis = kreis or plain_kreis
 
+        whole = " ".join(words)
+        if whole in self._full_name_keys or " ".join(plain_words) in self._full_name_keys:
+            # An official or short name as the whole answer: the municipality, always.
+            return self._with_namesake(
+                raw,
+                self._decide(
+                    set(
+                        self._index.by_key.get(whole) or self._index.by_key.get(" ".join(plain_words), set())
+                    ),
+                    kreis,
+                ),
+            )
+
         candidates = self._whole_text_candidates(words) or self._whole_text_candidates(plain_words)
+        # A typo in a hyphenated name ("Bad Soden-Samünster") is that name, not a district.
+        hyphen = None if candidates else self._hyphen_compound(raw)
+        if hyphen:
+            return self._with_namesake(raw, hyphen)
+        district = self._district_match(words) or self._district_match(plain_words)
         if not candidates:
             candidates = self._exact_candidates(words) or self._exact_candidates(plain_words)
+        if (
+            district
+            and district[0] == 1
+            and (
+                district[2] in self._full_name_keys
+                or district[0] < max(self._longest_name_match(words), self._longest_name_match(plain_words))
+            )
+        ):
+            # "Griesheim" in a sentence is still the town Griesheim; "Höchst im Odenwald"
+            # and "Bad Sooden-Allendorf" are longer names than the district inside them.
+            district = None
+        if district:
+            size, hits, _ = district
+            if size > 1 or not candidates:
+                return self._district_resolution(hits, kreis)
+            # A bare district that is also a short form of a municipality ("Höchst"): ask.
+            extra = {ags for ags, _ in hits}
+            result = self._decide(candidates | extra, kreis)
+            if result.status == "ambiguous":
+                named = tuple((ags, name) for ags, name in sorted(hits) if ags not in candidates)
+                return Resolution("ambiguous", candidates=result.candidates, kreis=kreis, districts=named)
+            return result
         if not candidates:
             outside = self._find_outside(words) or self._find_outside(plain_words)
             if outside:
@@ -250,15 +436,116 @@ class MunicipalityIndex:
         if kreis and len(candidates) > 1:
             in_kreis = {a for a in candidates if self._by_ags[a].kreis == kreis}
             candidates = in_kreis or candidates
-        return self._decide(candidates, kreis)
+        return self._with_namesake(raw, self._decide(candidates, kreis))
 
     def _decide(self, ags_set: set[str], kreis: str | None) -> Resolution:
         found = sorted((self._by_ags[a] for a in ags_set), key=lambda m: -m.einwohner)
+        if kreis and len(found) > 1:
+            found = [m for m in found if m.kreis == kreis] or found
         if not found:
             return Resolution("unknown", kreis=kreis)
         if len(found) == 1:
             return Resolution("found", found[0], kreis=kreis)
         return Resolution("ambiguous", candidates=tuple(found), kreis=kreis)
+
+    # --- districts ---------------------------------------------------------------
+    def _district_match(self, words: list[str]) -> tuple[int, set[tuple[str, str]], str] | None:
+        """The longest district form in the words: (number of words, hits, the form)."""
+        for start, end, gram in self._ngrams(words):
+            hits = self._district_keys.get(gram)
+            if hits:
+                return end - start, hits, gram
+        return None
+
+    def _longest_name_match(self, words: list[str]) -> int:
+        """Number of words of the longest municipality name in the words (0 if none)."""
+        for start, end, gram in self._ngrams(words):
+            if gram in self._index.by_key:
+                return end - start
+        return 0
+
+    def _district_resolution(self, hits: set[tuple[str, str]], kreis: str | None) -> Resolution:
+        towns = {ags for ags, _ in hits}
+        if len(towns) == 1:
+            ags = next(iter(towns))
+            names = sorted(name for _, name in hits)
+            return Resolution("found", self._by_ags[ags], kreis=kreis, district=names[0])
+        result = self._decide(towns, kreis)
+        return Resolution(
+            result.status, result.municipality, result.candidates, kreis=kreis, districts=tuple(sorted(hits))
+        )
+
+    def _hyphen_compound(self, raw: str) -> Resolution | None:
+        """ "Town-District" for any Hessian town: "Lich-Eberstadt" is Lich.
+
+        Not when the compound is itself a municipality ("Mörfelden-Walldorf", "Bad
+        Soden-Salmünster"), a Kreis ("Darmstadt-Dieburg"), a listed district
+        ("Mainz-Kastel"), or when the second part is a municipality.
+        """
+        for match in _HYPHEN_COMPOUND.finditer(raw):
+            before, after = match.group(1).split(), match.group(2)
+            after_key = normalise(after)
+            if after_key in self._index.by_key or normalise_plain(after) in self._index.by_key:
+                continue
+            for size in range(len(before), 0, -1):
+                town = " ".join(before[-size:])
+                compound = normalise(f"{town} {after}")
+                if (
+                    compound in self._index.by_key
+                    or compound in self._index.kreis_by_key
+                    or compound in self._district_keys
+                    or any(key.startswith(compound + " ") for key in self._index.kreis_by_key)
+                ):
+                    break
+                ags = self._index.by_key.get(normalise(town)) or self._index.by_key.get(normalise_plain(town))
+                if ags:
+                    result = self._decide(set(ags), None)
+                    if result.status == "found":
+                        return Resolution("found", result.municipality, district=after)
+                    return result
+        return None
+
+    # --- namesakes outside Hessen -----------------------------------------------------
+    def _qualified_namesake(self, raw: str) -> Namesake | None:
+        """A namesake the text names with its suffix, river or Land ("Frankfurt (Oder)")."""
+        keys = _light_keys(raw)
+        for key, ns in self._namesake_forms:
+            if any(_contains(k, key) for k in keys):
+                return ns
+        return None
+
+    def _with_namesake(self, raw: str, result: Resolution) -> Resolution:
+        """A Hessian result for a name that a place outside Hessen has too.
+
+        A postal code of no Hessian municipality means the outside place; a bare name
+        whose outside namesake is the better-known place is asked back (``fragen``).
+        """
+        m = result.municipality
+        if result.status != "found" or m is None or result.district:
+            return result
+        namesakes = [ns for ns in self._namesakes if ns.hessian_ags == m.ags]
+        if not namesakes:
+            return result
+        codes = _POSTAL_CODE.findall(raw)
+        if codes:
+            if any(code in m.postal_codes for code in codes):
+                return result
+            if all(code not in self._by_postal for code in codes):
+                ns = namesakes[0]
+                return Resolution("outside_hessen", place=ns.place, land=ns.land)
+        asked = [ns for ns in namesakes if ns.ask]
+        if not asked or result.kreis:
+            return result
+        keys = _light_keys(raw)
+        bare = _light_keys(asked[0].name)
+        hessian_forms = [
+            key for form in self.name_variants(m) for key in _light_keys(form) if key not in bare
+        ]
+        if any(_contains(k, form) for k in keys for form in hessian_forms):
+            return result  # "Weimar (Lahn)", "Münster bei Dieburg"
+        return Resolution(
+            "ambiguous", candidates=(m,), outside_options=tuple((ns.place, ns.land) for ns in asked)
+        )
 
     @staticmethod
     def _ngrams(words: list[str]) -> Iterable[tuple[int, int, str]]:
@@ -348,8 +635,51 @@ def _read_csv(path: Path) -> list[Municipality]:
         ]
 
 
+def _read_namesakes(data: dict) -> list[Namesake]:
+    return [
+        Namesake(
+            place=entry["ort"],
+            land=entry["land"],
+            name=entry["name"],
+            hessian_ags=entry["hessisch"],
+            ask=bool(entry["fragen"]),
+            forms=tuple(entry.get("formen") or ()),
+            hessian_forms=tuple(form.format(n=entry["name"]) for form in _HESSEN_FORMS)
+            + tuple(entry.get("hessisch_formen") or ()),
+        )
+        for entry in data.get("namensvettern") or []
+    ]
+
+
+def read_districts(path: Path = DISTRICTS_YML) -> list[District]:
+    """The districts of ortsteile_hessen.yml; a name used in two towns never stands alone."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    towns_by_name: dict[str, set[str]] = defaultdict(set)
+    raw: list[tuple[str, str, list[str], bool]] = []
+    for town in data["staedte"].values():
+        ags = str(town["ags"])
+        aliases: dict[str, str] = town.get("aliase") or {}
+        for names, alone in ((town.get("stadtteile") or [], True), (town.get("nur_mit_stadt") or [], False)):
+            for name in names:
+                all_names = [name, *(alias for alias, target in aliases.items() if target == name)]
+                raw.append((name, ags, all_names, alone))
+                for n in all_names:
+                    towns_by_name[normalise(n)].add(ags)
+    return [
+        District(
+            name=name,
+            ags=ags,
+            names=tuple(names),
+            alone=alone and all(len(towns_by_name[normalise(n)]) == 1 for n in names),
+        )
+        for name, ags, names, alone in raw
+    ]
+
+
 @lru_cache(maxsize=1)
 def load_municipalities() -> MunicipalityIndex:
     """The municipality index, read once from ``data/knowledge``."""
-    outside = yaml.safe_load(OUTSIDE_HESSEN_YML.read_text(encoding="utf-8"))["orte"]
-    return MunicipalityIndex(_read_csv(MUNICIPALITIES_CSV), outside)
+    data = yaml.safe_load(OUTSIDE_HESSEN_YML.read_text(encoding="utf-8"))
+    return MunicipalityIndex(
+        _read_csv(MUNICIPALITIES_CSV), data["orte"], _read_namesakes(data), read_districts()
+    )

@@ -9,15 +9,23 @@ of the 422 Hessian municipalities and of big cities elsewhere (label ``gemeinde`
 and the 21 Landkreise (label ``kreis``). The ruler matches on ``LOWER``, so case does not matter, and
 gets umlaut-free copies of each name ("Ruesselsheim", "Russelsheim").
 
+Places that are not municipality names are tagged ``gemeinde`` too, so the NLU passes them
+to the actions: the listed districts ("Frankfurt-Höchst", "Höchst in Frankfurt", "Biebrich",
+"Mainz-Kastel"), the "Town-District" hyphen form of every municipality ("Lich-Eberstadt",
+one token for spaCy's German tokenizer, matched by one regular expression per first word)
+and namesakes outside Hessen ("Frankfurt (Oder)", id ``extern``).
+
 Run ``python -m bot.nlp [OUTPUT_DIR]`` (``make nlp``); the output folder is
 git-ignored and rebuilt by make whenever the data or this code changes.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -40,21 +48,64 @@ def spellings(name: str) -> set[str]:
     return forms
 
 
-def entity_patterns(index: MunicipalityIndex) -> list[dict[str, str]]:
+def _hyphen_patterns(index: MunicipalityIndex, taken: set[str]) -> list[dict[str, Any]]:
+    """Token patterns for "Town-District" ("Lich-Eberstadt" is one token in German spaCy).
+
+    One regular expression on the lower-cased token for all one-word names, one more per
+    first word of longer names ("Bad Homburg-Kirdorf": "bad" exactly, then a regex), so
+    the ruler stays small and loads fast. The part after the hyphen must not be a
+    municipality itself ("Darmstadt-Dieburg" names two places or a Kreis). The id is
+    "bindestrich": the resolver decides which town the text means.
+    """
+    municipality_words = sorted(
+        {form.lower() for form in taken if " " not in form and "-" not in form}, key=len, reverse=True
+    )
+    not_a_town = "(?!(?:" + "|".join(re.escape(w) for w in municipality_words) + ")$)"
+    by_prefix: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for m in index.municipalities():
+        for variant in index.name_variants(m):
+            for form in spellings(variant):
+                words = form.lower().split()
+                if not words or any(ch in form for ch in "(),/") or "-" in words[-1]:
+                    continue
+                by_prefix[tuple(words[:-1])].add(words[-1])
+    patterns: list[dict[str, Any]] = []
+    for prefix, lasts in sorted(by_prefix.items()):
+        towns = "|".join(re.escape(last) for last in sorted(lasts, key=len, reverse=True))
+        regex = "^(?:" + towns + ")-" + not_a_town + r"[^\W\d_][\w-]*$"
+        tokens: list[dict[str, Any]] = [{"LOWER": word} for word in prefix]
+        tokens.append({"LOWER": {"REGEX": regex}})
+        patterns.append({"label": GEMEINDE_LABEL, "pattern": tokens, "id": "bindestrich"})
+    return patterns
+
+
+def entity_patterns(index: MunicipalityIndex) -> list[dict[str, Any]]:
     """Entity-ruler patterns: one per spelling, the AGS (or AGS list) as id."""
     ags_by_form: dict[str, set[str]] = defaultdict(set)
     for m in index.municipalities():
         for variant in index.name_variants(m):
             for form in spellings(variant):
                 ags_by_form[form].add(m.ags)
-    patterns = [
+    municipality_forms = set(ags_by_form)
+    # Districts: "Frankfurt-Höchst", "Höchst in Frankfurt", "Biebrich" -> their town.
+    for district in index.districts():
+        for variant in index.district_forms(district):
+            for form in spellings(variant):
+                ags_by_form[form].add(district.ags)
+    patterns: list[dict[str, Any]] = [
         {"label": GEMEINDE_LABEL, "pattern": form, "id": "|".join(sorted(ags))}
         for form, ags in sorted(ags_by_form.items())
     ]
+    patterns += _hyphen_patterns(index, municipality_forms)
     # Places outside Hessen are tagged too, so the assistant can say "that is not in
-    # Hessen" instead of asking again; their id is "extern".
-    for place in index.outside_places():
-        for form in sorted(spellings(place)):
+    # Hessen" instead of asking again; their id is "extern". Namesakes ("Frankfurt
+    # (Oder)") are longer than the Hessian name inside them, so the ruler prefers them.
+    outside = set(index.outside_places())
+    for namesake in index.namesakes():
+        outside |= set(index.namesake_forms(namesake))
+    for place in sorted(outside):
+        # No hyphen-as-space copies here: "Frankfurt-Oder" must not become "Frankfurt oder".
+        for form in sorted(f for f in spellings(place) if f.count(" ") == place.count(" ")):
             if form not in ags_by_form:
                 patterns.append({"label": GEMEINDE_LABEL, "pattern": form, "id": "extern"})
     for kreis in index.kreise():

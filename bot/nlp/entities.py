@@ -25,7 +25,19 @@ from rasa.shared.nlu.training_data.message import Message
 PLACE_LABEL = "gemeinde"
 # Municipality names that are also common words (lower case, as typed).
 COMMON_WORD_PLACES = frozenset(
-    {"wetter", "sinn", "linden", "mücke", "muecke", "mucke", "schlitz", "brechen", "selters", "burgwald"}
+    {
+        "wetter",
+        "sinn",
+        "linden",
+        "mücke",
+        "muecke",
+        "mucke",
+        "schlitz",
+        "brechen",
+        "selters",
+        "burgwald",
+        "dornbusch",
+    }
 )
 # Words right before a name that make it a place.
 _PLACE_CUES = frozenset(
