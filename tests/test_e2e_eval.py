@@ -220,6 +220,26 @@ def test_sweep_check_link_for_a_unique_name_and_every_candidate_for_a_shared_one
     assert ev.check_sweep(homberg, reply("Homberg (Efze) oder Homberg (Ohm)?")) is not None
 
 
+def test_a_member_of_a_joint_standesamt_district_may_be_answered_with_the_seat(tmp_path: Path) -> None:
+    index = load_municipalities()
+    seat, member, other = index.by_ags("06635011"), index.by_ags("06635010"), index.by_ags("06611000")
+    assert seat and member and other
+    districts = tmp_path / "standesamtsbezirke.yml"
+    districts.write_text(
+        yaml.safe_dump({"bezirke": [{"sitz": seat.ags, "mitglieder": [seat.ags, member.ags]}]}),
+        encoding="utf-8",
+    )
+    cases = {c.municipality.ags: c for c in ev.sweep_cases(ev.SWEEP_PHRASINGS[:1], districts)}
+    assert cases[member.ags].seat == seat and cases[seat.ags].seat is None
+    assert ev.check_sweep(cases[member.ags], reply(f"…regschl={seat.ars}")) is None
+    assert ev.check_sweep(cases[member.ags], reply(f"…regschl={member.ars}")) is None
+    assert (
+        ev.check_sweep(cases[member.ags], reply(f"…regschl={other.ars}")) == "link for another municipality"
+    )
+    assert ev.check_sweep(cases[seat.ags], reply(f"…regschl={member.ars}")) == "link for another municipality"
+    assert ev.sweep_cases(ev.SWEEP_PHRASINGS[:1], tmp_path / "missing.yml")[0].seat is None
+
+
 def test_citizen_names_drop_brackets_and_suffixes() -> None:
     index = load_municipalities()
     names = {ev.citizen_name(m) for m in index.municipalities()}
