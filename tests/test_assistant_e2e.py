@@ -184,6 +184,6 @@ def test_ci_subset_of_the_independent_conversations(assistant: Assistant) -> Non
     """The conversations of tests/conversations/ci_subset.txt, checked as `make eval` checks them."""
     from bot.tooling.e2e_eval import failures_text, load_ci_subset, play_all
 
-    outcomes = asyncio.run(play_all(assistant.base_url, load_ci_subset(), concurrency=2))
+    outcomes = asyncio.run(play_all(assistant.base_url, load_ci_subset(), concurrency=1))
     assert len(outcomes) >= 3
     assert all(o.passed for o in outcomes), failures_text(outcomes)
