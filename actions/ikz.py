@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import Var, say, text
 from actions.context import user_text
+from actions.fokus import focus_event
 from bot.knowledge.ikz import (
     DIGITAL_2020_URL,
     FOERDERHOEHE_URL,
@@ -90,7 +91,8 @@ class ActionIkzFoerderung(Action):
             hinweis=text("ikz_hinweis", tracker),
             alternativen=Var("".join(alternativen), "".join(a.leicht for a in alternativen)),
         )
-        return [SlotSet("anzahl_kommunen", None)]
+        # "Und für vier?" next recalculates (actions/fokus.py).
+        return [SlotSet("anzahl_kommunen", None), focus_event("ikz")]
 
 
 class ActionAskAnzahlKommunen(Action):

@@ -22,6 +22,11 @@ _THEMEN = (
 FORM_SLOTS = ("anliegen", "urkundenart", "ort", "anzahl_kommunen")
 
 
+def topic_menu() -> list[dict[str, str]]:
+    """The topics offered after a miss or a complaint, one button each."""
+    return [{"title": title, "payload": payload} for title, payload in _THEMEN]
+
+
 def gemeinde_hinweis(tracker: Tracker) -> str:
     """Extra line naming the home municipality's administration, or ''."""
     m = home_municipality(tracker)
@@ -69,8 +74,7 @@ class ActionFallbackThemen(Action):
         if previous_user_intent(tracker) == "nlu_fallback":
             say(dispatcher, tracker, "fallback_mensch", gemeinde_hinweis=gemeinde_hinweis(tracker))
         else:
-            buttons = [{"title": title, "payload": payload} for title, payload in _THEMEN]
-            say(dispatcher, tracker, "fallback_themen", buttons)
+            say(dispatcher, tracker, "fallback_themen", topic_menu())
         return []
 
 

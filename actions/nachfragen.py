@@ -99,6 +99,24 @@ class ActionNachfrage(Action):
         return []
 
 
+_FOLLOW_UP_START = re.compile(r"^\s*(?:und|auch|noch|dann|und\s+noch)\b", re.IGNORECASE)
+
+
+def follow_up_place(tracker: Tracker) -> str | None:
+    """The place of the previous certificate answer, when this message continues it without a place.
+
+    "Und eine Sterbeurkunde?" right after the Eheurkunde for Taunusstein means Taunusstein.
+    Only a message that starts like a follow-up ("und", "auch", "noch") reuses the place.
+    """
+    focus = current_focus(tracker)
+    if focus is None or focus.kind not in ("urkunde", "standesamt"):
+        return None
+    if entity_values(tracker, "gemeinde") or not _FOLLOW_UP_START.search(user_text(tracker)):
+        return None
+    previous = tracker.get_slot("ort")
+    return str(previous) if previous else None
+
+
 async def continue_focus(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """Continue the topic in focus with the place or number just given; None if it does not apply.
 
@@ -116,6 +134,15 @@ async def continue_focus(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
             return None
         return [SlotSet("anzahl_kommunen", float(count)), FollowupAction("action_ikz_foerderung")]
     places = entity_values(tracker, "gemeinde")
+    kinds = [k for k in entity_values(tracker, "urkundenart") if k in URKUNDENARTEN]
+    previous = follow_up_place(tracker)
+    if kinds and previous:
+        return [
+            SlotSet("anliegen", "urkunde"),
+            SlotSet("urkundenart", kinds[0]),
+            SlotSet("ort", previous),
+            FollowupAction("action_standesamt_auskunft"),
+        ]
     if not places:
         return None
     if focus.kind == "leistung" and focus.value:

@@ -9,6 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import Var, say, text
 from actions.context import entity_values, home_municipality, user_text
+from actions.fokus import focus_event
 from actions.katalog import answer_from_catalogue
 from actions.themen import offer_other_topics
 from bot.knowledge.finder import SERVICE_QUESTION_SCORE
@@ -140,4 +141,5 @@ class ActionOnlineLeistung(Action):
             say(dispatcher, tracker, "online_uebersicht", buttons=popular_buttons())
             return []
         answer_service(dispatcher, tracker, service, municipality_in_question(tracker))
-        return []
+        # Follow-ups ("und in Kassel?", "was kostet das?") refer to this service.
+        return [focus_event("leistung", service.id)]

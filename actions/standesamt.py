@@ -17,7 +17,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import say
 from actions.context import entity_values, user_text
+from actions.fokus import focus_event
+from actions.nachfragen import continue_focus, follow_up_place
 from actions.orte import Place, resolve_or_explain, stored_value
+from actions.themen import offer_other_topics, request_text
 from bot.knowledge.ereignisort import event_place_text, standesamtsbezirk_of
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
@@ -87,7 +90,8 @@ class ActionStandesamtVorbereiten(Action):
         return [
             SlotSet("anliegen", anliegen),
             SlotSet("urkundenart", urkundenart if urkundenart in URKUNDENARTEN else None),
-            SlotSet("ort", place_text_of_message(tracker)),
+            # "Und eine Sterbeurkunde?" right after an answer keeps that answer's place.
+            SlotSet("ort", place_text_of_message(tracker) or follow_up_place(tracker)),
         ]
 
 
@@ -119,6 +123,11 @@ class ValidateStandesamtForm(FormValidationAction):
     async def validate_ort(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        # A whole sentence ("Er ist in Gießen gestorben.") fills the slot with its place,
+        # not with its text.
+        places = entity_values(tracker, "gemeinde")
+        if len(places) == 1:
+            value = places[0]
         place = resolve_or_explain(dispatcher, tracker, value)
         return {"ort": stored_value(place) if place else None}
 
@@ -145,8 +154,13 @@ class ActionStandesamtAuskunft(Action):
             self._certificate(dispatcher, tracker, place, urkundenart)
         else:
             self._office(dispatcher, tracker, place)
-            self._shared_office(dispatcher, tracker, place)
-        return [SlotSet("ort", stored_value(place))]
+        self._shared_office(dispatcher, tracker, place)
+        request = request_text(tracker, ("urkunde_beantragen", "standesamt_suchen"))
+        offer_other_topics(dispatcher, tracker, request, urkundenart)
+        focus = (
+            focus_event("urkunde", urkundenart) if urkundenart in URKUNDENARTEN else focus_event("standesamt")
+        )
+        return [SlotSet("ort", stored_value(place)), focus]
 
     @staticmethod
     def _shared_office(dispatcher: CollectingDispatcher, tracker: Tracker, place: Place) -> None:
@@ -233,6 +247,9 @@ class ActionOrtKontext(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        continued = await continue_focus(dispatcher, tracker)
+        if continued is not None:
+            return continued
         kinds = entity_values(tracker, "urkundenart")
         place_text = place_text_of_message(tracker)
         if kinds and kinds[0] in URKUNDENARTEN and place_text is None:
@@ -249,7 +266,8 @@ class ActionOrtKontext(Action):
                 ],
                 urkunde=_URKUNDE_NAME[kind],
             )
-            return []
+            # A bare place next ("Gießen") continues this offer.
+            return [focus_event("urkunde", kind)]
         text = place_text or user_text(tracker)
         place = resolve_or_explain(dispatcher, tracker, text)
         if place is None:

@@ -302,7 +302,7 @@ async def test_ikz_three_municipalities() -> None:
     )
     assert "75.000 €" in message["text"]
     assert "Quelle: https://beratungszentrum.hessen.de" in message["text"]
-    assert slots_of(events) == {"anzahl_kommunen": None}
+    assert slots_of(events) == {"anzahl_kommunen": None, "fokus": "ikz"}
     assert "voraussichtlich Ende 2026" in message["text"]
 
 

@@ -8,7 +8,7 @@ from actions.fokus import current_focus, focus_event
 from actions.kontakt import topic_menu
 from actions.nachfragen import ActionNachfrage, ActionUnzufrieden, aspect_of
 from actions.online_leistungen import ActionOnlineLeistung
-from actions.standesamt import ActionOrtKontext, ActionStandesamtAuskunft
+from actions.standesamt import ActionOrtKontext, ActionStandesamtAuskunft, ActionStandesamtVorbereiten
 from bot.knowledge.municipalities import load_municipalities
 
 KASSEL = load_municipalities().resolve("Kassel").municipality
@@ -153,3 +153,28 @@ async def test_one_topic_gets_no_extra_offer() -> None:
         ActionOnlineLeistung(), make_tracker("Kann ich Wohngeld online beantragen?", "online_beantragen")
     )
     assert len(messages) == 1
+
+
+async def test_und_eine_sterbeurkunde_after_an_answer_keeps_its_place() -> None:
+    slots = {
+        "fokus": "urkunde:eheurkunde",
+        "ort": "06439015",
+        "anliegen": "urkunde",
+        "urkundenart": "eheurkunde",
+    }
+    kind = [{"entity": "urkundenart", "value": "sterbeurkunde"}]
+    events, _ = await run(
+        ActionOrtKontext(), make_tracker("und eine Sterbeurkunde?", "angabe", kind, slots=slots)
+    )
+    assert slots_of(events) == {"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "06439015"}
+    events, _ = await run(
+        ActionStandesamtVorbereiten(),
+        make_tracker("und eine Sterbeurkunde?", "urkunde_beantragen", kind, slots=slots),
+    )
+    assert slots_of(events)["ort"] == "06439015"
+    # A new request without "und" does not inherit the place.
+    events, _ = await run(
+        ActionStandesamtVorbereiten(),
+        make_tracker("Ich brauche eine Sterbeurkunde", "urkunde_beantragen", kind, slots=slots),
+    )
+    assert slots_of(events)["ort"] is None

@@ -62,6 +62,8 @@ def test_a_question_keeps_its_faq_intent_and_a_bare_place_stays_a_place() -> Non
         "Geht das bei uns online?",
         "Ich brauche eine Eheurkunde aus unserer Stadt",
         "Wie ist das in meiner Gemeinde?",
+        "Meine Mutter ist hier im Krankenhaus gestorben.",
+        "Wir haben hier in der Stadt geheiratet",
     ],
 )
 def test_here_words_point_at_the_place(text: str) -> None:

@@ -57,7 +57,8 @@ _KIND_PATTERNS = (
 _HERE = re.compile(
     r"\b(?:bei\s+uns|in\s+unserer\s+(?:stadt|gemeinde|kommune)|in\s+meiner\s+(?:stadt|gemeinde|kommune)"
     r"|unsere[mnrs]?\s+(?:stadt|gemeinde|kommune|rathaus|standesamt)|hier\s+vor\s+ort|vor\s+ort"
-    r"|hier(?=\s+(?:geboren|gestorben|geheiratet|verheiratet|in\s+der\s+stadt|im\s+ort|bei\s+ihnen))"
+    r"|hier(?=(?:\s+\w+){0,3}\s+(?:geboren|gestorben|verstorben|geheiratet|verheiratet|zur\s+welt))"
+    r"|hier(?=\s+(?:in\s+der\s+stadt|in\s+der\s+gemeinde|im\s+ort|bei\s+ihnen|im\s+krankenhaus|im\s+klinikum))"
     r"|(?:geboren|gestorben|geheiratet|heiraten|bestellen|beantragen|bekomme|bekommen|kriege|gibt\s+es|geht\s+das)\s+(?:ich\s+)?(?:das\s+|die\s+|den\s+|eine?n?\s+\w+\s+)?hier\b"
     r"|\bhier\s+(?:eine?n?|die|das|den)\s+\w+\s+(?:bestellen|beantragen|bekommen|anmelden|ummelden))",
     re.IGNORECASE,
