@@ -90,10 +90,11 @@ def test_development_set_reaches_its_measured_quality() -> None:
         top1 += bool(names) and any(e in names[0] for e in expect)
         top3 += any(e in n for n in names for e in expect)
     total = len(data["queries"])
-    assert total >= 100
-    # Measured 105/107 top-1 and 107/107 top-3 (see LEISTUNGSKATALOG.md); a drop means a regression.
-    assert top1 / total >= 0.95
-    assert top3 / total >= 0.98
+    assert total >= 500
+    # Measured 468/517 top-1 (90.5 %) and 476/517 top-3 (92.1 %), see LEISTUNGSKATALOG.md;
+    # a drop below these floors means a regression.
+    assert top1 / total >= 0.89
+    assert top3 / total >= 0.91
     false_accepts = [t for t in data["negatives"] if is_confident(catalogue.search(t), CONFIDENT_SCORE)]
     assert not false_accepts
 

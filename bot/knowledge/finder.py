@@ -111,7 +111,9 @@ class Synonym:
 
 
 def _lemma_path() -> Path:
-    return Path(str(resources.files("spacy_lookups_data").joinpath("data").joinpath("de_lemma_lookup.json.gz")))
+    return Path(
+        str(resources.files("spacy_lookups_data").joinpath("data").joinpath("de_lemma_lookup.json.gz"))
+    )
 
 
 @lru_cache(maxsize=1)
@@ -216,9 +218,11 @@ class Finder:
         """The query's content words after lemmas and synonym expansion (for tests and tuning)."""
         # Each word once: a repeated word ("bla bla bla …") must not outweigh the one that matters.
         tokens = list(dict.fromkeys(canonical_tokens(text, self._lemmas)))
-        present = set(tokens)
+        # Synonym phrases may contain function words ("Führerschein machen"), so they are
+        # matched against every word of the text, not only the content words.
+        present = {self._lemmas.get(t, t) for t in _raw_tokens(text)}
         added = [w for syn in self._synonyms if set(syn.when) <= present for w in syn.add]
-        return tokens + [w for w in dict.fromkeys(added) if w not in present]
+        return tokens + [w for w in dict.fromkeys(added) if w not in tokens]
 
     def search(self, text: str, limit: int = 4) -> list[Hit]:
         """Up to ``limit`` services for ``text``, best first, each with a score in 0..1.
