@@ -493,12 +493,13 @@ def check_sweep(case: SweepCase, reply: Reply) -> str | None:
 
 def _opening(reply: Reply, case: SweepCase) -> str:
     """The reply's first sentence with the place left out, so equal failures group together."""
-    first = next((str(m["text"]) for m in reply if m.get("text")), "(no reply)")
-    sentence = re.split(r"(?<=[.?!:])\s", first, maxsplit=1)[0]
-    for name in sorted(
-        {case.municipality.short_name, case.municipality.name, case.name}, key=len, reverse=True
-    ):
-        sentence = sentence.replace(name, "{place}")
+    text = next((str(m["text"]) for m in reply if m.get("text")), "(no reply)")
+    place = case.municipality
+    # Names first: "Breitenbach a. Herzberg" must not end the sentence at "a.".
+    names = {place.short_name, place.name, place.name.split(",")[0], case.name}
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, "{place}")
+    sentence = re.split(r"(?<=[.?!:])\s", text, maxsplit=1)[0]
     return sentence[:80]
 
 
