@@ -18,6 +18,7 @@ from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
 
+PORTAL_URL = "https://verwaltungsportal.hessen.de"
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
 
 
@@ -65,7 +66,13 @@ class ActionNachfrage(Action):
             say(dispatcher, tracker, "nachfrage_ohne_fokus", popular_buttons())
             return []
         municipality = home_municipality(tracker)
-        link = portal_link(service, municipality.ars if municipality else None)
+        # These answers name the Verwaltungsportal: link its page for the service where a
+        # verified one exists, else its start page (a service's own url may be another town's).
+        link = (
+            portal_link(service, municipality.ars)
+            if municipality and service.portal_leistung_id
+            else PORTAL_URL
+        )
         if aspect == "kosten":
             if service.fees:
                 say(

@@ -15,14 +15,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import say
+from actions.antworten import say, text
 from actions.context import entity_values, user_text
 from actions.fokus import focus_event
 from actions.nachfragen import continue_focus, follow_up_place
 from actions.orte import Place, resolve_or_explain, stored_value
 from actions.themen import offer_other_topics, request_text
 from bot.knowledge.ereignisort import event_place_text, standesamtsbezirk_of
-from bot.knowledge.municipalities import load_municipalities
+from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import load_services, portal_link
 
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
@@ -115,7 +115,10 @@ class ValidateStandesamtForm(FormValidationAction):
     async def validate_urkundenart(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        kind = urkundenart_from(str(value or ""))
+        if not value:
+            # Cleared by action_standesamt_vorbereiten, not answered: the form asks next.
+            return {"urkundenart": None}
+        kind = urkundenart_from(str(value))
         if kind is None:
             say(dispatcher, tracker, "urkundenart_unbekannt")
         return {"urkundenart": kind}
@@ -128,8 +131,20 @@ class ValidateStandesamtForm(FormValidationAction):
         places = entity_values(tracker, "gemeinde")
         if len(places) == 1:
             value = places[0]
+        if not value:
+            return {"ort": None}
         place = resolve_or_explain(dispatcher, tracker, value)
         return {"ort": stored_value(place) if place else None}
+
+
+def office_link(m: Municipality) -> str:
+    """The portal page that names the Standesamt responsible for ``m``.
+
+    The Geburtsurkunde page of the Verwaltungsportal names the Standesamt responsible for a
+    municipality (regschl = ARS); it is the one verified page that does.
+    """
+    service = load_services().get("geburtsurkunde")
+    return portal_link(service, m.ars) if service else "https://verwaltungsportal.hessen.de"
 
 
 def _kreis_text(place: Place) -> str:
@@ -176,8 +191,7 @@ class ActionStandesamtAuskunft(Action):
         sitz = load_municipalities().by_ags(bezirk.sitz)
         if sitz is None:
             return
-        service = load_services().get("geburtsurkunde")
-        link = portal_link(service, m.ars) if service else "https://verwaltungsportal.hessen.de"
+        link = office_link(m)
         key = "standesamt_bezirk" if bezirk.gesichert else "standesamt_bezirk_unsicher"
         say(dispatcher, tracker, key, gemeinde=m.label, sitz=sitz.label, bezirk=bezirk.name, link=link)
 
@@ -197,18 +211,14 @@ class ActionStandesamtAuskunft(Action):
             return
         m = place.municipality
         service = load_services().get(urkundenart)
-        link = portal_link(service, m.ars) if service else "https://verwaltungsportal.hessen.de"
         if service and service.portal_leistung_id:
-            hinweis = (
-                "Im Verwaltungsportal Hessen sehen Sie das zuständige Standesamt mit Adresse und "
-                "Öffnungszeiten und, wenn es ihn gibt, den Online-Antrag:"
-            )
+            link = portal_link(service, m.ars)
+            hinweis = text("urkunde_link_leistung", tracker)
         else:
-            hinweis = (
-                f"Suchen Sie im Verwaltungsportal Hessen nach „{_URKUNDE_NAME[urkundenart]}“ und "
-                f"„{m.label}“. Dort stehen das zuständige Standesamt, Öffnungszeiten und ob Sie "
-                "online bestellen können:"
-            )
+            # No verified portal page for this certificate: link the page that names the
+            # municipality's Standesamt (never another town's page), and say what to search.
+            link = office_link(m)
+            hinweis = text("urkunde_link_standesamt", tracker, urkunde=_URKUNDE_NAME[urkundenart])
         say(
             dispatcher,
             tracker,
@@ -227,10 +237,7 @@ class ActionStandesamtAuskunft(Action):
             say(dispatcher, tracker, "standesamt_ausserhalb", ort=place.outside_name, land=place.land)
             return
         m = place.municipality
-        # The Geburtsurkunde page of the portal names the Standesamt responsible for a
-        # municipality (regschl = ARS); it is the one verified page that does.
-        service = load_services().get("geburtsurkunde")
-        link = portal_link(service, m.ars) if service else "https://verwaltungsportal.hessen.de"
+        link = office_link(m)
         say(dispatcher, tracker, "standesamt_auskunft", gemeinde=m.label, kreis=_kreis_text(place), link=link)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from tracker_factory import DOMAIN, gemeinde, make_tracker, run, slots_of, user_event
@@ -18,6 +20,7 @@ from actions.standesamt import (
     ValidateStandesamtForm,
 )
 from bot.knowledge.municipalities import load_municipalities
+from bot.knowledge.services import load_services
 
 MARBURG = load_municipalities().resolve("Marburg").municipality
 assert MARBURG is not None
@@ -149,14 +152,22 @@ async def test_auskunft_names_the_event_place_and_links_the_portal_with_its_regs
     assert slots_of(events)["ort"] == MARBURG.ags
 
 
-async def test_auskunft_for_an_eheurkunde_points_to_the_portal_search_without_inventing_an_id() -> None:
+async def test_auskunft_for_an_eheurkunde_links_fuldas_office_page_without_inventing_an_id() -> None:
+    # No verified portal id for the Eheurkunde: the link is the verified page that names
+    # Fulda's Standesamt (the Geburtsurkunde service, regschl = Fulda), and the citizen is
+    # told to search the portal for the Eheurkunde; no other town's page.
     tracker = make_tracker(
         "Fulda", "angabe", slots={"anliegen": "urkunde", "urkundenart": "eheurkunde", "ort": "Fulda"}
     )
     _, [message] = await run(ActionStandesamtAuskunft(), tracker)
+    fulda = load_municipalities().resolve("Fulda").municipality
+    assert fulda is not None
+    geburtsurkunde = load_services().get("geburtsurkunde")
+    assert geburtsurkunde is not None and geburtsurkunde.portal_leistung_id
     assert "Eheurkunde" in message["text"] and "Fulda" in message["text"]
-    assert "leistung_id" not in message["text"]
-    assert "https://verwaltungsportal.hessen.de" in message["text"]
+    assert f"regschl={fulda.ars}" in message["text"]
+    assert message["text"].count("leistung_id=") == 1
+    assert quote(geburtsurkunde.portal_leistung_id, safe="") in message["text"]
 
 
 async def test_auskunft_does_not_call_a_relatives_certificate_yours() -> None:

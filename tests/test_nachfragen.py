@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from rasa_sdk.executor import CollectingDispatcher
 from tracker_factory import gemeinde, make_tracker, run, slots_of, user_event
 
 from actions.fokus import current_focus, focus_event
 from actions.kontakt import topic_menu
 from actions.nachfragen import ActionNachfrage, ActionUnzufrieden, aspect_of
 from actions.online_leistungen import ActionOnlineLeistung
-from actions.standesamt import ActionOrtKontext, ActionStandesamtAuskunft, ActionStandesamtVorbereiten
+from actions.standesamt import (
+    ActionOrtKontext,
+    ActionStandesamtAuskunft,
+    ActionStandesamtVorbereiten,
+    ValidateStandesamtForm,
+)
 from bot.knowledge.municipalities import load_municipalities
 
 KASSEL = load_municipalities().resolve("Kassel").municipality
@@ -178,3 +184,14 @@ async def test_und_eine_sterbeurkunde_after_an_answer_keeps_its_place() -> None:
         make_tracker("Ich brauche eine Sterbeurkunde", "urkunde_beantragen", kind, slots=slots),
     )
     assert slots_of(events)["ort"] is None
+
+
+async def test_a_cleared_slot_is_not_validated_as_an_answer() -> None:
+    # "Urkunde bestellen" pressed after the greeting: vorbereiten clears both slots; the
+    # form must ask, not complain about an empty answer.
+    form = ValidateStandesamtForm()
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("/urkunde_beantragen", "urkunde_beantragen")
+    assert await form.validate_urkundenart(None, dispatcher, tracker, {}) == {"urkundenart": None}
+    assert await form.validate_ort(None, dispatcher, tracker, {}) == {"ort": None}
+    assert dispatcher.messages == []

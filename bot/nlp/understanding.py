@@ -38,6 +38,21 @@ PLACE_LABEL = "gemeinde"
 KIND_LABEL = "urkundenart"
 # Intents that mean "no question of its own": a keyword query lands here.
 _OVERRIDABLE = frozenset({"angabe", "out_of_scope", "chitchat", "standesamt_suchen", "nlu_fallback"})
+# "Geburtsurkunde Kassel" is also read as "can I get it online?"; only words about the
+# online way keep that intent.
+_ONLINE_CUE = re.compile(
+    r"online|internet|digital|elektronisch|im\s+netz|per\s+mail|von\s+zu\s*hause", re.IGNORECASE
+)
+# A message that is only a place ("Und in Kassel?", "und Mainz-Kastel?") answers a question
+# or continues a topic; the classifier sometimes calls it out of scope.
+_PLACE_ONLY_OVERRIDABLE = frozenset(
+    {"out_of_scope", "chitchat", "nlu_fallback", "greet", "goodbye", "affirm"}
+)
+_PLACE_ONLY_FILLER = re.compile(
+    r"^(?:und|auch|in|im|aus|für|fuer|nach|bei|was|wie|ist|mit|dann|denn|noch|bitte|nein|ja|ne|nee|"
+    r"ist\s+es|es|das|dort|da|mit|so|ok|okay)$",
+    re.IGNORECASE,
+)
 _CERTIFICATE_INTENT = "urkunde_beantragen"
 # Certificate words as citizens type them: compounds, hyphens, common typos ("urkunte"),
 # missing umlauts don't occur in these words. The stem before "urkunde" decides the kind.
@@ -160,6 +175,8 @@ _FILLER_WORDS = frozenset(
      "standesamt", "urkunde", "und", "mit", "wo", "hallo", "moin", "gude", "geboren", "gestorben", "geheiratet"}
 )  # fmt: skip
 _MAX_PLACE_WORDS = 4
+# Keyword queries are short; a longer message names its place in words the ruler finds.
+_MAX_KEYWORD_WORDS = 6
 
 
 def keyword_place(text: str, certificate: re.Match[str]) -> re.Match[str] | None:
@@ -174,12 +191,24 @@ def keyword_place(text: str, certificate: re.Match[str]) -> re.Match[str] | None
         + text[certificate.end() :]
     )
     words = [m for m in re.finditer(r"[\w.()/-]+", rest) if m.group(0).lower() not in _FILLER_WORDS]
-    if not words or len(words) > _MAX_PLACE_WORDS:
+    if not words or len(words) > _MAX_PLACE_WORDS or len(text.split()) > _MAX_KEYWORD_WORDS:
         return None
     span = re.search(re.escape(text[words[0].start() : words[-1].end()]), text)
     if span is None or load_municipalities().resolve(span.group(0)).status == "unknown":
         return None
     return span
+
+
+def only_places(text: str, entities: list[dict[str, Any]]) -> bool:
+    """Whether ``text`` is nothing but its place entities and filler words ("Und in Kassel?")."""
+    rest = text
+    for entity in sorted(
+        (e for e in entities if e.get("entity") == PLACE_LABEL and "start" in e),
+        key=lambda e: -int(e["start"]),
+    ):
+        rest = rest[: int(entity["start"])] + " " + rest[int(entity["end"]) :]
+    words = re.findall(r"\w+", rest)
+    return len(words) <= _MAX_PLACE_WORDS and all(_PLACE_ONLY_FILLER.match(w) for w in words)
 
 
 def page_municipality(metadata: Any) -> str | None:
@@ -213,7 +242,13 @@ def refine(
             has_place = True
     entities.sort(key=lambda e: (e.get("start", 0), e.get("end", 0)))
     name = (intent or {}).get("name")
-    if kind and has_place and name in _OVERRIDABLE:
+    if has_place and name in _PLACE_ONLY_OVERRIDABLE and only_places(text, entities):
+        intent = {"name": "angabe", "confidence": 1.0}
+    elif (
+        kind
+        and has_place
+        and (name in _OVERRIDABLE or (name == "online_beantragen" and not _ONLINE_CUE.search(text)))
+    ):
         intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
     return intent, entities
 
