@@ -10,7 +10,9 @@ four measured steps (figures in data/knowledge/LEISTUNGSKATALOG.md):
    words are dropped.
 2. **Synonyms** from ``data/knowledge/finder_synonyme.yml``: a colloquial word or phrase
    adds the catalogue's words ("perso" → "personalausweis"), each rule with its reason.
-3. **Character 4-grams** inside words: compounds and typos share most of them
+3. **Compounds and character 4-grams**: a word neither the catalogue nor the German lemma
+   table knows is split into two known words ("Bafögantrag" → "bafög" + "antrag", which then
+   triggers the synonyms of "bafög"); 4-grams inside words catch typos and near-compounds
    ("anwohnerparkausweis" ~ "bewohnerparkausweis", "hund" ~ "hundesteuer").
 4. **Ranking**: TF-IDF cosine between the query and each service (its name, and its OZG
    service with a lower weight), as one sparse matrix (feature x service): a lookup sums
@@ -99,6 +101,12 @@ def _fold(word: str) -> str:
 
 
 _STOPWORDS = frozenset(_fold(w) for w in _STOPWORDS_RAW)
+# Linking sounds between the parts of a compound ("Hund-e-anmeldung", "Hochzeit-s-anmeldung").
+_FUGEN = ("", "s", "e", "n", "en", "es")
+MIN_COMPOUND = 7
+MIN_PART = 3
+# A part found by splitting counts less than a word the citizen wrote: the split may be wrong.
+PART_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -213,16 +221,65 @@ class Finder:
         # its special cases ("Hundesteuer Befreiung").
         self._tiebreak = np.asarray([len(s.name) for s in services], dtype=np.float32) * 1e-6
         self._max_idf = math.log(n_docs + 1) + 1.0
+        # Words a compound of the question may be made of: the catalogue's, the synonym rules'
+        # and function words ("Bafög|antrag", "Hunde|anmeldung", "Kita|gebühren").
+        self._known = (
+            {t for s in services for t in canonical_tokens(f"{s.name} {s.ozg_leistung}", self._lemmas)}
+            | {w for syn in self._synonyms for w in syn.when}
+            | _STOPWORDS
+        )
+        self._catalogue_words = {f[2:] for f in self._column if f.startswith("w:")}
+        # Words of the German lemma table are words in their own right ("vereinbaren",
+        # "Jagdhund"): only unknown words are split.
+        self._dictionary = {_fold(w) for w in _full_lemma_table()} | {
+            _fold(w) for w in _full_lemma_table().values()
+        }
+
+    def split(self, token: str) -> tuple[str, ...]:
+        """(modifier, head) of a compound the catalogue does not know, both known words, or ()."""
+        if len(token) < MIN_COMPOUND or token in self._catalogue_words or token in self._dictionary:
+            return ()
+        best: tuple[str, ...] = ()
+        best_balance = 0
+        for cut in range(MIN_PART, len(token) - MIN_PART + 1):
+            head = self._lemmas.get(token[cut:], token[cut:])
+            if head not in self._known:
+                continue
+            modifier = token[:cut]
+            for fuge in _FUGEN:
+                if fuge and not modifier.endswith(fuge):
+                    continue
+                stem = modifier[: len(modifier) - len(fuge)]
+                stem = self._lemmas.get(stem, stem)
+                # The most balanced split wins: "Grundsteuer|erklärung", not "Grund|steuererklärung".
+                balance = min(len(stem), len(head))
+                if len(stem) >= MIN_PART and stem in self._known and balance > best_balance:
+                    best, best_balance = (stem, head), balance
+                    break
+        return best
 
     def query_tokens(self, text: str) -> list[str]:
         """The query's content words after lemmas and synonym expansion (for tests and tuning)."""
-        # Each word once: a repeated word ("bla bla bla …") must not outweigh the one that matters.
+        tokens, parts = self._query(text)
+        return tokens + parts
+
+    def _query(self, text: str) -> tuple[list[str], list[str]]:
+        # (words and synonym additions, parts of unknown compounds), each word once: a repeated
+        # word ("bla bla bla …") must not outweigh the one that matters.
+        words = [self._lemmas.get(t, t) for t in _raw_tokens(text)]
+        # A compound the catalogue does not know counts as its parts too ("Bafögantrag").
+        parts = [p for w in words for p in self.split(w)]
         tokens = list(dict.fromkeys(canonical_tokens(text, self._lemmas)))
         # Synonym phrases may contain function words ("Führerschein machen"), so they are
         # matched against every word of the text, not only the content words.
-        present = {self._lemmas.get(t, t) for t in _raw_tokens(text)}
-        added = [w for syn in self._synonyms if set(syn.when) <= present for w in syn.add]
-        return tokens + [w for w in dict.fromkeys(added) if w not in tokens]
+        written = set(words)
+        added = [w for syn in self._synonyms if set(syn.when) <= written for w in syn.add]
+        tokens += [w for w in dict.fromkeys(added) if w not in tokens]
+        # Rules that only a split part triggers are as uncertain as the split itself.
+        present = written | set(parts)
+        via_parts = [w for syn in self._synonyms if set(syn.when) <= present for w in syn.add]
+        extra = [p for p in dict.fromkeys(parts + via_parts) if p not in _STOPWORDS and p not in tokens]
+        return tokens, extra
 
     def search(self, text: str, limit: int = 4) -> list[Hit]:
         """Up to ``limit`` services for ``text``, best first, each with a score in 0..1.
@@ -231,10 +288,12 @@ class Finder:
         catalogue never uses count in the query's length, so "Wetter morgen" scores low
         even if one service mentions weather.
         """
-        tokens = self.query_tokens(text)
-        if not tokens or limit <= 0:
+        tokens, parts = self._query(text)
+        if not (tokens or parts) or limit <= 0:
             return []
         query = _features(tokens)
+        for feature, weight in _features(parts, PART_WEIGHT).items():
+            query[feature] = query.get(feature, 0.0) + weight
         rows: list[int] = []
         weights: list[float] = []
         norm_sq = 0.0
