@@ -103,19 +103,19 @@ test-stories: $(MODEL) config ## conversation tests (tests/test_stories.yml), fa
 test: lint types validate pytest test-stories ## everything CI runs: lint, types, validate, pytest, conversation tests
 
 eval: $(MODEL) ## held-out NLU, conversation tests, end-to-end conversations + municipality sweep, finder; results/
-	$(PY) -m bot.evaluation independent results/heldout_independent.yml
-	$(PY) -m bot.evaluation independent results/bestaetigung_independent.yml tests/nlu/bestaetigung.yml
+	$(PY) -m bot.tooling.evaluation independent results/heldout_independent.yml
+	$(PY) -m bot.tooling.evaluation independent results/bestaetigung_independent.yml tests/nlu/bestaetigung.yml
 	$(RASA) test nlu --model $(MODEL) --nlu results/heldout_independent.yml --out results/heldout
 	$(RASA) test nlu --model $(MODEL) --nlu results/bestaetigung_independent.yml --out results/bestaetigung
 	-$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out results/stories
-	$(PY) -m bot.evaluation report results
-	$(PY) -m bot.evaluation threshold
+	$(PY) -m bot.tooling.evaluation report results
+	$(PY) -m bot.tooling.evaluation threshold
 	$(PY) -m bot.tooling.e2e_eval
 	@if [ -f bot/tooling/finder_eval.py ]; then $(PY) -m bot.tooling.finder_eval; \
 	else echo "finder score skipped: bot/tooling/finder_eval.py does not exist yet"; fi
 
 bench: train config ## load benchmark: 1 vs 2 replicas on PostgreSQL + Redis (see README, "Figures")
-	$(PY) -m bot.ops.bench --compare-replicas $(BENCH_ARGS)
+	$(PY) -m bot.tooling.bench --compare-replicas $(BENCH_ARGS)
 
 bench-finder: $(VENV)/.installed ## service finder latency: p50/p99 per lookup over the whole catalogue, one core
 	$(PY) -m bot.tooling.finder_bench
@@ -127,7 +127,7 @@ facts: $(VENV)/.installed ## review list: facts and services whose `stand` is ol
 	$(PY) -m bot.tooling.facts_review
 
 linkcheck: $(VENV)/.installed ## check every URL in data/knowledge and domain.yml (needs internet)
-	$(PY) -m bot.linkcheck
+	$(PY) -m bot.tooling.linkcheck
 
 clean: ## remove built pipeline, models and results (keeps .venv)
 	rm -rf build models results

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -18,11 +17,19 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.ops.replicas import ServerProcess, free_port
+from bot.ops.processes import (
+    ACTIONS_HEALTH_PATH,
+    RASA_HEALTH_PATH,
+    ServerProcess,
+    action_server_command,
+    free_port,
+    rasa_command,
+    start_all,
+    stop_all,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "hessen.tar.gz"
-RASA = str(Path(sys.executable).parent / "rasa")
 
 
 class Assistant:
@@ -56,8 +63,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         "PATH": "/usr/bin:/bin",
     }
     actions = ServerProcess(
-        "actions", [RASA, "run", "actions", "--actions", "actions", "--port", str(port := free_port())],
-        port, "/health", tmp / "actions.log", ROOT, env,
+        "actions", action_server_command(port := free_port()), port, ACTIONS_HEALTH_PATH, tmp / "actions.log",
+        ROOT, env,
     )  # fmt: skip
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(
@@ -70,21 +77,15 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         )
     )
     rasa_port = free_port()
-    rasa = ServerProcess(
-        "rasa",
-        [sys.executable, "-m", "bot.ops.rasa_cli", "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials",
-         str(ROOT / "credentials.yml"), "--interface", "127.0.0.1", "--port", str(rasa_port)],
-        rasa_port, "/", tmp / "rasa.log", ROOT, env,
-    )  # fmt: skip
-    actions.start()
-    rasa.start()
+    command = rasa_command(
+        "run", model=MODEL, endpoints=endpoints, credentials=ROOT / "credentials.yml", port=rasa_port
+    )
+    rasa = ServerProcess("rasa", command, rasa_port, RASA_HEALTH_PATH, tmp / "rasa.log", ROOT, env)
+    start_all([actions, rasa])
     try:
-        actions.wait_ready()
-        rasa.wait_ready()
         yield Assistant(rasa.base_url)
     finally:
-        rasa.stop()
-        actions.stop()
+        stop_all([actions, rasa])
 
 
 def sender() -> str:

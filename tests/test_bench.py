@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pytest
 
-from bot.ops import bench
+from bot.tooling import bench
 
 
 def _replay(monkeypatch: pytest.MonkeyPatch, max_messages: int, one_sender: bool) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.evaluation import fallback_sweep, write_independent_heldout
+from bot.tooling.evaluation import fallback_sweep, write_independent_heldout
 
 
 def test_fallback_sweep_trades_answers_for_accuracy() -> None:
@@ -36,7 +36,7 @@ def test_independent_heldout_drops_texts_seen_in_training(tmp_path: Path) -> Non
 def test_figures_report_both_held_out_sets(tmp_path: Path) -> None:
     import json
 
-    from bot.evaluation import figures
+    from bot.tooling.evaluation import figures
 
     def report(macro: float, oos: float) -> str:
         return json.dumps({"macro avg": {"f1-score": macro}, "out_of_scope": {"f1-score": oos}})

@@ -10,7 +10,7 @@ import yaml
 
 from bot.knowledge.facts import KnowledgeError, fact, load_facts, parse_facts, stand_of
 from bot.knowledge.stand import stand_date, stand_label
-from bot.linkcheck import extract_urls
+from bot.tooling.linkcheck import extract_urls
 
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "data" / "knowledge"
 REQUIRED = {

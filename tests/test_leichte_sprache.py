@@ -26,7 +26,7 @@ from actions.ikz import ActionIkzFoerderung
 from actions.online_leistungen import ActionOnlineLeistung
 from bot.knowledge.facts import load_facts, stand_of
 from bot.knowledge.services import load_services
-from bot.linkcheck import extract_urls
+from bot.tooling.linkcheck import extract_urls
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSAR = yaml.safe_load((ROOT / "data" / "knowledge" / "glossar_leichte_sprache.yml").read_text("utf-8"))

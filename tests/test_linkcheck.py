@@ -1,4 +1,4 @@
-"""Tests for bot.linkcheck against a local aiohttp server (offline)."""
+"""Tests for bot.tooling.linkcheck against a local aiohttp server (offline)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.linkcheck import LinkResult, check_urls, extract_urls, main
+from bot.tooling.linkcheck import LinkResult, check_urls, extract_urls, main
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 
 from bot.knowledge.facts import load_facts
 from bot.knowledge.sources import load_source_titles
-from bot.linkcheck import extract_urls
+from bot.tooling.linkcheck import extract_urls
 
 ROOT = Path(__file__).resolve().parents[1]
 # Texts a citizen can read: domain responses, action templates, actions, gateway texts.

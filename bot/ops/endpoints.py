@@ -14,8 +14,9 @@ Environment variables (all optional):
   Uses ``bot.ops.lock_store.AtomicRedisLockStore`` (Rasa's RedisLockStore
   loses messages when replicas receive the same conversation concurrently).
 - ``LOCK_STORE_KEY_PREFIX``: alphanumeric key prefix in Redis (optional).
-- ``ACTION_ENDPOINT_URL``: action server webhook.
-  Default: ``http://127.0.0.1:5055/webhook``.
+- ``ACTION_ENDPOINT_URL``: action server webhook. Default:
+  ``http://127.0.0.1:<ACTIONS_PORT>/webhook`` (port 5055), from the one configuration of
+  ports in ``bot.ops.processes.Ports``.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import yaml
 
+from bot.ops.processes import Ports
+
 DEFAULT_SQLITE_PATH = "build/tracker.db"
-DEFAULT_ACTION_ENDPOINT = "http://127.0.0.1:5055/webhook"
 DEFAULT_REDIS_PORT = 6379
 DEFAULT_POSTGRES_PORT = 5432
 # Rasa's own default Redis db for locks is 1; keep it so db 0 stays free.
@@ -119,7 +121,10 @@ def _lock_store_config(url: str, key_prefix: str | None) -> dict[str, Any]:
 
 def render_endpoints(env: Mapping[str, str]) -> dict[str, Any]:
     """Return the effective endpoints.yml content for the given environment."""
-    action_url = env.get("ACTION_ENDPOINT_URL", "").strip() or DEFAULT_ACTION_ENDPOINT
+    try:
+        action_url = Ports.from_env(env).action_endpoint_url
+    except ValueError as error:
+        raise EndpointConfigError(str(error)) from error
     lock_url = lock_store_url(env)
     lock_config: dict[str, Any] = (
         _lock_store_config(lock_url, env.get("LOCK_STORE_KEY_PREFIX", "").strip())

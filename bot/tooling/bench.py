@@ -1,8 +1,8 @@
 """Load benchmark for the Rasa REST channel with realistic German conversations.
 
-    python -m bot.ops.bench                        # against http://127.0.0.1:5005
-    python -m bot.ops.bench --webhook-url http://127.0.0.1:8080/... --pid 1234
-    python -m bot.ops.bench --compare-replicas     # 1 vs 2 replicas, own stack
+    python -m bot.tooling.bench                        # against http://127.0.0.1:5005
+    python -m bot.tooling.bench --webhook-url http://127.0.0.1:8080/... --pid 1234
+    python -m bot.tooling.bench --compare-replicas     # 1 vs 2 replicas, own stack
 
 Phases: (1) sequential latency, (2) human-paced concurrent conversations,
 (3) stress without pauses. Everything is bounded in count and time, loopback
@@ -16,9 +16,7 @@ import asyncio
 import itertools
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,13 +28,12 @@ from pathlib import Path
 import aiohttp
 import sqlalchemy as sa
 
-from bot.ops.replicas import (
-    OPS_ROOT,
+from bot.ops.processes import ServerProcess, free_port, start_all
+from bot.tooling.replicas import (
     REST_WEBHOOK,
     ReplicaStack,
     create_temp_postgres_db,
     drop_postgres_db,
-    free_port,
 )
 
 # Multi-turn conversations along the project's flows.
@@ -338,21 +335,15 @@ def markdown_table(columns: dict[str, list[PhaseResult]]) -> str:
 # --- setups -------------------------------------------------------------------
 
 
-def _start_proxy(upstreams: list[str]) -> tuple[subprocess.Popen[bytes], str]:
+def _start_proxy(upstreams: list[str], work: Path) -> ServerProcess:
     port = free_port()
-    command = [sys.executable, "-m", "bot.ops.proxy", "--port", str(port)]
+    command = [sys.executable, "-m", "bot.tooling.proxy", "--port", str(port)]
     for upstream in upstreams:
         command += ["--upstream", upstream]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("proxy did not start")
+    # "/" is forwarded to a replica (Rasa's health page): ready means the whole path works.
+    proxy = ServerProcess("proxy", command, port, "/", work / "proxy.log")
+    start_all([proxy], timeout=20)
+    return proxy
 
 
 def compare_replicas(args: argparse.Namespace) -> str:
@@ -366,26 +357,24 @@ def compare_replicas(args: argparse.Namespace) -> str:
         with ReplicaStack(
             project_dir=project, work_dir=work, tracker_store_url=db_url,
             lock_store_url=args.redis_url, lock_key_prefix=prefix, replicas=2,
-            logging_config=OPS_ROOT / "bot" / "ops" / "logging.yml",
         ) as stack:  # fmt: skip
             first, second = stack.rasa
             one = Target(first.base_url + REST_WEBHOOK, [first.pid or 0], db_url)
             columns["1 replica"] = asyncio.run(benchmark(one, args))
-            proxy, proxy_url = _start_proxy([first.base_url, second.base_url])
+            proxy = _start_proxy([first.base_url, second.base_url], work)
             try:
                 pids = [first.pid or 0, second.pid or 0]
-                two = Target(proxy_url + REST_WEBHOOK, pids, db_url)
+                two = Target(proxy.base_url + REST_WEBHOOK, pids, db_url)
                 columns["2 replicas"] = asyncio.run(benchmark(two, args))
             finally:
-                proxy.terminate()
-                proxy.wait(timeout=10)
+                proxy.stop()
     finally:
         drop_postgres_db(db_url, args.postgres_admin_url)
     return markdown_table(columns)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot.ops.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bot.tooling.bench", description=__doc__)
     parser.add_argument(
         "--webhook-url", default=f"http://127.0.0.1:5005{REST_WEBHOOK}",
         help="REST webhook (or gateway URL with the same request format)",

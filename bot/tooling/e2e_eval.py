@@ -17,7 +17,7 @@ Output: a table on stdout, ``results/e2e.json``, the tuning failures in
 totals per style and topic are reported, never a conversation id, text or reply.
 
 The stack (action server + one Rasa server with the REST channel, SQLite tracker
-store in a temporary directory) is started through ``bot.ops.replicas``, the same
+store in a temporary directory) is started through ``bot.tooling.replicas``, the same
 process management the tests and the benchmark use.
 """
 
@@ -43,6 +43,7 @@ from typing import Any, TypeVar
 import aiohttp
 import yaml
 
+from bot.knowledge.ags import is_hessian_ags
 from bot.knowledge.municipalities import Municipality, load_municipalities
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +75,6 @@ DEFAULT_TIMEOUT_S = 60.0
 
 _CONVERSATION_KEYS = {"id", "style", "topic", "metadata", "turns"}
 _TURN_KEYS = {"user", "must", "any", "must_not"}
-_AGS = re.compile(r"^\d{8}$")
 _WHITESPACE = re.compile(r"\s+")
 # The same rules as bot.knowledge.municipalities: "(Efze)" and "am Main" are what
 # citizens leave out when they write a name.
@@ -164,10 +164,10 @@ def _parse_metadata(raw: Any, where: str) -> dict[str, str]:
     if not isinstance(raw, dict):
         raise FormatError(f"{where}: 'metadata' must be a mapping such as {{kommune: \"06534014\"}}")
     kommune = raw.get("kommune")
-    if kommune is not None and not (isinstance(kommune, str) and _AGS.match(kommune)):
+    if kommune is not None and not is_hessian_ags(kommune):
         # Unquoted, YAML reads 06534014 as an octal number: the AGS would be lost.
         raise FormatError(
-            f"{where}: 'metadata.kommune' must be a quoted 8-digit AGS string, e.g. \"06534014\""
+            f"{where}: 'metadata.kommune' must be a quoted 8-digit AGS string of Hessen (06…), e.g. \"06534014\""
         )
     return {str(k): str(v) for k, v in raw.items()}
 
@@ -671,7 +671,7 @@ def sweep_failures_text(sweep: dict[str, Any]) -> str:
 @contextmanager
 def local_stack(model: Path) -> Iterator[str]:
     """Action server + one Rasa server (REST, SQLite tracker in a temp dir); yield the base URL."""
-    from bot.ops.replicas import ReplicaStack
+    from bot.tooling.replicas import ReplicaStack
 
     if not model.exists():
         raise FileNotFoundError(f"no trained model at {model}: run `make train` first")

@@ -1,9 +1,9 @@
 """Held-out evaluation for `make eval`: an independent test set, and the figures table.
 
-``python -m bot.evaluation independent OUT.yml`` writes the held-out set without every
+``python -m bot.tooling.evaluation independent OUT.yml`` writes the held-out set without every
 text that also occurs in the training data (case and punctuation ignored): short
 messages such as "Hallo" are written the same way by anyone, and scoring them would
-measure memory, not generalisation. ``python -m bot.evaluation report [results]``
+measure memory, not generalisation. ``python -m bot.tooling.evaluation report [results]``
 reads the JSON reports of ``rasa test nlu`` and ``rasa test core`` and prints one
 Markdown table, scoring the spaCy place entities itself.
 """

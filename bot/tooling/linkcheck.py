@@ -1,6 +1,6 @@
 """Check that every URL in the knowledge files and domain.yml is reachable.
 
-Run ``python -m bot.linkcheck [paths...]`` (needs internet; not part of CI).
+Run ``python -m bot.tooling.linkcheck [paths...]`` (needs internet; not part of CI).
 Default paths: ``data/knowledge/*.yml`` and ``domain.yml``. Exit code 1 if
 any link is dead.
 """

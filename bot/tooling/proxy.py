@@ -1,6 +1,6 @@
 """Tiny round-robin HTTP proxy in front of Rasa replicas (benchmark, demos).
 
-    python -m bot.ops.proxy --port 8095 --upstream http://127.0.0.1:5005 \
+    python -m bot.tooling.proxy --port 8095 --upstream http://127.0.0.1:5005 \
         --upstream http://127.0.0.1:5006
 
 Production uses nginx (deploy/nginx.conf); this proxy exists so the
@@ -71,7 +71,7 @@ def create_proxy_app(upstreams: Sequence[str]) -> web.Application:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the proxy until interrupted."""
-    parser = argparse.ArgumentParser(prog="python -m bot.ops.proxy")
+    parser = argparse.ArgumentParser(prog="python -m bot.tooling.proxy")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--upstream", action="append", required=True)
     args = parser.parse_args(argv)

@@ -1,21 +1,14 @@
-"""Start and stop local Rasa replicas and an action server (tests, benchmark).
+"""Start and stop local Rasa replicas and an action server (tests, benchmark, evaluation).
 
-A ``ReplicaStack`` runs N ``rasa run`` processes with the REST channel on free
-loopback ports, sharing one tracker store and one lock store, plus one
-``rasa run actions`` process. Every process logs into its own file so tests
-can inspect what was logged.
+A ``ReplicaStack`` runs N Rasa servers with the REST channel on free loopback ports,
+sharing one tracker store and one lock store, plus one action server. The command lines
+and the readiness check are those of ``make run`` (``bot.ops.processes``). Every process
+logs into its own file so tests can inspect what was logged.
 """
 
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,19 +17,21 @@ import sqlalchemy as sa
 import yaml
 
 from bot.ops.endpoints import render_endpoints
+from bot.ops.processes import (
+    ACTIONS_HEALTH_PATH,
+    LOGGING_CONFIG,
+    RASA_HEALTH_PATH,
+    ServerProcess,
+    action_server_command,
+    free_port,
+    rasa_command,
+    start_all,
+    stop_all,
+)
 
 REST_WEBHOOK = "/webhooks/rest/webhook"
 # Root of this repository: servers must import ``bot.ops.lock_store``.
 OPS_ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 240.0
-STOP_TIMEOUT_S = 20.0
-
-
-def free_port() -> int:
-    """Return a currently free TCP port on the loopback interface."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def latest_model(project_dir: Path) -> Path:
@@ -86,90 +81,6 @@ def prepare_tracker_schema(tracker_store_url: str) -> None:
         engine.dispose()
 
 
-def _http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-@dataclass
-class ServerProcess:
-    """One server subprocess with its command, port and log file."""
-
-    name: str
-    command: list[str]
-    port: int
-    health_path: str
-    log_path: Path
-    cwd: Path
-    env: dict[str, str]
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base_url(self) -> str:
-        """Return the loopback base URL of the server."""
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def pid(self) -> int | None:
-        """Return the process id while running."""
-        return self.process.pid if self.process else None
-
-    def start(self) -> None:
-        """Launch the process (appending to its log file); does not wait."""
-        log = self.log_path.open("ab")
-        try:
-            self.process = subprocess.Popen(
-                self.command,
-                cwd=self.cwd,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        finally:
-            log.close()
-
-    def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
-        """Block until the health URL answers 200; raise if the process dies."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process is None or self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited early:\n{self.log_tail()}")
-            if _http_ok(self.base_url + self.health_path):
-                return
-            time.sleep(0.5)
-        raise TimeoutError(f"{self.name} not ready after {timeout}s:\n{self.log_tail()}")
-
-    def stop(self, kill: bool = False) -> None:
-        """Stop the process group: SIGKILL if ``kill`` else SIGTERM, then wait."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            sig = signal.SIGKILL if kill else signal.SIGTERM
-            try:
-                os.killpg(self.process.pid, sig)
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-            except ProcessLookupError:
-                pass
-        self.process = None
-
-    def log_text(self) -> str:
-        """Return everything the process has logged so far."""
-        if not self.log_path.exists():
-            return ""
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def log_tail(self, lines: int = 40) -> str:
-        """Return the last lines of the log (for error messages)."""
-        return "\n".join(self.log_text().splitlines()[-lines:])
-
-
 @dataclass
 class ReplicaStack:
     """N Rasa replicas + one action server sharing tracker and lock stores."""
@@ -182,7 +93,7 @@ class ReplicaStack:
     replicas: int = 2
     model_path: Path | None = None
     actions_package: str = "actions"
-    logging_config: Path | None = None
+    logging_config: Path | None = LOGGING_CONFIG
     rasa_log_level: str | None = None
     rasa: list[ServerProcess] = field(default_factory=list)
     actions: ServerProcess | None = None
@@ -220,16 +131,10 @@ class ReplicaStack:
     def _rasa_server(self, index: int, endpoints: Path, credentials: Path) -> ServerProcess:
         port = free_port()
         model = self.model_path or latest_model(self.project_dir)
-        command = [
-            sys.executable, "-m", "bot.ops.rasa_cli", "run",
-            "--model", str(model),
-            "--endpoints", str(endpoints),
-            "--credentials", str(credentials),
-            "--interface", "127.0.0.1",
-            "--port", str(port),
-        ]  # fmt: skip
-        if self.logging_config:
-            command += ["--logging-config-file", str(self.logging_config.resolve())]
+        command = rasa_command(
+            "run", model=model, endpoints=endpoints, credentials=credentials, port=port,
+            logging_config=self.logging_config.resolve() if self.logging_config else None,
+        )  # fmt: skip
         env = self._base_env()
         if self.rasa_log_level:
             env["LOG_LEVEL"] = self.rasa_log_level
@@ -237,7 +142,7 @@ class ReplicaStack:
             name=f"rasa-{index}",
             command=command,
             port=port,
-            health_path="/",
+            health_path=RASA_HEALTH_PATH,
             log_path=self.work_dir / f"rasa-{index}.log",
             cwd=self.project_dir,
             env=env,
@@ -252,30 +157,17 @@ class ReplicaStack:
             prepare_tracker_schema(self.tracker_store_url)
         self.actions = ServerProcess(
             name="actions",
-            command=[
-                sys.executable,
-                "-m",
-                "bot.ops.action_server",  # rasa-sdk, hardened (loopback, no compressed bodies)
-                "--actions",
-                self.actions_package,
-                "--port",
-                str(action_port),
-            ],  # fmt: skip
+            command=action_server_command(
+                action_port, actions_package=self.actions_package, logging_config=self.logging_config
+            ),
             port=action_port,
-            health_path="/health",
+            health_path=ACTIONS_HEALTH_PATH,
             log_path=self.work_dir / "actions.log",
             cwd=self.project_dir,
             env=self._base_env(),
         )
         self.rasa = [self._rasa_server(i, endpoints, credentials) for i in range(self.replicas)]
-        try:
-            for server in [self.actions, *self.rasa]:
-                server.start()
-            for server in [self.actions, *self.rasa]:
-                server.wait_ready()
-        except BaseException:
-            self.stop()
-            raise
+        start_all([self.actions, *self.rasa])
 
     def restart(self, server: ServerProcess, kill: bool = True) -> None:
         """Kill (SIGKILL by default) and restart one server on the same port."""
@@ -285,8 +177,7 @@ class ReplicaStack:
 
     def stop(self) -> None:
         """Stop every process of the stack."""
-        for server in [*self.rasa, *([self.actions] if self.actions else [])]:
-            server.stop()
+        stop_all([*([self.actions] if self.actions else []), *self.rasa])
 
     def __enter__(self) -> ReplicaStack:
         self.start()

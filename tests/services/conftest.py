@@ -21,7 +21,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
-from bot.ops.replicas import create_temp_postgres_db, drop_postgres_db  # noqa: E402
+from bot.tooling.replicas import create_temp_postgres_db, drop_postgres_db  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("OPS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("OPS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")

@@ -19,7 +19,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 
-from bot.ops.replicas import REST_WEBHOOK, ReplicaStack, ServerProcess
+from bot.ops.processes import ServerProcess
+from bot.tooling.replicas import REST_WEBHOOK, ReplicaStack
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 LOGGING_CONFIG = PROJECT_DIR / "bot" / "ops" / "logging.yml"
