@@ -25,7 +25,7 @@ Differences from ``rasa.core.channels.telegram`` (Rasa 3.6):
 * Rasa's ``GET/POST .../set_webhook`` route, which let anyone re-register the
   webhook, answers 404; the webhook is registered at server start only;
 * Telegram's automatic "/start" of a new chat is read as a greeting ("Hallo"):
-  Rasa executes only slash-payloads the assistant offered (bot/ops/rasa_cli.py).
+  Rasa executes only slash-payloads the assistant offered (bot/ops/rasa_patches.py).
 """
 
 from __future__ import annotations

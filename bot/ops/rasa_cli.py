@@ -1,195 +1,31 @@
-"""Rasa's command line with the project's fixes to Rasa 3.6 applied.
+"""Rasa's command line with the project's patches (``bot.ops.rasa_patches``) installed.
 
     python -m bot.ops.rasa_cli run --model models ...   # instead of `rasa run ...`
 
-Every place that starts a Rasa server or shell (``bot.launcher``, ``bot.ops.replicas``,
-``deploy/``) goes through this module, so the fixes hold wherever the assistant runs.
-
-Fixes 1 and 2 change speed only; what Rasa computes stays the same.
-
-1. Rasa validates every action server response with ``jsonschema.validate``, which
-   first checks the whole response *schema* against the JSON-Schema meta-schema, on
-   every call. That costs about 19 ms per custom action on the machine used here,
-   several times per form turn: more than the NLU and policy predictions together.
-   The schema never changes, so it is checked once and its validator reused;
-   responses are validated exactly as before (same errors, same message).
-2. ``SQLTrackerStore`` finds the latest session start with a subquery in FROM.
-   PostgreSQL then re-runs that aggregate for every event row of the conversation
-   (a nested loop), so the query, run twice per message (loading the tracker and
-   counting the stored events before saving), grows with the square of the
-   conversation's length: 78 ms at 780 events. As a scalar subquery in WHERE the
-   aggregate runs once (1.3 ms); the rows returned are the same.
-
-Two security fixes (issue 14):
-
-3. Rasa treats any message text starting with "/" as an intent with entities
-   (``/inform{"gemeinde": ...}``), on every channel. A user could so trigger any intent
-   with any entity value. Such a text is now executed only when it equals a button
-   payload the assistant offered in one of its recent messages of this conversation
-   (widget, Telegram and Matrix buttons send exactly those); otherwise its leading
-   slashes are removed and NLU reads it as ordinary words.
-4. Every Sanic app Rasa creates (REST, Telegram and Matrix channels, the optional HTTP
-   API) refuses request bodies with a Content-Encoding other than identity (415), like
-   the gateway and the action server (``bot.ops.action_server``): nothing behind them
-   expects compressed requests, and refusing them is cheaper than bounding inflation.
-   Without the HTTP API (as everywhere here), bodies are limited to 1 MiB.
-
+The command lines of every Rasa server and shell are built by ``bot.ops.processes``.
+It refuses to start, with the reason, when the installed Rasa does not fit the patches,
+and prints one line that they are active (Rasa configures logging only after reading
+its arguments, so the line goes to stderr directly).
 ``rasa_cli run actions`` starts the hardened action server of ``bot.ops.action_server``.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
 import sys
-from typing import Any
 
-import jsonschema
-import sqlalchemy as sa
-from jsonschema.exceptions import best_match
-from rasa.core.actions.action import RemoteAction
-from rasa.core.channels.channel import UserMessage
-from rasa.core.processor import MessageProcessor
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.constants import DOCS_BASE_URL, INTENT_MESSAGE_PREFIX
-from rasa.shared.core.events import BotUttered, SessionStarted
-from rasa.shared.core.trackers import DialogueStateTracker
-from sanic import Sanic
-from sqlalchemy.orm import Query, Session
-
-from bot.ops.action_server import add_body_guard, harden_action_server
-
-logger = logging.getLogger(__name__)
-
-# How many of the assistant's latest messages may offer a button the user presses:
-# the last turn's and a few before it (a citizen may scroll up and press an older one).
-OFFERED_PAYLOAD_MESSAGES = 10
-# Without Rasa's HTTP API the server only takes channel messages (the gateway sends at most
-# ~14 kB, Telegram updates are smaller): 1 MiB instead of Sanic's 100 MB per request.
-CHANNEL_MAX_BODY_BYTES = 1024 * 1024
-
-
-@functools.lru_cache(maxsize=1)
-def action_response_validator() -> Any:
-    """The validator of Rasa's action server response format, built and checked once."""
-    schema = RemoteAction.action_response_format_spec()
-    validator_class = jsonschema.validators.validator_for(schema)
-    validator_class.check_schema(schema)
-    return validator_class(schema)
-
-
-def validate_action_result(_action: RemoteAction, result: dict[str, Any]) -> bool:
-    """``RemoteAction._validate_action_result`` with the cached validator."""
-    error = best_match(action_response_validator().iter_errors(result))
-    if error is None:
-        return True
-    # Same wording as Rasa's own method, so operators find the same log line.
-    error.message += (
-        ". Failed to validate Action server response from API, "
-        "make sure your response from the Action endpoint is valid. "
-        f"For more information about the format visit {DOCS_BASE_URL}/custom-actions"
-    )
-    raise error
-
-
-def event_query(
-    store: SQLTrackerStore, session: Session, sender_id: str, fetch_events_from_all_sessions: bool
-) -> Query:
-    """``SQLTrackerStore._event_query`` with the session start as a scalar subquery."""
-    event = store.SQLEvent
-    query = session.query(event).filter(event.sender_id == sender_id)
-    if not fetch_events_from_all_sessions:
-        session_start = (
-            session.query(sa.func.max(event.timestamp))
-            .filter(event.sender_id == sender_id, event.type_name == SessionStarted.type_name)
-            .scalar_subquery()
-        )
-        # No session start yet: every event of the sender, as in Rasa's query.
-        query = query.filter(sa.or_(event.timestamp >= session_start, session_start.is_(None)))
-    return query.order_by(event.id)
-
-
-def offered_payloads(tracker: DialogueStateTracker, last: int = OFFERED_PAYLOAD_MESSAGES) -> set[str]:
-    """Button payloads of the assistant's ``last`` messages in ``tracker``."""
-    payloads: set[str] = set()
-    seen = 0
-    for event in reversed(tracker.events):
-        if not isinstance(event, BotUttered):
-            continue
-        for button in event.data.get("buttons") or []:
-            if isinstance(button, dict) and isinstance(button.get("payload"), str):
-                payloads.add(button["payload"].strip())
-        seen += 1
-        if seen >= last:
-            break
-    return payloads
-
-
-def guard_slash_payload(text: str | None, tracker: DialogueStateTracker) -> str | None:
-    """Return ``text``, neutralised if it is an intent payload the assistant did not offer."""
-    if not text or not text.lstrip().startswith(INTENT_MESSAGE_PREFIX):
-        return text
-    if text.strip() in offered_payloads(tracker):
-        return text
-    # Plain words for NLU ("/inform{...}" -> "inform{...}"); never an empty message.
-    neutral = text.lstrip().lstrip(INTENT_MESSAGE_PREFIX).strip()
-    logger.info("An intent payload that was not offered was read as text.")
-    return neutral or "?"
-
-
-_original_handle_message_with_tracker = MessageProcessor._handle_message_with_tracker
-
-
-async def handle_message_with_tracker(
-    processor: MessageProcessor, message: UserMessage, tracker: DialogueStateTracker
-) -> None:
-    """``MessageProcessor._handle_message_with_tracker`` behind the slash-payload guard.
-
-    Every channel's message passes here before NLU, so the guard covers them all.
-    Messages with ``parse_data`` set (Rasa's own HTTP API, off in this project) are not
-    parsed from their text and pass unchanged.
-    """
-    if not message.parse_data:
-        message.text = guard_slash_payload(message.text, tracker)
-    await _original_handle_message_with_tracker(processor, message, tracker)
-
-
-def _with_body_guard(create: Any, max_body_bytes: int | None = None) -> Any:
-    """Wrap a Sanic app factory of Rasa so its apps refuse compressed (and, with
-    ``max_body_bytes``, larger) bodies."""
-    if getattr(create, "__body_guard__", False):
-        return create
-
-    @functools.wraps(create)
-    def wrapper(*args: Any, **kwargs: Any) -> Sanic:
-        app = add_body_guard(create(*args, **kwargs))
-        if max_body_bytes is not None:
-            app.config.REQUEST_MAX_SIZE = max_body_bytes
-        return app
-
-    wrapper.__body_guard__ = True  # type: ignore[attr-defined]
-    return wrapper
-
-
-def apply_fixes() -> None:
-    """Install the fixes into the loaded Rasa classes (idempotent)."""
-    import rasa.core.run
-    import rasa.server
-
-    RemoteAction._validate_action_result = validate_action_result
-    SQLTrackerStore._event_query = event_query
-    MessageProcessor._handle_message_with_tracker = handle_message_with_tracker
-    rasa.server.create_app = _with_body_guard(rasa.server.create_app)
-    rasa.core.run._create_app_without_api = _with_body_guard(
-        rasa.core.run._create_app_without_api, CHANNEL_MAX_BODY_BYTES
-    )
+from bot.ops.action_server import harden_action_server
+from bot.ops.rasa_patches import RasaPatchError, apply_patches
 
 
 def main() -> None:
-    """Apply the fixes, then run Rasa's own command line with this process's arguments."""
+    """Install the patches, then run Rasa's own command line with this process's arguments."""
     from rasa.__main__ import main as rasa_main
 
-    apply_fixes()
+    try:
+        line = apply_patches()
+    except RasaPatchError as error:
+        sys.exit(f"Rasa not started: {error}")
+    print(line, file=sys.stderr, flush=True)
     if sys.argv[1:3] == ["run", "actions"]:
         harden_action_server()
     sys.argv[0] = "rasa"  # Rasa's help and error messages name the program

@@ -1,4 +1,4 @@
-"""The tracker-store query fix in bot.ops.rasa_cli, on SQLite and real PostgreSQL.
+"""The tracker-store query fix in bot.ops.rasa_patches, on SQLite and real PostgreSQL.
 
 Same events as Rasa's own query, and on PostgreSQL the session-start aggregate runs
 once per query, not once per event row (which made loading a tracker quadratic).
@@ -18,7 +18,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.ops import rasa_cli
+from bot.ops import rasa_patches
 
 START = 1_750_000_000.0
 
@@ -64,7 +64,7 @@ def test_same_events_as_rasas_query(
     store: SQLTrackerStore, sender: str, all_sessions: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     original = _event_dicts(store, sender, all_sessions)
-    monkeypatch.setattr(SQLTrackerStore, "_event_query", rasa_cli.event_query)
+    monkeypatch.setattr(SQLTrackerStore, "_event_query", rasa_patches.event_query)
     assert _event_dicts(store, sender, all_sessions) == original
     if sender == "zwei-sitzungen" and not all_sessions:
         # Only the latest session: its start and 60 turns of 4 events.
@@ -74,7 +74,7 @@ def test_same_events_as_rasas_query(
 def test_retrieve_and_save_use_latest_session(
     store: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(SQLTrackerStore, "_event_query", rasa_cli.event_query)
+    monkeypatch.setattr(SQLTrackerStore, "_event_query", rasa_patches.event_query)
     tracker = asyncio.run(store.retrieve("zwei-sitzungen"))
     assert tracker is not None
     assert len(tracker.events) == 2 + 60 * 4
@@ -98,7 +98,7 @@ def test_session_start_is_computed_once_on_postgresql(
     store = SQLTrackerStore(domain=Domain.empty(), host=postgres_db)
     try:
         asyncio.run(store.save(DialogueStateTracker.from_events("lang", _session(START, 150))))
-        monkeypatch.setattr(SQLTrackerStore, "_event_query", rasa_cli.event_query)
+        monkeypatch.setattr(SQLTrackerStore, "_event_query", rasa_patches.event_query)
         with store.session_scope() as session:
             query = store._event_query(session, "lang", fetch_events_from_all_sessions=False)
             # The sender id is this test's constant, so inlining it is safe.

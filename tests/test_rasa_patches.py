@@ -1,5 +1,5 @@
-"""The fixes of bot.ops.rasa_cli and the hardened action server (bot.ops.action_server):
-same verdicts with the schema checked once; slash-payloads only when offered; no
+"""The patches of bot.ops.rasa_patches (installed by bot.ops.rasa_cli) and the hardened
+action server (bot.ops.action_server): refused on a Rasa they do not fit; same verdicts with the schema checked once; slash-payloads only when offered; no
 compressed bodies; the action server on loopback without tracker echo."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +28,8 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.ops import rasa_cli
+from bot.ops import rasa_cli, rasa_patches
+from bot.ops.processes import ACTIONS_HEALTH_PATH, ServerProcess, action_server_command, free_port, start_all
 
 VALID: dict[str, Any] = {
     "events": [{"event": "slot", "name": "ort", "value": "06534014", "timestamp": None}],
@@ -50,7 +50,7 @@ def action() -> RemoteAction:
 
 def test_valid_result_is_accepted_as_by_rasa(action: RemoteAction) -> None:
     assert RemoteAction._validate_action_result(action, VALID) is True
-    assert rasa_cli.validate_action_result(action, VALID) is True
+    assert rasa_patches.validate_action_result(action, VALID) is True
 
 
 @pytest.mark.parametrize("result", INVALID)
@@ -58,28 +58,102 @@ def test_invalid_result_is_rejected_with_rasas_message(action: RemoteAction, res
     with pytest.raises(jsonschema.ValidationError) as original:
         RemoteAction._validate_action_result(action, result)
     with pytest.raises(jsonschema.ValidationError) as fixed:
-        rasa_cli.validate_action_result(action, result)
+        rasa_patches.validate_action_result(action, result)
     assert fixed.value.message == original.value.message
     assert "Failed to validate Action server response" in fixed.value.message
 
 
 def test_schema_is_checked_once_for_many_results(action: RemoteAction) -> None:
-    rasa_cli.action_response_validator.cache_clear()
+    rasa_patches.action_response_validator.cache_clear()
     validator_class = jsonschema.validators.validator_for(RemoteAction.action_response_format_spec())
     with mock.patch.object(validator_class, "check_schema", wraps=validator_class.check_schema) as check:
         for _ in range(5):
-            rasa_cli.validate_action_result(action, VALID)
+            rasa_patches.validate_action_result(action, VALID)
     assert check.call_count == 1
 
 
-def test_apply_fixes_installs_both(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_installed_rasa_validates_through_the_cached_validator(
+    action: RemoteAction, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rasa's own entry point (the class method) checks the schema once, not per response."""
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+    rasa_patches.apply_patches()
+    rasa_patches.action_response_validator.cache_clear()
+    validator_class = jsonschema.validators.validator_for(RemoteAction.action_response_format_spec())
+    with mock.patch.object(validator_class, "check_schema", wraps=validator_class.check_schema) as check:
+        for _ in range(5):
+            assert action._validate_action_result(VALID) is True
+        with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
+            action._validate_action_result(INVALID[0])
+    assert check.call_count == 1
+
+
+def test_installed_tracker_store_finds_the_session_start_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The query of Rasa's SQL tracker store has the session start in WHERE, not a subquery in FROM."""
     from rasa.core.tracker_store import SQLTrackerStore
 
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
     monkeypatch.setattr(SQLTrackerStore, "_event_query", SQLTrackerStore._event_query)
-    rasa_cli.apply_fixes()
-    assert RemoteAction._validate_action_result is rasa_cli.validate_action_result
-    assert SQLTrackerStore._event_query is rasa_cli.event_query
+    rasa_patches.apply_patches()
+    store = SQLTrackerStore(domain=Domain.empty(), host=f"sqlite:///{tmp_path / 'tracker.db'}")
+    try:
+        with store.session_scope() as session:
+            sql = " ".join(str(store._event_query(session, "citizen", False)).split())
+    finally:
+        store.engine.dispose()
+    from_clause = sql.split(" WHERE ")[0]
+    assert "SELECT" not in from_clause.split(" FROM ", 1)[1]
+    assert ">= (SELECT max(events.timestamp)" in sql
+
+
+def test_patches_are_installed_once_and_logged_in_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    import rasa.core.run
+
+    with caplog.at_level("INFO", logger="bot.ops.rasa_patches"):
+        rasa_patches.apply_patches()
+        line = rasa_patches.apply_patches()
+    assert [r.getMessage() for r in caplog.records].count(line) == 2
+    assert line.startswith(f"Rasa {rasa_patches.RASA_VERSION}: fixes active (")
+    # Installing twice wraps Rasa's factory once: the wrapper's original is Rasa's own.
+    factory = rasa.core.run._create_app_without_api
+    assert not hasattr(factory.__rasa_original__, "__rasa_original__")
+
+
+def test_another_rasa_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import rasa
+
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    with pytest.raises(
+        rasa_patches.RasaPatchError, match="Rasa 3.7.0 is installed, the patches are for Rasa 3.6.21"
+    ):
+        rasa_patches.apply_patches()
+
+
+def test_a_changed_method_is_refused_and_nothing_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    def changed(self: Any, session: Any, sender_id: str, fetch_all: bool, limit: int) -> Any:
+        raise AssertionError("not called")
+
+    monkeypatch.setattr(SQLTrackerStore, "_event_query", changed)
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+    before = RemoteAction._validate_action_result
+    with pytest.raises(rasa_patches.RasaPatchError, match=r"SQLTrackerStore\._event_query.*limit"):
+        rasa_patches.apply_patches()
+    assert RemoteAction._validate_action_result is before
+
+
+def test_the_command_line_refuses_to_start_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import rasa
+
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    monkeypatch.setattr(sys, "argv", ["rasa_cli", "run"])
+    with pytest.raises(SystemExit) as stopped:
+        rasa_cli.main()
+    assert "Rasa not started" in str(stopped.value.code) and "3.7.0" in str(stopped.value.code)
 
 
 # ---------------------------------------------------------------- security fixes (issue 14)
@@ -98,11 +172,11 @@ def _tracker_with_buttons(*payloads: str) -> DialogueStateTracker:
 
 def test_offered_payload_passes_unchanged() -> None:
     tracker = _tracker_with_buttons('/inform{"gemeinde": "06534014"}', "/affirm")
-    assert rasa_cli.guard_slash_payload("/affirm", tracker) == "/affirm"
-    assert rasa_cli.guard_slash_payload(' /inform{"gemeinde": "06534014"} ', tracker) == (
+    assert rasa_patches.guard_slash_payload("/affirm", tracker) == "/affirm"
+    assert rasa_patches.guard_slash_payload(' /inform{"gemeinde": "06534014"} ', tracker) == (
         ' /inform{"gemeinde": "06534014"} '
     )
-    assert rasa_cli.guard_slash_payload("Ich brauche eine Geburtsurkunde", tracker) == (
+    assert rasa_patches.guard_slash_payload("Ich brauche eine Geburtsurkunde", tracker) == (
         "Ich brauche eine Geburtsurkunde"
     )
 
@@ -118,7 +192,7 @@ def test_offered_payload_passes_unchanged() -> None:
 )
 def test_payload_not_offered_is_read_as_words(text: str, neutral: str) -> None:
     tracker = _tracker_with_buttons('/inform{"gemeinde": "06534014"}')
-    assert rasa_cli.guard_slash_payload(text, tracker) == neutral
+    assert rasa_patches.guard_slash_payload(text, tracker) == neutral
 
 
 class _FakeProcessor:
@@ -143,7 +217,7 @@ async def test_rasa_does_not_execute_a_payload_it_did_not_offer(monkeypatch: pyt
     monkeypatch.setattr(
         MessageProcessor, "_handle_message_with_tracker", MessageProcessor._handle_message_with_tracker
     )
-    rasa_cli.apply_fixes()
+    rasa_patches.apply_patches()
     handle = MessageProcessor._handle_message_with_tracker
     tracker = _tracker_with_buttons("/affirm")
 
@@ -163,13 +237,6 @@ async def test_rasa_does_not_execute_a_payload_it_did_not_offer(monkeypatch: pyt
 ROOT = Path(__file__).resolve().parents[1]
 # 60 MB of zeros deflate to about 58 kB.
 BOMB = zlib.compress(b"\0" * 60_000_000, 9)
-ACTION_SERVER = [sys.executable, "-m", "bot.ops.action_server", "--actions", "actions"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _non_loopback_addresses() -> list[str]:
@@ -202,33 +269,18 @@ def _rss_mib(pid: int) -> float:
 
 
 @pytest.fixture(scope="module")
-def action_server() -> Iterator[tuple[int, int]]:
+def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, int]]:
     """The action server as `make run` starts it, without SANIC_HOST; yields (pid, port)."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "SANIC_HOST"}
     env.update(PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false")
-    proc = subprocess.Popen(
-        [*ACTION_SERVER, "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path_factory.mktemp("actions") / "actions.log"
+    server = ServerProcess("actions", action_server_command(port), port, ACTIONS_HEALTH_PATH, log, ROOT, env)
+    start_all([server], timeout=120)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert proc.poll() is None, "action server exited"
-            assert time.monotonic() < deadline, "action server did not start"
-            time.sleep(0.3)
-        yield proc.pid, port
+        yield server.pid or 0, port
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        server.stop()
 
 
 def test_action_server_listens_on_loopback_only(action_server: tuple[int, int]) -> None:
@@ -276,7 +328,7 @@ async def test_rasa_server_apps_refuse_compressed_bodies() -> None:
     import rasa.core.run
     import rasa.server
 
-    rasa_cli.apply_fixes()
+    rasa_patches.apply_patches()
     sanic.Sanic.test_mode = True  # as tests/channels/sanic_harness.py: no touch-up of the loop
     apps = [
         rasa.core.run._create_app_without_api(cors=None),
@@ -290,7 +342,7 @@ async def test_rasa_server_apps_refuse_compressed_bodies() -> None:
 
     for app in apps:
         app.add_route(echo, "/echo-test", methods=["POST"])
-        port = _free_port()
+        port = free_port()
         server = await app.create_server(
             host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
         )
