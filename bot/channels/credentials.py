@@ -14,7 +14,6 @@ Usage: ``python -m bot.channels.credentials > build/credentials.yml``
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -22,11 +21,10 @@ from typing import Any
 import yaml
 
 from bot.channels.telegram_secret import check_secret_token
+from bot.knowledge.ags import is_hessian_ags
 
 TELEGRAM_CHANNEL = "bot.channels.telegram.KommuneTelegramInput"
 MATRIX_CHANNEL = "bot.channels.matrix.MatrixInput"
-
-_AGS_PATTERN = re.compile(r"^06\d{6}$")
 
 
 class CredentialsError(ValueError):
@@ -53,7 +51,7 @@ def kommune_from_env(env: Mapping[str, str]) -> str | None:
     kommune = _get(env, "BOT_KOMMUNE")
     if kommune is None:
         return None
-    if not _AGS_PATTERN.match(kommune):
+    if not is_hessian_ags(kommune):
         raise CredentialsError(f"BOT_KOMMUNE must be an 8-digit Hessian AGS (06xxxxxx), got {kommune!r}")
     return kommune
 

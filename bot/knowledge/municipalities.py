@@ -34,6 +34,7 @@ from typing import Literal
 
 import yaml
 
+from bot.knowledge.ags import is_hessian_ags
 from bot.knowledge.sources import KNOWLEDGE_DIR
 from bot.knowledge.text import normalise, normalise_plain
 
@@ -57,7 +58,6 @@ _EXTRA_ALIASES = {
     "06611000": ("Kassel documenta-Stadt",),
 }
 _POSTAL_CODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
-_AGS = re.compile(r"^\d{8}$")
 _ARS = re.compile(r"^\d{12}$")
 # Words so common in questions that a one-letter typo must never turn them
 # into a place ("ich" is one letter from "Lich", "haben" near "Haiger" ...).
@@ -370,7 +370,7 @@ class MunicipalityIndex:
         raw = (text or "").strip()
         if not raw:
             return Resolution("unknown")
-        if _AGS.match(raw) and raw in self._by_ags:
+        if is_hessian_ags(raw) and raw in self._by_ags:
             return Resolution("found", self._by_ags[raw])
         if _ARS.match(raw) and raw in self._by_ars:
             return Resolution("found", self._by_ars[raw])

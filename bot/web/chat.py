@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.knowledge.ags import is_hessian_ags
 from bot.web import texts
-from bot.web.config import AGS_PATTERN
 
 UUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -63,7 +63,7 @@ def parse_chat_request(body: object, max_chars: int, default_kommune: str | None
     if not isinstance(metadata, dict):
         raise ChatRequestError(400, texts.MALFORMED)
     kommune = metadata.get("kommune")
-    if not isinstance(kommune, str) or not AGS_PATTERN.fullmatch(kommune):
+    if not is_hessian_ags(kommune):
         kommune = default_kommune
     return ChatRequest(sender=sender.lower(), message=message, kommune=kommune)
 

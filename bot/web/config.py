@@ -23,11 +23,10 @@ developer machine without any setup:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-AGS_PATTERN = re.compile(r"[0-9]{8}")
+from bot.knowledge.ags import is_hessian_ags
 
 DEFAULT_ALLOWED_ORIGINS = "http://127.0.0.1:8080,http://localhost:8080"
 
@@ -70,7 +69,7 @@ class GatewayConfig:
         port = _int(environ, "GATEWAY_PORT", default.port, minimum=0, maximum=65535)
         local_origins = f"http://127.0.0.1:{port},http://localhost:{port}"
         default_kommune = environ.get("DEFAULT_KOMMUNE", "").strip() or None
-        if default_kommune is not None and not AGS_PATTERN.fullmatch(default_kommune):
+        if default_kommune is not None and not is_hessian_ags(default_kommune):
             raise ConfigError("DEFAULT_KOMMUNE must be an 8-digit AGS")
         return cls(
             host=environ.get("GATEWAY_HOST", default.host).strip() or default.host,

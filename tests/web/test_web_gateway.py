@@ -109,6 +109,7 @@ async def test_only_whitelisted_metadata_is_forwarded(
         "0653401a",
         "06 34014",
         "０６５３４０１４",
+        "09162000",  # 8 digits, but München (Bayern): not a Hessian AGS
         6534014,
         None,
         ["06534014"],
@@ -657,6 +658,7 @@ def test_config_reads_environment() -> None:
     "env",
     [
         {"DEFAULT_KOMMUNE": "6534014"},
+        {"DEFAULT_KOMMUNE": "09162000"},
         {"GATEWAY_PORT": "http"},
         {"RATE_LIMIT_PER_MINUTE": "0"},
         {"UPSTREAM_TIMEOUT_S": "-1"},
