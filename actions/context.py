@@ -8,6 +8,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.payloads import intent_payload
+from bot.knowledge.ags import is_hessian_ags
 from bot.knowledge.municipalities import Municipality, load_municipalities
 
 # Per deployment (Telegram, Matrix, a single-town installation) the home municipality can
@@ -16,7 +18,6 @@ KOMMUNE_ENV = "BOT_KOMMUNE"
 # Long messages are cut before matching: a 10 kB paste must not cost seconds.
 MAX_TEXT_CHARS = 2000
 _ECHO_CHARS = 40
-_AGS = re.compile(r"^\d{8}$")
 
 
 def user_text(tracker: Tracker) -> str:
@@ -42,7 +43,7 @@ def entity_values(tracker: Tracker, entity: str) -> list[str]:
 def _kommune_from_metadata(metadata: Any) -> str | None:
     if isinstance(metadata, dict):
         value = str(metadata.get("kommune") or "").strip()
-        if _AGS.match(value):
+        if is_hessian_ags(value):
             return value
     return None
 
@@ -59,7 +60,7 @@ def home_municipality(tracker: Tracker) -> Municipality | None:
             if ags:
                 return load_municipalities().by_ags(ags)
     ags = os.environ.get(KOMMUNE_ENV, "").strip()
-    return load_municipalities().by_ags(ags) if _AGS.match(ags) else None
+    return load_municipalities().by_ags(ags) if is_hessian_ags(ags) else None
 
 
 def place_buttons(
@@ -80,12 +81,12 @@ def place_buttons(
             "title": f"{m.label} (Stadtteil {district_of[m.ags]})"
             if m.ags in district_of
             else f"{m.label} ({m.kreis_label})",
-            "payload": f'/{intent}{{"gemeinde": "{m.ags}"}}',
+            "payload": intent_payload(intent, gemeinde=m.ags),
         }
         for m in candidates[:6]
     ]
     buttons += [
-        {"title": f"{place} ({land})", "payload": f'/{intent}{{"gemeinde": "{place}"}}'}
+        {"title": f"{place} ({land})", "payload": intent_payload(intent, gemeinde=place)}
         for place, land in outside
     ]
     return buttons

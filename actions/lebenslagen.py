@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import Var, say, text
 from actions.context import entity_values, home_municipality, user_text
+from actions.payloads import intent_payload
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import ServiceCatalogue, load_services
 from bot.knowledge.sources import KNOWLEDGE_DIR, KnowledgeError, load_source_titles, read_yaml
@@ -26,8 +27,6 @@ from bot.knowledge.text import variants
 
 LEBENSLAGEN_PATH = KNOWLEDGE_DIR / "lebenslagen.yml"
 # The button payload that makes the assistant answer one service in detail.
-SERVICE_PAYLOAD = '/online_beantragen{{"leistung": "{id}"}}'
-EVENT_PAYLOAD = '/lebenslage{{"lebenslage": "{id}"}}'
 # Button titles longer than this are cut: messengers truncate long titles anyway.
 _MAX_TITLE = 40
 
@@ -193,7 +192,10 @@ def step_buttons(event: Lebenslage) -> list[dict[str, str]]:
     """One button per step, in order; each answers that service in detail."""
     catalogue = load_services()
     return [
-        {"title": _title(_label(schritt, catalogue)), "payload": SERVICE_PAYLOAD.format(id=schritt.leistung)}
+        {
+            "title": _title(_label(schritt, catalogue)),
+            "payload": intent_payload("online_beantragen", leistung=schritt.leistung),
+        }
         for schritt in event.schritte
     ]
 
@@ -214,7 +216,7 @@ class ActionLebenslage(Action):
                 tracker,
                 "lebenslage_auswahl",
                 buttons=[
-                    {"title": e.titel, "payload": EVENT_PAYLOAD.format(id=e.id)}
+                    {"title": e.titel, "payload": intent_payload("lebenslage", lebenslage=e.id)}
                     for e in load_lebenslagen().values()
                 ],
             )

@@ -11,6 +11,7 @@ from actions.antworten import Var, say, text
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import focus_event
 from actions.katalog import answer_from_catalogue
+from actions.payloads import intent_payload
 from actions.themen import offer_other_topics
 from bot.knowledge.finder import SERVICE_QUESTION_SCORE
 from bot.knowledge.municipalities import Municipality, load_municipalities
@@ -33,7 +34,7 @@ def popular_buttons() -> list[dict[str, str]]:
     """One button per popular service, for when the citizen did not say which one."""
     catalogue = load_services()
     return [
-        {"title": service_name(s), "payload": f'/online_beantragen{{"leistung": "{s.id}"}}'}
+        {"title": service_name(s), "payload": intent_payload("online_beantragen", leistung=s.id)}
         for s in (catalogue.get(i) for i in _POPULAR)
         if s
     ]

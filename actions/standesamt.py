@@ -20,6 +20,7 @@ from actions.context import entity_values, user_text
 from actions.fokus import focus_event
 from actions.nachfragen import continue_focus, follow_up_place
 from actions.orte import Place, resolve_or_explain, stored_value
+from actions.payloads import intent_payload
 from actions.themen import offer_other_topics, request_text
 from bot.knowledge.ereignisort import event_place_text, standesamtsbezirk_of
 from bot.knowledge.municipalities import Municipality, load_municipalities
@@ -268,7 +269,7 @@ class ActionOrtKontext(Action):
                 [
                     {
                         "title": f"{_URKUNDE_NAME[kind]} bestellen",
-                        "payload": f'/urkunde_beantragen{{"urkundenart": "{kind}"}}',
+                        "payload": intent_payload("urkunde_beantragen", urkundenart=kind),
                     }
                 ],
                 urkunde=_URKUNDE_NAME[kind],
@@ -289,9 +290,15 @@ class ActionOrtKontext(Action):
             "ort_kontext",
             gemeinde=m.label,
             buttons=[
-                {"title": f"Standesamt {m.label}", "payload": f'/standesamt_suchen{{"gemeinde": "{m.ags}"}}'},
-                {"title": "Urkunde bestellen", "payload": f'/urkunde_beantragen{{"gemeinde": "{m.ags}"}}'},
-                {"title": "Was geht online?", "payload": f'/online_beantragen{{"gemeinde": "{m.ags}"}}'},
+                {
+                    "title": f"Standesamt {m.label}",
+                    "payload": intent_payload("standesamt_suchen", gemeinde=m.ags),
+                },
+                {
+                    "title": "Urkunde bestellen",
+                    "payload": intent_payload("urkunde_beantragen", gemeinde=m.ags),
+                },
+                {"title": "Was geht online?", "payload": intent_payload("online_beantragen", gemeinde=m.ags)},
             ],
         )
         return []
@@ -307,7 +314,7 @@ class ActionAskUrkundenart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         buttons = [
-            {"title": _URKUNDE_NAME[kind], "payload": f'/angabe{{"urkundenart": "{kind}"}}'}
+            {"title": _URKUNDE_NAME[kind], "payload": intent_payload("angabe", urkundenart=kind)}
             for kind in URKUNDENARTEN
         ]
         say(dispatcher, tracker, "ask_urkundenart", buttons)
