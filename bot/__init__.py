@@ -1,0 +1,1 @@
+"""The Hessen citizen assistant: runtime packages (ops, knowledge, nlp, channels, web) and tooling."""

@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
-from tracker_factory import DOMAIN, gemeinde, make_tracker, run, slots_of, user_event
 
 from actions.ikz import ActionAskAnzahlKommunen, ActionIkzFoerderung, ActionIkzVorbereiten, ValidateIkzForm
 from actions.kontakt import ActionFallbackThemen, ActionFormularAbbrechen, ActionKontakt
@@ -21,6 +20,7 @@ from actions.standesamt import (
 )
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services
+from tests.tracker_factory import DOMAIN, gemeinde, make_tracker, run, slots_of, user_event
 
 MARBURG = load_municipalities().resolve("Marburg").municipality
 assert MARBURG is not None

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from tracker_factory import gemeinde, make_tracker, run, user_event
 
 from actions.katalog import ActionLeistungSuchen, answer_from_catalogue, choice_payload, plausible
 from actions.online_leistungen import ActionOnlineLeistung
 from bot.knowledge.catalogue import load_catalogue
+from tests.tracker_factory import gemeinde, make_tracker, run, user_event
 
 KASSEL_AGS = "06611000"
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import yaml
-from tracker_factory import gemeinde, make_tracker, run
 
 from actions.lebenslagen import (
     LEBENSLAGEN_PATH,
@@ -23,6 +22,7 @@ from actions.online_leistungen import ActionOnlineLeistung
 from bot.knowledge.facts import load_facts
 from bot.knowledge.services import KnowledgeError, load_services
 from bot.knowledge.sources import load_source_titles
+from tests.tracker_factory import gemeinde, make_tracker, run
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ("geburt", "umzug", "todesfall", "heirat", "ausweis_verloren", "selbstaendig")

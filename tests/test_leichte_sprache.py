@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 import yaml
-from tracker_factory import make_tracker, run, user_event
 
 from actions.antworten import LEICHT, STANDARD, templates
 from actions.ikz import ActionIkzFoerderung
@@ -27,6 +26,7 @@ from actions.online_leistungen import ActionOnlineLeistung
 from bot.knowledge.facts import load_facts, stand_of
 from bot.knowledge.services import load_services
 from bot.tooling.linkcheck import extract_urls
+from tests.tracker_factory import make_tracker, run, user_event
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSAR = yaml.safe_load((ROOT / "data" / "knowledge" / "glossar_leichte_sprache.yml").read_text("utf-8"))

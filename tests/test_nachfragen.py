@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
-from tracker_factory import gemeinde, make_tracker, run, slots_of, user_event
 
 from actions.fokus import current_focus, focus_event
 from actions.kontakt import topic_menu
@@ -16,6 +15,7 @@ from actions.standesamt import (
     ValidateStandesamtForm,
 )
 from bot.knowledge.municipalities import load_municipalities
+from tests.tracker_factory import gemeinde, make_tracker, run, slots_of, user_event
 
 KASSEL = load_municipalities().resolve("Kassel").municipality
 assert KASSEL is not None

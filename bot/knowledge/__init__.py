@@ -1,0 +1,1 @@
+"""Knowledge without Rasa: municipalities, services, facts, the service finder, the IKZ calculator."""

@@ -22,7 +22,6 @@ git-ignored and rebuilt by make whenever the data or this code changes.
 from __future__ import annotations
 
 import re
-import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -138,7 +137,3 @@ def main(argv: list[str]) -> int:
     patterns = len(nlp.get_pipe("entity_ruler").patterns)  # type: ignore[attr-defined]
     print(f"spaCy pipeline with {patterns} place patterns written to {output}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -8,7 +8,6 @@ database used to create/drop temporary databases) and ``OPS_TEST_REDIS_URL``.
 from __future__ import annotations
 
 import os
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +16,9 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-if str(PROJECT_DIR) not in sys.path:
-    sys.path.insert(0, str(PROJECT_DIR))
+from bot.tooling.replicas import create_temp_postgres_db, drop_postgres_db
 
-from bot.tooling.replicas import create_temp_postgres_db, drop_postgres_db  # noqa: E402
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 POSTGRES_ADMIN_URL = os.environ.get("OPS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("OPS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")

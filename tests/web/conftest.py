@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
-from web_support import AXE_PATH, ORIGIN, FakeRasa, GatewayFactory, LiveStack
 
 from bot.web import GatewayConfig, create_app
+from tests.web.web_support import AXE_PATH, ORIGIN, FakeRasa, GatewayFactory, LiveStack
 
 
 @pytest_asyncio.fixture

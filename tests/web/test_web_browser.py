@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from web_support import (
+
+from tests.web.web_support import (
     AFFIRM_TEXT,
     ARTIFACTS_DIR,
     BIRTH_BUTTONS,

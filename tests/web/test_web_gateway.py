@@ -14,7 +14,12 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from web_support import (
+
+from bot.web import GatewayConfig, texts
+from bot.web.config import ConfigError
+from bot.web.ratelimit import RateLimiter
+from bot.web.upstream import RasaClient
+from tests.web.web_support import (
     BIRTH_BUTTONS,
     BIRTH_TEXT,
     GREETING,
@@ -23,11 +28,6 @@ from web_support import (
     GatewayFactory,
     closed_port_url,
 )
-
-from bot.web import GatewayConfig, texts
-from bot.web.config import ConfigError
-from bot.web.ratelimit import RateLimiter
-from bot.web.upstream import RasaClient
 
 SENDER = "3f1c2a4e-9b7d-4c1e-8f2a-6d5b4c3a2e1f"
 HEADERS = {"Origin": ORIGIN}

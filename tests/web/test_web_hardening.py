@@ -18,9 +18,9 @@ import pytest
 import redis
 import requests
 from multidict import CIMultiDict
-from web_support import ORIGIN, FakeRasa, GatewayFactory
 
 from bot.web.ratelimit import RateLimiter, RedisRateLimiter
+from tests.web.web_support import ORIGIN, FakeRasa, GatewayFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 SENDER = "3f1c2a4e-9b7d-4c1e-8f2a-6d5b4c3a2e1f"

@@ -1,0 +1,1 @@
+"""Tests against real PostgreSQL, Redis and Rasa servers."""

@@ -1,0 +1,1 @@
+"""Website gateway and widget tests."""
