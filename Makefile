@@ -62,7 +62,7 @@ config: $(VENV)/.installed ## write the effective endpoints and channels (from e
 	$(PY) -m bot.channels.credentials > build/credentials.yml
 
 # --- run -------------------------------------------------------------------------------------
-run: train config ## start action server, Rasa (REST :5005) and the website gateway (:8080); Ctrl-C stops all
+run: train config ## start action server (:5055), Rasa (REST :5005), gateway (:8080), retention; ports: ACTIONS_PORT, RASA_PORT, GATEWAY_PORT; Ctrl-C stops all
 	$(PY) -m bot.launcher
 
 shell: train config ## chat in the terminal (rasa shell) with the action server running
