@@ -108,6 +108,10 @@ MIN_COMPOUND = 7
 MIN_PART = 3
 # A part found by splitting counts less than a word the citizen wrote: the split may be wrong.
 PART_WEIGHT = 0.5
+# The one known part of a compound whose other part is unknown must be a word of its own.
+MIN_KNOWN_PART = 4
+# Same weight as a part of a two-part split: measured 0.15–0.5, 0.5 best on tuning + dev together.
+LONE_PART_WEIGHT = PART_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,8 @@ class Finder:
             | {w for syn in self._synonyms for w in syn.when}
             | _STOPWORDS
         )
+        # Content words only: a function word alone ("und", "mit") says nothing about a service.
+        self._known_content = self._known - _STOPWORDS
         self._catalogue_words = {f[2:] for f in self._column if f.startswith("w:")}
         # Words of the German lemma table are words in their own right ("vereinbaren",
         # "Jagdhund"): only unknown words are split.
@@ -259,17 +265,41 @@ class Finder:
                     break
         return best
 
+    def known_part(self, token: str) -> tuple[str, ...]:
+        """The longest known part of an unknown compound that :meth:`split` cannot split, or ()."""
+        if len(token) < MIN_COMPOUND or token in self._catalogue_words or token in self._dictionary:
+            return ()
+        # A compound with one known part and one the catalogue never uses ("Zweit|hund",
+        # "Hunde|haftpflicht", "Wasser|zähler"): the known part still says what it is about.
+        # The longest known part wins (more specific); it must be a real word, not a syllable.
+        best = ""
+        for cut in range(MIN_PART, len(token) - MIN_PART + 1):
+            head = self._lemmas.get(token[cut:], token[cut:])
+            if len(head) >= MIN_KNOWN_PART and head in self._known_content and len(head) > len(best):
+                best = head
+            modifier = token[:cut]
+            for fuge in _FUGEN:
+                if fuge and not modifier.endswith(fuge):
+                    continue
+                stem = modifier[: len(modifier) - len(fuge)]
+                stem = self._lemmas.get(stem, stem)
+                if len(stem) >= MIN_KNOWN_PART and stem in self._known_content and len(stem) > len(best):
+                    best = stem
+        return (best,) if best else ()
+
     def query_tokens(self, text: str) -> list[str]:
         """The query's content words after lemmas and synonym expansion (for tests and tuning)."""
-        tokens, parts = self._query(text)
-        return tokens + parts
+        tokens, parts, lone = self._query(text)
+        return tokens + parts + lone
 
-    def _query(self, text: str) -> tuple[list[str], list[str]]:
+    def _query(self, text: str) -> tuple[list[str], list[str], list[str]]:
         # (words and synonym additions, parts of unknown compounds), each word once: a repeated
         # word ("bla bla bla …") must not outweigh the one that matters.
         words = [self._lemmas.get(t, t) for t in _raw_tokens(text)]
         # A compound the catalogue does not know counts as its parts too ("Bafögantrag").
         parts = [p for w in words for p in self.split(w)]
+        # ... or, failing that, as its one known part ("Zweithund"), with a lower weight.
+        lone = [p for w in words if not self.split(w) for p in self.known_part(w)]
         tokens = list(dict.fromkeys(canonical_tokens(text, self._lemmas)))
         # Synonym phrases may contain function words ("Führerschein machen"), so they are
         # matched against every word of the text, not only the content words.
@@ -280,7 +310,14 @@ class Finder:
         present = written | set(parts)
         via_parts = [w for syn in self._synonyms if set(syn.when) <= present for w in syn.add]
         extra = [p for p in dict.fromkeys(parts + via_parts) if p not in _STOPWORDS and p not in tokens]
-        return tokens, extra
+        # The known part triggers its synonyms too ("Zweithund" → "hund" → "Hundesteuer").
+        via_lone = [w for syn in self._synonyms if set(syn.when) <= present | set(lone) for w in syn.add]
+        lone = [
+            p
+            for p in dict.fromkeys(lone + via_lone)
+            if p not in _STOPWORDS and p not in tokens and p not in extra
+        ]
+        return tokens, extra, lone
 
     def search(self, text: str, limit: int = 4) -> list[Hit]:
         """Up to ``limit`` services for ``text``, best first, each with a score in 0..1.
@@ -289,11 +326,13 @@ class Finder:
         catalogue never uses count in the query's length, so "Wetter morgen" scores low
         even if one service mentions weather.
         """
-        tokens, parts = self._query(text)
-        if not (tokens or parts) or limit <= 0:
+        tokens, parts, lone = self._query(text)
+        if not (tokens or parts or lone) or limit <= 0:
             return []
         query = _features(tokens)
         for feature, weight in _features(parts, PART_WEIGHT).items():
+            query[feature] = query.get(feature, 0.0) + weight
+        for feature, weight in _features(lone, LONE_PART_WEIGHT).items():
             query[feature] = query.get(feature, 0.0) + weight
         rows: list[int] = []
         weights: list[float] = []
