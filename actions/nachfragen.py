@@ -13,7 +13,7 @@ from actions.antworten import say
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import current_focus, focus_event
 from actions.kontakt import gemeinde_hinweis, topic_menu
-from actions.online_leistungen import answer_service, online_status_text, popular_buttons
+from actions.online_leistungen import answer_service, online_status_text, popular_buttons, requested_service
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
@@ -56,6 +56,9 @@ class ActionNachfrage(Action):
         if focus and focus.kind in ("leistung", "urkunde"):
             service_id = focus.value
         service = load_services().get(service_id) if service_id else None
+        if service is None:
+            # "Wo beantrage ich hier einen neuen Perso und was kostet der?" names its service.
+            service = requested_service(tracker)
         if focus and focus.kind == "urkunde" and aspect == "kosten":
             dispatcher.utter_message(response="utter_faq/urkunde_gebuehr")
             return []

@@ -195,3 +195,9 @@ async def test_a_cleared_slot_is_not_validated_as_an_answer() -> None:
     assert await form.validate_urkundenart(None, dispatcher, tracker, {}) == {"urkundenart": None}
     assert await form.validate_ort(None, dispatcher, tracker, {}) == {"ort": None}
     assert dispatcher.messages == []
+
+
+async def test_a_cost_question_that_names_its_service_needs_no_focus() -> None:
+    tracker = make_tracker("Wo beantrage ich hier einen neuen Perso und was kostet der?", "nachfrage")
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "Personalausweis" in texts(messages) and "46" in texts(messages)

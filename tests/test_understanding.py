@@ -64,6 +64,7 @@ def test_a_question_keeps_its_faq_intent_and_a_bare_place_stays_a_place() -> Non
         "Wie ist das in meiner Gemeinde?",
         "Meine Mutter ist hier im Krankenhaus gestorben.",
         "Wir haben hier in der Stadt geheiratet",
+        "Sterbeurkunde hier",
     ],
 )
 def test_here_words_point_at_the_place(text: str) -> None:
@@ -118,3 +119,51 @@ def test_select_response_names_the_faq_answer() -> None:
     )
     assert selected["default"]["response"]["utter_action"] == "utter_faq/urkunde_dauer"
     assert selected["default"]["response"]["intent_response_key"] == "faq/urkunde_dauer"
+
+
+def test_an_unsure_certificate_intent_with_its_place_is_made_certain() -> None:
+    unsure = {"name": "urkunde_beantragen", "confidence": 0.45}
+    intent, _ = refine("Heiratsurkunde Wetzlar", unsure, [place("Wetzlar")], {})
+    assert intent == {"name": "urkunde_beantragen", "confidence": 1.0}
+
+
+def test_keyword_certificate_with_place_read_as_online_question_is_a_request_unless_it_says_online() -> None:
+    online = {"name": "online_beantragen", "confidence": 0.8}
+    assert refine("Geburtsurkunde Kassel", online, [place("Kassel")], {})[0]["name"] == "urkunde_beantragen"
+    assert refine("Geburtsurkunde Kassel online", online, [place("Kassel")], {})[0] is online
+
+
+def test_only_a_place_is_a_place_answer() -> None:
+    text = "Und in Kassel?"
+    kassel = {"entity": "gemeinde", "value": "Kassel", "start": 7, "end": 13}
+    assert refine(text, {"name": "out_of_scope", "confidence": 0.6}, [kassel], {})[0]["name"] == "angabe"
+    weather = "Wie ist das Wetter in Kassel?"
+    kassel_in_weather = {"entity": "gemeinde", "value": "Kassel", "start": 22, "end": 28}
+    assert (
+        refine(weather, {"name": "out_of_scope", "confidence": 0.9}, [kassel_in_weather], {})[0]["name"]
+        == "out_of_scope"
+    )
+
+
+def test_an_id_card_question_is_not_the_lost_card_life_event() -> None:
+    event = {"name": "lebenslage", "confidence": 0.9}
+    assert refine("Personalausweis Kosten", event, [], {})[0]["name"] == "online_beantragen"
+    assert refine("Ich habe meinen Personalausweis verloren", event, [], {})[0] is event
+    assert refine("Mein Perso ist weg", event, [], {})[0] is event
+
+
+def test_certificate_words_apart_and_requests_misread_as_faq_or_life_event() -> None:
+    assert certificate_kind("Urkunde Geburt Korbach") == "geburtsurkunde"
+    assert certificate_kind("Urkunde für die Hochzeit") == "eheurkunde"
+    korbach = [place("Korbach")]
+    assert (
+        refine("Urkunde Geburt Korbach", {"name": "angabe"}, korbach, {})[0]["name"] == "urkunde_beantragen"
+    )
+    faq = {"name": "faq", "confidence": 0.8}
+    arolsen = [place("Bad Arolsen")]
+    text = "Wo bekomme ich eine Sterbeurkunde aus Bad Arolsen?"
+    assert refine(text, faq, arolsen, {})[0]["name"] == "urkunde_beantragen"
+    assert refine("Was kostet eine Sterbeurkunde in Bad Arolsen?", faq, arolsen, {})[0] is faq
+    event = {"name": "lebenslage", "confidence": 0.9}
+    text = "Er ist in Fritzlar gestorben, wo bekomme ich die Sterbeurkunde?"
+    assert refine(text, event, [place("Fritzlar")], {})[0]["name"] == "urkunde_beantragen"

@@ -19,14 +19,16 @@ from functools import lru_cache
 
 import yaml
 
+from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.sources import KNOWLEDGE_DIR
 
 STANDESAMTSBEZIRKE_YML = KNOWLEDGE_DIR / "standesamtsbezirke.yml"
 
 # Clauses end at punctuation or at a conjunction that starts a new statement.
 _CLAUSE_SPLIT = re.compile(r"[,.;:!?\n]+|\s+(?:aber|und|jedoch|doch|sondern)\s+", re.IGNORECASE)
+# Hessian dialect drops the final n ("gebore", "gestorbe", "uff die Welt komme").
 _EVENT = re.compile(
-    r"geboren|geburt|zur welt|gestorben|verstorben|sterbe|tod|starb|geheiratet|heirat|"
+    r"geboren?|geburt|zur welt|uff die welt|gestorben?|verstorben?|sterbe|tod|starb|geheiratet|heirat|"
     r"hochzeit|trauung|getraut|eheschlie|ehe geschlossen",
     re.IGNORECASE,
 )
@@ -41,12 +43,21 @@ def event_place_text(text: str) -> str:
     """
     clauses = [c.strip() for c in _CLAUSE_SPLIT.split(text or "") if c and c.strip()]
     event_clauses = [c for c in clauses if _EVENT.search(c) and not _RESIDENCE.search(c)]
+    # "isch bräucht mei Geburtsurkund, bin in Offebach gebore": the certificate word is an
+    # event word too; the clause that also names a place wins.
+    with_place = [c for c in event_clauses if _names_a_place(c)]
+    if with_place:
+        return " ".join(with_place)
     if event_clauses:
         return " ".join(event_clauses)
     other = [c for c in clauses if not _RESIDENCE.search(c)]
     if other and len(other) < len(clauses):
         return " ".join(other)
     return text or ""
+
+
+def _names_a_place(clause: str) -> bool:
+    return load_municipalities().resolve(clause).status != "unknown"
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,11 @@ _ONLINE_CUE = re.compile(
 )
 # A message that is only a place ("Und in Kassel?", "und Mainz-Kastel?") answers a question
 # or continues a topic; the classifier sometimes calls it out of scope.
+_ID_CARD = re.compile(r"ausweis|perso\b|reisepass|\bpass\b", re.IGNORECASE)
+_LOSS = re.compile(
+    r"verlor|verlier|gestohlen|geklaut|weg\b|abhanden|vermiss|nicht\s+mehr|finde|verschwunden|gefunden",
+    re.IGNORECASE,
+)
 _PLACE_ONLY_OVERRIDABLE = frozenset(
     {"out_of_scope", "chitchat", "nlu_fallback", "greet", "goodbye", "affirm"}
 )
@@ -66,6 +71,10 @@ _KIND_PATTERNS = (
         re.compile(r"\b(?:ehe|heirats?|hochzeits?|trau)[- ]?urk[ou]n[dt]e?n?\b|\beheregister", re.I),
     ),
     ("sterbeurkunde", re.compile(r"\b(?:sterbe?|todes)[- ]?urk[ou]n[dt]e?n?\b|\bsterberegister", re.I)),
+    # The two words apart: "Urkunde Geburt Korbach", "Urkunde für die Hochzeit".
+    ("geburtsurkunde", re.compile(r"\burk[ou]n[dt]e?n?\b(?:\s+\w+){0,2}?\s+geburt\w*", re.I)),
+    ("eheurkunde", re.compile(r"\burk[ou]n[dt]e?n?\b(?:\s+\w+){0,2}?\s+(?:ehe|heirat|hochzeit)\w*", re.I)),
+    ("sterbeurkunde", re.compile(r"\burk[ou]n[dt]e?n?\b(?:\s+\w+){0,2}?\s+(?:tod|sterbe)\w*", re.I)),
 )
 # "hier" and its paraphrases, only where they point at a place (not "hier steht", "ich bin
 # hier richtig"): followed or preceded by words of place, birth or office, or "bei uns".
@@ -75,6 +84,7 @@ _HERE = re.compile(
     r"|hier(?=(?:\s+\w+){0,3}\s+(?:geboren|gestorben|verstorben|geheiratet|verheiratet|zur\s+welt))"
     r"|hier(?=\s+(?:in\s+der\s+stadt|in\s+der\s+gemeinde|im\s+ort|bei\s+ihnen|im\s+krankenhaus|im\s+klinikum))"
     r"|(?:geboren|gestorben|geheiratet|heiraten|bestellen|beantragen|bekomme|bekommen|kriege|gibt\s+es|geht\s+das)\s+(?:ich\s+)?(?:das\s+|die\s+|den\s+|eine?n?\s+\w+\s+)?hier\b"
+    r"|(?:\w*urkunde\w*|standesamt|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro)\s+(?:von\s+|aus\s+|f(?:ü|ue)r\s+)?hier\b"
     r"|\bhier\s+(?:eine?n?|die|das|den)\s+\w+\s+(?:bestellen|beantragen|bekommen|anmelden|ummelden))",
     re.IGNORECASE,
 )
@@ -247,9 +257,25 @@ def refine(
     elif (
         kind
         and has_place
-        and (name in _OVERRIDABLE or (name == "online_beantragen" and not _ONLINE_CUE.search(text)))
+        and (
+            name in _OVERRIDABLE
+            or name == _CERTIFICATE_INTENT
+            # "Wo bekomme ich eine Sterbeurkunde aus Bad Arolsen?" is no FAQ question
+            # (fees, who may, how long …); with a place it is a request.
+            or (name == FAQ_INTENT and certificate_question(text) is None)
+            # "… in Fritzlar gestorben, wo bekomme ich die Sterbeurkunde?" asks for the
+            # certificate, not for the whole life event.
+            or name == "lebenslage"
+            or (name == "online_beantragen" and not _ONLINE_CUE.search(text))
+        )
     ):
+        # Also when the classifier already said "certificate" but too unsure to pass the
+        # fallback threshold: the words leave no doubt.
         intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
+    elif name == "lebenslage" and _ID_CARD.search(text) and not _LOSS.search(text):
+        # "Personalausweis Kosten" is a question about the service, not the life event
+        # "ID card lost", whose training examples all name the card.
+        intent = {"name": "online_beantragen", "confidence": 1.0}
     return intent, entities
 
 
