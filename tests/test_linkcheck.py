@@ -90,7 +90,6 @@ def _by_path(results: list[LinkResult], base: str) -> dict[str, LinkResult]:
     return {r.url.removeprefix(base): r for r in results}
 
 
-@pytest.mark.asyncio
 async def test_check_urls_statuses() -> None:
     async with _server() as base:
         urls = [f"{base}{p}" for p in ("/ok", "/missing", "/slow", "/moved", "/nohead")]
@@ -104,7 +103,6 @@ async def test_check_urls_statuses() -> None:
     assert by_path["/nohead"].ok and by_path["/nohead"].status == 200
 
 
-@pytest.mark.asyncio
 async def test_check_urls_connection_refused() -> None:
     async with _server() as base:
         pass  # server stopped: its port now refuses connections

@@ -210,7 +210,6 @@ class _FakeProcessor:
         pass
 
 
-@pytest.mark.asyncio
 async def test_rasa_does_not_execute_a_payload_it_did_not_offer(monkeypatch: pytest.MonkeyPatch) -> None:
     from rasa.core.processor import MessageProcessor
 
@@ -323,7 +322,6 @@ def test_action_server_errors_do_not_echo_the_tracker(action_server: tuple[int, 
     assert response.json() == {"error": "internal error"}
 
 
-@pytest.mark.asyncio
 async def test_rasa_server_apps_refuse_compressed_bodies() -> None:
     import rasa.core.run
     import rasa.server

@@ -155,7 +155,6 @@ def settings_for(synapse: SynapseServer, bot: MatrixUser, **extra: Any) -> Matri
     )
 
 
-@pytest.mark.asyncio
 async def test_invite_join_answer_and_own_messages_ignored(synapse: SynapseServer) -> None:
     agent = EchoAgent()
     async with two_users(synapse) as (bot, citizen):
@@ -195,7 +194,6 @@ async def test_invite_join_answer_and_own_messages_ignored(synapse: SynapseServe
     assert message.metadata == {"kommune": KOMMUNE}
 
 
-@pytest.mark.asyncio
 async def test_history_from_before_start_is_ignored(synapse: SynapseServer) -> None:
     agent = EchoAgent()
     async with two_users(synapse) as (bot, citizen):
@@ -230,7 +228,6 @@ async def test_history_from_before_start_is_ignored(synapse: SynapseServer) -> N
     assert sorted(agent.texts) == ["Neu im zweiten Raum", "Neue Nachricht"]
 
 
-@pytest.mark.asyncio
 async def test_buttons_are_numbered_and_number_maps_to_payload(synapse: SynapseServer) -> None:
     agent = EchoAgent()
     async with two_users(synapse) as (bot, citizen):
@@ -260,7 +257,6 @@ async def test_buttons_are_numbered_and_number_maps_to_payload(synapse: SynapseS
     assert agent.texts == ["wahl", "/deny"]
 
 
-@pytest.mark.asyncio
 async def test_sync_loop_recovers_after_homeserver_restart(synapse: SynapseServer) -> None:
     agent = EchoAgent()
     async with two_users(synapse) as (bot, citizen):
@@ -293,7 +289,6 @@ async def test_sync_loop_recovers_after_homeserver_restart(synapse: SynapseServe
     assert matrix.failures == 0
 
 
-@pytest.mark.asyncio
 async def test_group_room_invites_need_an_allowed_user_or_server(synapse: SynapseServer) -> None:
     agent = EchoAgent()
     async with two_users(synapse) as (bot, citizen):
@@ -324,7 +319,6 @@ async def test_group_room_invites_need_an_allowed_user_or_server(synapse: Synaps
         assert bot.user_id not in await citizen.members(group)
 
 
-@pytest.mark.asyncio
 async def test_long_message_gets_an_explanation_and_the_next_one_an_answer(synapse: SynapseServer) -> None:
     agent = EchoAgent()
     async with two_users(synapse) as (bot, citizen):

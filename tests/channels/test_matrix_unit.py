@@ -122,7 +122,6 @@ async def flaky_homeserver(failures: int) -> AsyncIterator[tuple[FlakyHomeserver
         await server.close()
 
 
-@pytest.mark.asyncio
 async def test_sync_loop_retries_502_and_then_answers() -> None:
     received: list[UserMessage] = []
 
@@ -265,7 +264,6 @@ async def run_bot(
     return fake, received
 
 
-@pytest.mark.asyncio
 async def test_bad_event_is_skipped_and_the_next_message_delivered() -> None:
     batches = [
         [event("$bad1", "kaputt", ts="gestern"), event("$bad2", "kaputt", ts=None), "kein Objekt"],  # type: ignore[list-item]
@@ -278,7 +276,6 @@ async def test_bad_event_is_skipped_and_the_next_message_delivered() -> None:
     assert fake.sinces[:3] == ["s0", "s1", "s2"]
 
 
-@pytest.mark.asyncio
 async def test_long_message_is_refused_like_on_the_website() -> None:
     batches = [[event("$long", "1" + " " * 60_000 + "x"), event("$ok", "Hallo")]]
     started = time.perf_counter()
@@ -289,7 +286,6 @@ async def test_long_message_is_refused_like_on_the_website() -> None:
     assert bodies == sorted(["Echo: Hallo", too_long(1000)])
 
 
-@pytest.mark.asyncio
 async def test_messages_per_user_are_rate_limited() -> None:
     batches = [
         [event(f"$m{i}", f"Frage {i}") for i in range(5)]

@@ -116,7 +116,6 @@ async def run_exchange(
             await post_update(base, update)
 
 
-@pytest.mark.asyncio
 async def test_text_message_reaches_rasa_and_answer_reaches_chat() -> None:
     agent = FakeAgent(
         {
@@ -153,7 +152,6 @@ async def test_text_message_reaches_rasa_and_answer_reaches_chat() -> None:
     ]
 
 
-@pytest.mark.asyncio
 async def test_long_payload_fits_callback_data_and_maps_back() -> None:
     long_payload = '/inform{"gemeinde":"06412000","urkundenart":"geburtsurkunde","x":"yyyy"}'
     assert len(long_payload.encode()) > CALLBACK_DATA_MAX_BYTES
@@ -172,7 +170,6 @@ async def test_long_payload_fits_callback_data_and_maps_back() -> None:
     assert agent.received[0].metadata is None
 
 
-@pytest.mark.asyncio
 async def test_pressed_button_is_acknowledged_and_still_reaches_rasa() -> None:
     agent = FakeAgent({"text": "Danke."})
     async with fake_bot_api() as api:
@@ -183,7 +180,6 @@ async def test_pressed_button_is_acknowledged_and_still_reaches_rasa() -> None:
     assert [c.params["callback_query_id"] for c in api.of("answerCallbackQuery")] == ["cbq-1"]
 
 
-@pytest.mark.asyncio
 async def test_failed_acknowledgement_does_not_lose_the_button() -> None:
     agent = FakeAgent({"text": "Danke."})
     async with fake_bot_api() as api:
@@ -194,7 +190,6 @@ async def test_failed_acknowledgement_does_not_lose_the_button() -> None:
     assert len(api.of("answerCallbackQuery")) == 1
 
 
-@pytest.mark.asyncio
 async def test_reply_keyboard_when_requested() -> None:
     agent = FakeAgent(
         {
@@ -211,7 +206,6 @@ async def test_reply_keyboard_when_requested() -> None:
     assert markup["one_time_keyboard"] is True
 
 
-@pytest.mark.asyncio
 async def test_long_answer_is_split_below_telegram_limit() -> None:
     paragraph = " ".join(f"Satz {i} über das Standesamt in Hessen." for i in range(150))
     long_text = "\n\n".join([paragraph, "Kurzer Absatz.", paragraph])
@@ -227,7 +221,6 @@ async def test_long_answer_is_split_below_telegram_limit() -> None:
     assert all(t.endswith(".") for t in texts)
 
 
-@pytest.mark.asyncio
 async def test_rasa_builtin_output_does_not_enforce_the_limit() -> None:
     """Documents why the subclass splits: Rasa sends a long paragraph unsplit."""
     paragraph = "Wort " * 1000
@@ -241,7 +234,6 @@ async def test_rasa_builtin_output_does_not_enforce_the_limit() -> None:
     assert len(sent) == 1 and len(sent[0]) > TELEGRAM_MAX_MESSAGE_LENGTH
 
 
-@pytest.mark.asyncio
 async def test_update_for_other_bot_is_rejected() -> None:
     agent = FakeAgent({"text": "nie"})
     async with fake_bot_api() as api:
@@ -258,7 +250,6 @@ def test_update_payload_is_json_serialisable() -> None:
 # ------------------------------------------------------------ authentication (issue 14)
 
 
-@pytest.mark.asyncio
 @pytest.mark.parametrize("secret", [None, "", "falsch", SECRET[:-1], SECRET + "x"])
 async def test_forged_update_is_rejected_before_rasa(secret: str | None) -> None:
     agent = FakeAgent({"text": "Bitte besuchen Sie https://phishing.example"})
@@ -277,7 +268,6 @@ async def test_forged_update_is_rejected_before_rasa(secret: str | None) -> None
     assert api.of("sendMessage") == [] and api.of("answerCallbackQuery") == []
 
 
-@pytest.mark.asyncio
 async def test_set_webhook_route_is_closed() -> None:
     agent = FakeAgent({"text": "nie"})
     async with fake_bot_api() as api:
@@ -307,7 +297,6 @@ def test_channel_refuses_to_start_without_a_usable_secret(secret: str | None) ->
         KommuneTelegramInput.from_credentials(creds)
 
 
-@pytest.mark.asyncio
 async def test_telegram_start_command_is_read_as_greeting() -> None:
     agent = FakeAgent({"text": "Guten Tag!"})
     async with fake_bot_api() as api:
@@ -315,7 +304,6 @@ async def test_telegram_start_command_is_read_as_greeting() -> None:
     assert [m.text for m in agent.received] == ["Hallo"]
 
 
-@pytest.mark.asyncio
 async def test_debug_logs_contain_no_chat_id_or_text(caplog: pytest.LogCaptureFixture) -> None:
     """bot/ops/logging.yml keeps aiogram's request dumps out even at DEBUG (-vv)."""
     config = yaml.safe_load(LOGGING_YML.read_text())

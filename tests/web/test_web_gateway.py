@@ -57,7 +57,6 @@ async def error_text(response: Any) -> str:
 # ------------------------------------------------------------- happy path
 
 
-@pytest.mark.asyncio
 async def test_chat_forwards_exact_json_and_returns_messages(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str]
 ) -> None:
@@ -71,7 +70,6 @@ async def test_chat_forwards_exact_json_and_returns_messages(
     ]
 
 
-@pytest.mark.asyncio
 async def test_buttons_are_reduced_to_title_and_payload(
     make_gateway: GatewayFactory,
 ) -> None:
@@ -82,7 +80,6 @@ async def test_buttons_are_reduced_to_title_and_payload(
     assert await response.json() == {"messages": [{"text": BIRTH_TEXT, "buttons": BIRTH_BUTTONS}]}
 
 
-@pytest.mark.asyncio
 async def test_only_whitelisted_metadata_is_forwarded(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str]
 ) -> None:
@@ -115,7 +112,6 @@ async def test_only_whitelisted_metadata_is_forwarded(
         ["06534014"],
     ],
 )
-@pytest.mark.asyncio
 async def test_invalid_kommune_is_dropped(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str], kommune: Any
 ) -> None:
@@ -126,7 +122,6 @@ async def test_invalid_kommune_is_dropped(
     assert fake_rasa[0].received == [{"sender": SENDER, "message": "Hallo", "metadata": {}}]
 
 
-@pytest.mark.asyncio
 async def test_default_kommune_fills_in_missing_or_invalid(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str]
 ) -> None:
@@ -146,7 +141,6 @@ async def test_default_kommune_fills_in_missing_or_invalid(
 
 
 @pytest.mark.parametrize("message", ["", "   ", "\n\t "])
-@pytest.mark.asyncio
 async def test_empty_message_is_rejected(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str], message: str
 ) -> None:
@@ -158,7 +152,6 @@ async def test_empty_message_is_rejected(
     assert fake_rasa[0].received == []
 
 
-@pytest.mark.asyncio
 async def test_message_length_limit(make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str]) -> None:
     client = await make_gateway(max_message_chars=50)
 
@@ -173,7 +166,6 @@ async def test_message_length_limit(make_gateway: GatewayFactory, fake_rasa: tup
     assert len(fake_rasa[0].received) == 1
 
 
-@pytest.mark.asyncio
 async def test_oversized_body_is_rejected(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str]
 ) -> None:
@@ -191,7 +183,6 @@ async def test_oversized_body_is_rejected(
     "raw",
     [b"{not json", b"", b"\xff\xfe", b"[1, 2]", b'"Hallo"', b"[" * 5000],
 )
-@pytest.mark.asyncio
 async def test_malformed_json_is_rejected(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str], raw: bytes
 ) -> None:
@@ -213,7 +204,6 @@ async def test_malformed_json_is_rejected(
         {"sender": SENDER, "message": "Hallo", "metadata": "06534014"},
     ],
 )
-@pytest.mark.asyncio
 async def test_missing_or_wrong_fields_are_rejected(
     make_gateway: GatewayFactory,
     fake_rasa: tuple[FakeRasa, str],
@@ -241,7 +231,6 @@ async def test_missing_or_wrong_fields_are_rejected(
         "3f1c2a4e-9b7d-4c1e-8f2a-6d5b4c3a2e1g",
     ],
 )
-@pytest.mark.asyncio
 async def test_bad_sender_is_rejected(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str], sender: Any
 ) -> None:
@@ -256,7 +245,6 @@ async def test_bad_sender_is_rejected(
     assert fake_rasa[0].received == []
 
 
-@pytest.mark.asyncio
 async def test_wrong_content_type_is_rejected(make_gateway: GatewayFactory) -> None:
     client = await make_gateway()
     response = await client.post(
@@ -277,7 +265,6 @@ async def test_wrong_content_type_is_rejected(make_gateway: GatewayFactory) -> N
         {"Origin": ORIGIN + "/"},
     ],
 )
-@pytest.mark.asyncio
 async def test_wrong_or_missing_origin_is_forbidden(
     make_gateway: GatewayFactory,
     fake_rasa: tuple[FakeRasa, str],
@@ -292,7 +279,6 @@ async def test_wrong_or_missing_origin_is_forbidden(
     assert fake_rasa[0].received == []
 
 
-@pytest.mark.asyncio
 async def test_cors_reflects_only_allowed_origins(make_gateway: GatewayFactory) -> None:
     client = await make_gateway()
     preflight = await client.options(
@@ -315,7 +301,6 @@ async def test_cors_reflects_only_allowed_origins(make_gateway: GatewayFactory) 
     assert "Origin" in response.headers["Vary"]
 
 
-@pytest.mark.asyncio
 async def test_get_on_chat_endpoint_is_not_allowed(
     make_gateway: GatewayFactory,
 ) -> None:
@@ -328,7 +313,6 @@ async def test_get_on_chat_endpoint_is_not_allowed(
 # ------------------------------------------------------------ rate limit
 
 
-@pytest.mark.asyncio
 async def test_rate_limit_returns_429_with_retry_after(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str]
 ) -> None:
@@ -344,7 +328,6 @@ async def test_rate_limit_returns_429_with_retry_after(
     assert len(fake_rasa[0].received) == 3
 
 
-@pytest.mark.asyncio
 async def test_rate_limit_uses_forwarded_for_only_behind_trusted_proxy(
     make_gateway: GatewayFactory,
 ) -> None:
@@ -380,7 +363,6 @@ def test_rate_limiter_window_slides() -> None:
 
 
 @pytest.mark.parametrize("mode", ["error", "garbage"])
-@pytest.mark.asyncio
 async def test_upstream_failure_gives_friendly_503(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str], mode: str
 ) -> None:
@@ -392,7 +374,6 @@ async def test_upstream_failure_gives_friendly_503(
     assert await response.json() == {"messages": [{"text": UNAVAILABLE, "buttons": []}]}
 
 
-@pytest.mark.asyncio
 async def test_upstream_timeout_gives_friendly_503(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str]
 ) -> None:
@@ -404,7 +385,6 @@ async def test_upstream_timeout_gives_friendly_503(
     assert await response.json() == {"messages": [{"text": UNAVAILABLE, "buttons": []}]}
 
 
-@pytest.mark.asyncio
 async def test_upstream_down_gives_503_and_not_ready(
     make_gateway: GatewayFactory,
 ) -> None:
@@ -421,7 +401,6 @@ async def test_upstream_down_gives_503_and_not_ready(
     assert await health.json() == {"status": "ok"}
 
 
-@pytest.mark.asyncio
 async def test_ready_when_upstream_answers(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str]
 ) -> None:
@@ -433,7 +412,6 @@ async def test_ready_when_upstream_answers(
     assert fake_rasa[0].root_requests == 1
 
 
-@pytest.mark.asyncio
 async def test_not_ready_when_upstream_errors(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str]
 ) -> None:
@@ -442,7 +420,6 @@ async def test_not_ready_when_upstream_errors(
     assert (await client.get("/ready")).status == 503
 
 
-@pytest.mark.asyncio
 async def test_unexpected_error_leaks_no_details(
     make_gateway: GatewayFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -479,7 +456,6 @@ async def test_unexpected_error_leaks_no_details(
         ("GET", "/api/model"),
     ],
 )
-@pytest.mark.asyncio
 async def test_rasa_admin_api_is_unreachable(
     make_gateway: GatewayFactory,
     fake_rasa: tuple[FakeRasa, str],
@@ -495,7 +471,6 @@ async def test_rasa_admin_api_is_unreachable(
 
 
 @pytest.mark.parametrize("path", ["/", "/widget.js", "/widget.css", "/health", "/nope", "/api/chat"])
-@pytest.mark.asyncio
 async def test_security_headers_on_every_response(make_gateway: GatewayFactory, path: str) -> None:
     client = await make_gateway()
     response = await client.get(path)
@@ -511,7 +486,6 @@ async def test_security_headers_on_every_response(make_gateway: GatewayFactory, 
     assert "aiohttp" not in response.headers.get("Server", "")
 
 
-@pytest.mark.asyncio
 async def test_frame_ancestors_is_configurable(make_gateway: GatewayFactory) -> None:
     client = await make_gateway(frame_ancestors="'self' https://www.musterstadt.example")
     response = await client.get("/")
@@ -529,7 +503,6 @@ async def test_frame_ancestors_is_configurable(make_gateway: GatewayFactory) -> 
         ("/widget.css", "text/css"),
     ],
 )
-@pytest.mark.asyncio
 async def test_static_assets_types_and_caching(
     make_gateway: GatewayFactory, path: str, content_type: str
 ) -> None:
@@ -572,7 +545,6 @@ class _ScriptCollector(HTMLParser):
             self.inline_code.append(data)
 
 
-@pytest.mark.asyncio
 async def test_demo_page_embeds_widget_with_one_script_tag(
     make_gateway: GatewayFactory,
 ) -> None:
@@ -588,7 +560,6 @@ async def test_demo_page_embeds_widget_with_one_script_tag(
 # ---------------------------------------------------------------- privacy
 
 
-@pytest.mark.asyncio
 async def test_logs_contain_no_message_text_sender_or_metadata(
     make_gateway: GatewayFactory,
     fake_rasa: tuple[FakeRasa, str],

@@ -102,7 +102,6 @@ def _gzip_bomb() -> bytes:
     return compressor.compress(b"\0" * 60_000_000) + compressor.flush()
 
 
-@pytest.mark.asyncio
 async def test_plain_and_identity_bodies_still_work(make_gateway: GatewayFactory) -> None:
     client = await make_gateway()
     for headers in ({"Origin": ORIGIN}, {"Origin": ORIGIN, "Content-Encoding": "identity"}):
@@ -110,7 +109,6 @@ async def test_plain_and_identity_bodies_still_work(make_gateway: GatewayFactory
         assert response.status == 200
 
 
-@pytest.mark.asyncio
 async def test_rotating_forwarded_for_lines_does_not_bypass_the_limit(make_gateway: GatewayFactory) -> None:
     """The client writes its own first X-Forwarded-For line; the proxy appends the real one."""
     client = await make_gateway(rate_limit_per_minute=2, trust_proxy=1)
@@ -124,7 +122,6 @@ async def test_rotating_forwarded_for_lines_does_not_bypass_the_limit(make_gatew
     assert statuses == [200, 200, 429, 429]
 
 
-@pytest.mark.asyncio
 async def test_forwarded_for_counts_hops_from_the_right(make_gateway: GatewayFactory) -> None:
     # Two proxies: the client is the second entry from the right.
     client = await make_gateway(rate_limit_per_minute=1, trust_proxy=2)
@@ -143,7 +140,6 @@ async def test_forwarded_for_counts_hops_from_the_right(make_gateway: GatewayFac
     ).status == 200
 
 
-@pytest.mark.asyncio
 async def test_invalid_forwarded_addresses_share_the_proxy_key(make_gateway: GatewayFactory) -> None:
     client = await make_gateway(rate_limit_per_minute=2, trust_proxy=1)
     statuses = []
@@ -156,7 +152,6 @@ async def test_invalid_forwarded_addresses_share_the_proxy_key(make_gateway: Gat
     assert statuses == [200, 200, 429]
 
 
-@pytest.mark.asyncio
 async def test_ipv6_clients_are_keyed_by_their_64_network(make_gateway: GatewayFactory) -> None:
     client = await make_gateway(rate_limit_per_minute=2, trust_proxy=1)
     statuses = []
@@ -194,7 +189,6 @@ def redis_prefix() -> Iterator[str]:
         client.close()
 
 
-@pytest.mark.asyncio
 async def test_two_gateways_share_one_redis_counter(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str], redis_prefix: str
 ) -> None:
@@ -212,7 +206,6 @@ async def test_two_gateways_share_one_redis_counter(
     assert keys and all(b"127.0.0.1" in key for key in keys)
 
 
-@pytest.mark.asyncio
 async def test_redis_limiter_reports_retry_after(redis_prefix: str) -> None:
     now = [6000.0 + 15]  # 15 s into a minute
     limiter = RedisRateLimiter(REDIS_URL, 1, prefix=redis_prefix, clock=lambda: now[0])
@@ -226,7 +219,6 @@ async def test_redis_limiter_reports_retry_after(redis_prefix: str) -> None:
         await limiter.close()
 
 
-@pytest.mark.asyncio
 async def test_access_log_path_cannot_forge_lines(
     make_gateway: GatewayFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
