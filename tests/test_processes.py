@@ -122,3 +122,31 @@ def test_supervise_stops_everything_when_one_process_ends(tmp_path: Path) -> Non
     assert supervise([sleeper, short], on_ready=ready.append, timeout=30) == 1
     assert len(ready) == 1
     assert not sleeper.running and sleeper.process is None
+
+
+def test_container_entry_points_build_the_same_command_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m bot.ops.processes rasa|actions`, as deploy/Dockerfile.* start them."""
+    from bot.ops import processes
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(processes, "_exec", started.append)
+    monkeypatch.setenv("ENDPOINTS_FILE", str(tmp_path / "endpoints.yml"))
+    monkeypatch.setenv("RASA_INTERFACE", "0.0.0.0")
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://actions:5055/webhook")
+    monkeypatch.setenv("ACTIONS_PORT", "6000")
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    monkeypatch.delenv("LOCK_STORE_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    processes.main(["rasa", "--port", "5006"])
+    processes.main(["actions"])
+    rasa, actions = started
+    assert rasa[:4] == [sys.executable, "-m", "bot.ops.rasa_cli", "run"]
+    assert rasa[rasa.index("--interface") + 1] == "0.0.0.0"
+    assert rasa[-2:] == ["--port", "5006"]  # the chart's options come last and win
+    written = yaml.safe_load((tmp_path / "endpoints.yml").read_text(encoding="utf-8"))
+    assert written["action_endpoint"]["url"] == "http://actions:5055/webhook"
+    assert actions == action_server_command(6000)
+    with pytest.raises(SystemExit):
+        processes.main(["gateway"])
