@@ -17,6 +17,8 @@ import subprocess
 import sys
 
 from bot.ops.processes import (
+    ACTIONS_HEALTH_PATH,
+    RASA_HEALTH_PATH,
     REPO,
     Ports,
     ServerProcess,
@@ -54,7 +56,7 @@ def commands() -> dict[str, list[str]]:
             credentials=CREDENTIALS,
             port=PORTS.rasa,
             interface=PORTS.rasa_interface,
-        ),  # fmt: skip
+        ),
         "gateway": [sys.executable, "-m", "bot.web"],
         # Retention at start and every 24 hours, for as long as the assistant runs.
         "retention": [
@@ -65,20 +67,18 @@ def commands() -> dict[str, list[str]]:
             "--days",
             RETENTION_DAYS,
             "--every-day",
-        ],  # fmt: skip
+        ],
     }
 
 
 def servers() -> list[ServerProcess]:
     """The processes of `make run`; the action server and Rasa are ready when they answer."""
-    health: dict[str, tuple[int, str]] = {"actions": (PORTS.actions, "/health"), "rasa": (PORTS.rasa, "/")}
-    found = [(name, command, health.get(name)) for name, command in commands().items()]
-    return [
-        ServerProcess(
-            name, command, port=check[0] if check else None, health_path=check[1] if check else None, env=ENV
-        )
-        for name, command, check in found
-    ]
+    ready_when = {"actions": (PORTS.actions, ACTIONS_HEALTH_PATH), "rasa": (PORTS.rasa, RASA_HEALTH_PATH)}
+    result = []
+    for name, command in commands().items():
+        port, health_path = ready_when.get(name, (None, None))
+        result.append(ServerProcess(name, command, port, health_path, env=ENV))
+    return result
 
 
 def _print_ready(seconds: float) -> None:
@@ -95,7 +95,7 @@ def _print_ready(seconds: float) -> None:
 def shell() -> int:
     """Staff chat in the terminal: `rasa shell` in the foreground, the action server behind it."""
     actions = ServerProcess(
-        "actions", commands()["actions"], PORTS.actions, "/health", BUILD / "actions.log", env=ENV
+        "actions", commands()["actions"], PORTS.actions, ACTIONS_HEALTH_PATH, BUILD / "actions.log", env=ENV
     )
     actions.start()
     # A closed terminal must not leave the action server behind.
