@@ -12,7 +12,7 @@ from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import focus_event
 from actions.katalog import answer_from_catalogue
 from actions.payloads import intent_payload
-from actions.themen import offer_other_topics
+from actions.themen import other_topics
 from bot.knowledge.finder import SERVICE_QUESTION_SCORE
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
@@ -51,7 +51,11 @@ def online_status_text(service: Service, tracker: Tracker) -> Var:
 
 
 def answer_service(
-    dispatcher: CollectingDispatcher, tracker: Tracker, service: Service, municipality: Municipality | None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    service: Service,
+    municipality: Municipality | None,
+    answer_others: bool = True,
 ) -> None:
     """Send the answer for ``service``, linked for ``municipality`` where the portal allows."""
     link = portal_link(service, municipality.ars if municipality else None)
@@ -67,7 +71,19 @@ def answer_service(
         link=link,
         hinweis=hint(service, link, municipality, tracker),
     )
-    offer_other_topics(dispatcher, tracker, user_text(tracker), service.id)
+    if answer_others:
+        answer_other_topics(dispatcher, tracker, user_text(tracker), service.id)
+
+
+def answer_other_topics(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, handled: str | None
+) -> None:
+    """After an answer: answer the other services ``text`` names, offer other certificates as buttons."""
+    others = other_topics(text, handled)
+    for service in others.services:
+        answer_service(dispatcher, tracker, service, municipality_in_question(tracker), answer_others=False)
+    if others.certificate_buttons:
+        say(dispatcher, tracker, "weiteres_thema", list(others.certificate_buttons))
 
 
 def requested_service(tracker: Tracker) -> Service | None:

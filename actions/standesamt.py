@@ -19,9 +19,10 @@ from actions.antworten import say, text
 from actions.context import entity_values, user_text
 from actions.fokus import focus_event
 from actions.nachfragen import continue_focus, follow_up_place
+from actions.online_leistungen import answer_other_topics
 from actions.orte import Place, resolve_or_explain, stored_value
 from actions.payloads import intent_payload
-from actions.themen import offer_other_topics, request_text
+from actions.themen import request_text
 from bot.knowledge.ereignisort import event_place_text, standesamtsbezirk_of
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import load_services, portal_link
@@ -172,7 +173,7 @@ class ActionStandesamtAuskunft(Action):
             self._office(dispatcher, tracker, place)
         self._shared_office(dispatcher, tracker, place)
         request = request_text(tracker, ("urkunde_beantragen", "standesamt_suchen"))
-        offer_other_topics(dispatcher, tracker, request, urkundenart)
+        answer_other_topics(dispatcher, tracker, request, urkundenart)
         focus = (
             focus_event("urkunde", urkundenart) if urkundenart in URKUNDENARTEN else focus_event("standesamt")
         )

@@ -1,22 +1,22 @@
-"""A second topic in the same message is offered as a button, never dropped.
+"""A second topic in the same message is answered next or offered as a button, never dropped.
 
 "Ich brauche eine Geburtsurkunde und will wissen, ob Wohngeld online geht": the
 classifier picks one intent, so the answer to the first topic would silently drop the
-second. The answering actions call :func:`offer_other_topics` with the topic they
-handled; every other certificate or detailed service the message names is offered as
-a button that asks for exactly that, in one short message after the answer.
+second. After answering, the actions call
+:func:`actions.online_leistungen.answer_other_topics` with the topic they handled: every
+other detailed service the message names is answered right away; another certificate,
+which needs its own place, is offered as a button that starts exactly that request.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
-from actions.antworten import say
 from actions.payloads import intent_payload
-from bot.knowledge.services import load_services
+from bot.knowledge.services import Service, load_services
 from bot.nlp.understanding import certificate_kind
 
 _CERTIFICATE_TITLE = {
@@ -25,16 +25,25 @@ _CERTIFICATE_TITLE = {
     "sterbeurkunde": "Sterbeurkunde bestellen",
 }
 # Clause boundaries: a second topic usually follows "und", "außerdem", a comma or a new sentence.
-_CLAUSES = re.compile(r"[.?!;,]|\b(?:und|sowie|au(?:ß|ss)erdem|ausserdem|noch|auch)\b", re.IGNORECASE)
-_MAX_BUTTONS = 2
+_CLAUSES = re.compile(r"[.?!;:,]|\b(?:und|sowie|au(?:ß|ss)erdem|ausserdem|noch|auch)\b", re.IGNORECASE)
+_MAX_TOPICS = 2
 
 
-def other_topic_buttons(text: str, handled: str | None) -> list[dict[str, str]]:
-    """Buttons for topics in ``text`` other than ``handled`` (a service id or certificate kind)."""
+@dataclass(frozen=True)
+class OtherTopics:
+    """What else a message asks besides the topic already answered."""
+
+    services: tuple[Service, ...] = ()
+    certificate_buttons: tuple[dict[str, str], ...] = ()
+
+
+def other_topics(text: str, handled: str | None) -> OtherTopics:
+    """The detailed services and certificates in ``text`` other than ``handled`` (an id or kind)."""
+    services: list[Service] = []
     buttons: list[dict[str, str]] = []
     seen = {handled} if handled else set()
     for clause in _CLAUSES.split(text):
-        if not clause.strip():
+        if not clause.strip() or len(services) + len(buttons) >= _MAX_TOPICS:
             continue
         kind = certificate_kind(clause)
         if kind and kind not in seen:
@@ -43,11 +52,10 @@ def other_topic_buttons(text: str, handled: str | None) -> list[dict[str, str]]:
             buttons.append({"title": _CERTIFICATE_TITLE[kind], "payload": payload})
             continue
         service = load_services().find(clause)
-        if service and service.id not in seen:
+        if service and service.id not in seen and not kind:
             seen.add(service.id)
-            payload = intent_payload("online_beantragen", leistung=service.id)
-            buttons.append({"title": f"Auch: {service.name}", "payload": payload})
-    return buttons[:_MAX_BUTTONS]
+            services.append(service)
+    return OtherTopics(tuple(services), tuple(buttons))
 
 
 def request_text(tracker: Tracker, intents: tuple[str, ...]) -> str:
@@ -58,12 +66,3 @@ def request_text(tracker: Tracker, intents: tuple[str, ...]) -> str:
             if intent in intents:
                 return str(event.get("text") or "")
     return ""
-
-
-def offer_other_topics(
-    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, handled: str | None
-) -> None:
-    """After an answer, offer the other topics of ``text`` as buttons (nothing if there are none)."""
-    buttons = other_topic_buttons(text, handled)
-    if buttons:
-        say(dispatcher, tracker, "weiteres_thema", buttons)

@@ -148,8 +148,17 @@ def test_only_a_place_is_a_place_answer() -> None:
 def test_an_id_card_question_is_not_the_lost_card_life_event() -> None:
     event = {"name": "lebenslage", "confidence": 0.9}
     assert refine("Personalausweis Kosten", event, [], {})[0]["name"] == "online_beantragen"
-    assert refine("Ich habe meinen Personalausweis verloren", event, [], {})[0] is event
-    assert refine("Mein Perso ist weg", event, [], {})[0] is event
+    lost = [{"entity": "lebenslage", "value": "ausweis_verloren", "start": 16, "end": 40}]
+    assert refine("Ich habe meinen Personalausweis verloren", event, lost, {})[0] is event
+    assert refine("Mein Perso ist weg", event, [{**lost[0], "start": 5, "end": 18}], {})[0] is event
+
+
+def test_a_life_event_without_its_event_word_but_with_a_service_is_that_service() -> None:
+    event = {"name": "lebenslage", "confidence": 0.7}
+    text = "Wir haben einen Hund aus dem Tierheim geholt, muss ich den anmelden?"
+    assert refine(text, event, [], {})[0]["name"] == "online_beantragen"
+    baby = [{"entity": "lebenslage", "value": "geburt", "start": 19, "end": 23}]
+    assert refine("Wir bekommen ein Baby", event, baby, {})[0] is event
 
 
 def test_certificate_words_apart_and_requests_misread_as_faq_or_life_event() -> None:
@@ -167,3 +176,12 @@ def test_certificate_words_apart_and_requests_misread_as_faq_or_life_event() -> 
     event = {"name": "lebenslage", "confidence": 0.9}
     text = "Er ist in Fritzlar gestorben, wo bekomme ich die Sterbeurkunde?"
     assert refine(text, event, [place("Fritzlar")], {})[0]["name"] == "urkunde_beantragen"
+
+
+def test_typos_in_certificate_words_and_the_clause_of_the_certificate() -> None:
+    assert certificate_kind("Gebrutsurkunde Offenbach") == "geburtsurkunde"
+    assert certificate_kind("Eheurkude Obrursel") == "eheurkunde"
+    assert certificate_kind("Geburtstagsfeier") is None
+    two = "Ich brauche eine Geburtsurkunde aus Bad Camberg und außerdem: was kostet ein Reisepass?"
+    assert certificate_question(two) is None
+    assert certificate_question("Was kostet eine Geburtsurkunde in Kassel?") == "faq/urkunde_gebuehr"

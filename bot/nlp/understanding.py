@@ -31,6 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.knowledge.ags import is_hessian_ags
 from bot.knowledge.municipalities import load_municipalities
+from bot.knowledge.services import load_services
 
 RESPONSE_SELECTOR = "response_selector"
 
@@ -90,11 +91,49 @@ _HERE = re.compile(
 )
 
 
+# Typos in the long certificate words ("Gebrutsurkunde", "Eheurkude"): one edit for
+# words up to 11 letters, two for longer ones, against these spellings.
+_KIND_WORDS = {
+    "geburtsurkunde": "geburtsurkunde",
+    "eheurkunde": "eheurkunde",
+    "heiratsurkunde": "eheurkunde",
+    "sterbeurkunde": "sterbeurkunde",
+    "todesurkunde": "sterbeurkunde",
+}
+_WORD = re.compile(r"[a-zäöüß]+", re.IGNORECASE)
+
+
+def _osa_distance(a: str, b: str, limit: int) -> int:
+    """Edit distance with transpositions (optimal string alignment), cut off above ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
 def _certificate_match(text: str) -> tuple[str, re.Match[str]] | None:
     for kind, pattern in _KIND_PATTERNS:
         match = pattern.search(text)
         if match:
             return kind, match
+    for match in _WORD.finditer(text):
+        word = match.group(0).lower()
+        if len(word) < 8:
+            continue
+        limit = 1 if len(word) < 12 else 2
+        for spelling, kind in _KIND_WORDS.items():
+            if _osa_distance(word, spelling, limit) <= limit:
+                return kind, match
     return None
 
 
@@ -168,13 +207,26 @@ _QUESTION_OVERRIDABLE = frozenset(
 FAQ_INTENT = "faq"
 
 
+# A second topic starts after these ("Sterbeurkunde aus Gernsheim, und was kostet ein Pass?").
+_CLAUSES = re.compile(
+    r"[.?!;:]|,\s*(?:und|aber|au(?:ß|ss)erdem)\b|\b(?:und|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss)",
+    re.I,
+)
+
+
 def certificate_question(text: str) -> str | None:
-    """The FAQ key ("faq/urkunde_dauer") for a question about a certificate, if it is one."""
-    if not certificate_kind(text) and not re.search(r"urkunde", text, re.I):
-        return None
-    for key, pattern in _CERTIFICATE_QUESTIONS:
-        if pattern.search(text):
-            return key
+    """The FAQ key ("faq/urkunde_dauer") for a question about a certificate, if it is one.
+
+    Only the clause that names the certificate counts: in "Geburtsurkunde aus Bad Camberg,
+    und was kostet ein Reisepass?" the question about the fee belongs to the passport.
+    """
+    clauses = [
+        c for c in _CLAUSES.split(text) if c and (certificate_kind(c) or re.search(r"urkunde", c, re.I))
+    ]
+    for clause in clauses[:1]:
+        for key, pattern in _CERTIFICATE_QUESTIONS:
+            if pattern.search(clause):
+                return key
     return None
 
 
@@ -219,6 +271,11 @@ def only_places(text: str, entities: list[dict[str, Any]]) -> bool:
         rest = rest[: int(entity["start"])] + " " + rest[int(entity["end"]) :]
     words = re.findall(r"\w+", rest)
     return len(words) <= _MAX_PLACE_WORDS and all(_PLACE_ONLY_FILLER.match(w) for w in words)
+
+
+def names_a_service(text: str) -> bool:
+    """Whether ``text`` names one of the detailed services (data/knowledge/leistungen.yml)."""
+    return load_services().find(text) is not None
 
 
 def page_municipality(metadata: Any) -> str | None:
@@ -272,6 +329,13 @@ def refine(
         # Also when the classifier already said "certificate" but too unsure to pass the
         # fallback threshold: the words leave no doubt.
         intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
+    elif (
+        name == "lebenslage"
+        and not any(e.get("entity") == "lebenslage" for e in entities)
+        and names_a_service(text)
+    ):
+        # No life event named, but a service is ("Hund aus dem Tierheim … anmelden?").
+        intent = {"name": "online_beantragen", "confidence": 1.0}
     elif name == "lebenslage" and _ID_CARD.search(text) and not _LOSS.search(text):
         # "Personalausweis Kosten" is a question about the service, not the life event
         # "ID card lost", whose training examples all name the card.
