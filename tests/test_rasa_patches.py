@@ -120,6 +120,17 @@ def test_patches_are_installed_once_and_logged_in_one_line(caplog: pytest.LogCap
     assert not hasattr(factory.__rasa_original__, "__rasa_original__")
 
 
+def test_replacements_take_the_parameters_of_rasas_methods() -> None:
+    """A replacement set on its own (as the tracker-query tests do) still passes the check."""
+    import inspect
+
+    for patch in rasa_patches.patches():
+        replacement = patch.replace(lambda *args, **kwargs: None)
+        wrapped = getattr(replacement, "__wrapped__", replacement)
+        if wrapped is replacement:  # the method patches, not the factory wrappers
+            assert tuple(inspect.signature(replacement).parameters) == patch.parameters, patch.key
+
+
 def test_another_rasa_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     import rasa
 

@@ -84,7 +84,7 @@ def action_response_validator() -> Any:
     return validator_class(schema)
 
 
-def validate_action_result(_action: RemoteAction, result: dict[str, Any]) -> bool:
+def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     """``RemoteAction._validate_action_result`` with the cached validator."""
     error = best_match(action_response_validator().iter_errors(result))
     if error is None:
@@ -99,10 +99,10 @@ def validate_action_result(_action: RemoteAction, result: dict[str, Any]) -> boo
 
 
 def event_query(
-    store: SQLTrackerStore, session: Session, sender_id: str, fetch_events_from_all_sessions: bool
+    self: SQLTrackerStore, session: Session, sender_id: str, fetch_events_from_all_sessions: bool
 ) -> Query:
     """``SQLTrackerStore._event_query`` with the session start as a scalar subquery."""
-    event = store.SQLEvent
+    event = self.SQLEvent
     query = session.query(event).filter(event.sender_id == sender_id)
     if not fetch_events_from_all_sessions:
         session_start = (
@@ -144,7 +144,7 @@ def guard_slash_payload(text: str | None, tracker: DialogueStateTracker) -> str 
 
 
 async def handle_message_with_tracker(
-    processor: MessageProcessor, message: UserMessage, tracker: DialogueStateTracker
+    self: MessageProcessor, message: UserMessage, tracker: DialogueStateTracker
 ) -> None:
     """``MessageProcessor._handle_message_with_tracker`` behind the slash-payload guard.
 
@@ -154,7 +154,7 @@ async def handle_message_with_tracker(
     """
     if not message.parse_data:
         message.text = guard_slash_payload(message.text, tracker)
-    await _ORIGINALS["MessageProcessor._handle_message_with_tracker"](processor, message, tracker)
+    await _ORIGINALS["MessageProcessor._handle_message_with_tracker"](self, message, tracker)
 
 
 def _with_body_guard(max_body_bytes: int | None = None) -> Callable[[Any], Any]:
