@@ -377,3 +377,14 @@ async def test_conversations_are_played_turn_by_turn_with_one_sender_each_and_bo
             assert body["metadata"] == {"kommune": "06534014"}
     assert len(senders) == 7
     assert sorted(senders.values())[0] == ["eins 0", "zwei"]
+
+
+def test_sweep_asks_back_namesakes_and_short_district_names_but_not_official_names() -> None:
+    from bot.tooling.e2e_eval import sweep_cases
+
+    first = {c.municipality.name: c for c in sweep_cases() if c.phrasing == 1}
+    assert first["Weimar (Lahn)"].ambiguous and first["Fürth"].ambiguous
+    assert first["Höchst i. Odw."].ambiguous
+    # "Griesheim" is also a Frankfurt district, but the official name stays the town.
+    assert not first["Griesheim, Stadt"].ambiguous
+    assert not first["Kassel, documenta-Stadt"].ambiguous

@@ -185,3 +185,27 @@ def test_typos_in_certificate_words_and_the_clause_of_the_certificate() -> None:
     two = "Ich brauche eine Geburtsurkunde aus Bad Camberg und außerdem: was kostet ein Reisepass?"
     assert certificate_question(two) is None
     assert certificate_question("Was kostet eine Geburtsurkunde in Kassel?") == "faq/urkunde_gebuehr"
+
+
+def test_a_rule_decision_survives_rasas_fallback_classifier() -> None:
+    # DIET said "angabe" with 0.93; the rule's 1.0 next to it must not look "ambiguous".
+    from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlp.understanding import ContextualUnderstanding
+
+    text = "Geburtsurkunde Lautertal"
+    message = Message(
+        data={
+            "text": text,
+            "intent": {"name": "angabe", "confidence": 0.93},
+            "intent_ranking": [{"name": "angabe", "confidence": 0.93}, {"name": "faq", "confidence": 0.04}],
+            "entities": [{"entity": "gemeinde", "value": "Lautertal", "start": 15, "end": 24}],
+        }
+    )
+    ContextualUnderstanding().process([message])
+    fallback = FallbackClassifier(
+        {**FallbackClassifier.get_default_config(), "threshold": 0.5, "ambiguity_threshold": 0.08}
+    )
+    fallback.process([message])
+    assert message.get("intent")["name"] == "urkunde_beantragen"

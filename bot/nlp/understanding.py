@@ -395,8 +395,7 @@ class ContextualUnderstanding(GraphComponent):
                 )
             if intent is not before and intent is not None:
                 message.set(INTENT, intent, add_to_output=True)
-                ranking = [
-                    r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent["name"]
-                ]
-                message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+                # The rule decided: the classifier's ranking goes, or the FallbackClassifier
+                # would call a rule's 1.0 next to DIET's 0.93 "ambiguous" and fall back.
+                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
         return messages

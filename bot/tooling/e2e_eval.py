@@ -52,6 +52,8 @@ CI_SUBSET = CONVERSATIONS_DIR / "ci_subset.txt"
 DEFAULT_MODEL = ROOT / "models" / "hessen.tar.gz"
 LOGGING_CONFIG = ROOT / "bot" / "ops" / "logging.yml"
 STANDESAMT_DISTRICTS = ROOT / "data" / "knowledge" / "standesamtsbezirke.yml"
+NAMESAKES = ROOT / "data" / "knowledge" / "orte_ausserhalb_hessen.yml"
+STADTTEILE = ROOT / "data" / "knowledge" / "ortsteile_hessen.yml"
 REST_WEBHOOK = "/webhooks/rest/webhook"
 
 STYLES = (
@@ -423,10 +425,14 @@ class SweepCase:
     # a link for the seat is right as well (FACTS_2026 §9).
     seat: Municipality | None = None
 
+    # The name is one the data says to ask back (a well-known namesake outside Hessen,
+    # or a Stadtteil of another town): the Hessian municipality must be among the buttons.
+    asked_back: bool = False
+
     @property
     def ambiguous(self) -> bool:
-        """Several Hessian municipalities share the name: every one must be offered."""
-        return len(self.candidates) > 1
+        """Several Hessian municipalities share the name, or it must be asked back: offer each."""
+        return len(self.candidates) > 1 or self.asked_back
 
     @property
     def accepted_ars(self) -> tuple[str, ...]:
@@ -447,17 +453,38 @@ def standesamt_seats(path: Path = STANDESAMT_DISTRICTS) -> dict[str, str]:
     }
 
 
+def asked_back_names(namesakes: Path = NAMESAKES, stadtteile: Path = STADTTEILE) -> tuple[set[str], set[str]]:
+    """Names the data says to ask back (issue 12), by the data files, not the resolver.
+
+    Returns (namesakes outside Hessen marked ``fragen: true``, like "Weimar"; names of listed
+    Stadtteile, like "Höchst"). A Stadtteil name is asked back only where citizens write a
+    short form of the municipality's name ("Höchst" for "Höchst i. Odw."); an official name
+    ("Griesheim") always stays the municipality.
+    """
+    outside: set[str] = set()
+    districts: set[str] = set()
+    if namesakes.exists():
+        data = yaml.safe_load(namesakes.read_text(encoding="utf-8")) or {}
+        outside = {str(n["name"]) for n in data.get("namensvettern") or [] if n.get("fragen")}
+    if stadtteile.exists():
+        data = yaml.safe_load(stadtteile.read_text(encoding="utf-8")) or {}
+        for city in (data.get("staedte") or {}).values():
+            districts |= {str(d) for d in city.get("stadtteile") or []}
+    return outside, districts
+
+
 def sweep_cases(
     phrasings: Sequence[str] = SWEEP_PHRASINGS, districts: Path = STANDESAMT_DISTRICTS
 ) -> list[SweepCase]:
     """Every municipality in every phrasing (3 x 422 cases).
 
     A name is ambiguous when several municipalities share it, by the municipality list
-    itself, not by the resolver under test.
+    itself, not by the resolver under test, or when the data says to ask it back.
     """
     index = load_municipalities()
     municipalities = index.municipalities()
     seats = standesamt_seats(districts)
+    outside, district_names = asked_back_names()
     by_name: dict[str, list[Municipality]] = defaultdict(list)
     for m in municipalities:
         by_name[citizen_name(m)].append(m)
@@ -467,7 +494,9 @@ def sweep_cases(
             name = citizen_name(m)
             candidates = tuple(sorted(by_name[name], key=lambda c: c.ags))
             seat = index.by_ags(seats[m.ags]) if m.ags in seats else None
-            cases.append(SweepCase(number, template.format(name=name), m, name, candidates, seat))
+            official = m.name.split(",")[0].strip()
+            asked = name in outside or (name in district_names and name != official)
+            cases.append(SweepCase(number, template.format(name=name), m, name, candidates, seat, asked))
     return cases
 
 
