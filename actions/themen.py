@@ -17,7 +17,7 @@ from rasa_sdk import Tracker
 
 from actions.payloads import intent_payload
 from bot.knowledge.services import Service, load_services
-from bot.nlp.understanding import certificate_kind
+from bot.nlp.rules import certificate_kind
 
 _CERTIFICATE_TITLE = {
     "geburtsurkunde": "Geburtsurkunde bestellen",

@@ -1,10 +1,10 @@
-"""The deterministic NLU step (bot/nlp/understanding.py): keyword queries, "hier", certificate questions."""
+"""The deterministic NLU rules (bot/nlp/rules.py, applied by bot/nlp/understanding.py): keyword queries, "hier", certificate questions."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.nlp.understanding import (
+from bot.nlp.rules import (
     certificate_kind,
     certificate_question,
     faq_override,

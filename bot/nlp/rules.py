@@ -1,0 +1,352 @@
+"""Rules for the phrasings a classifier trained on sentences misses (Rasa-free).
+
+Decided by rule instead of by DIET, because the words make them certain and a statistical
+model keeps getting them wrong on short input (applied in Rasa by
+:mod:`bot.nlp.understanding`; the actions use the certificate words too):
+
+- **Certificate word + place** ("Geburtsurkunde Kassel", "Sterbeurkunde Offenbch",
+  "Gebrutsurkunde Offenbach") is a certificate request. DIET read such keyword queries as a
+  bare place (intent ``angabe``): on a sweep of all 422 municipalities 86 were routed right.
+- **A question about a certificate** (who may, how long, which language, which account, what
+  it costs), judged in the certificate's own clause, is that FAQ, not an order.
+- **A message that is only a place** ("Und in Kassel?") is a place answer.
+- **"Personalausweis Kosten"** is a question about the service, not the lost-card life event.
+- **"hier", "bei uns", "in unserer Stadt"** mean the municipality of the page the widget is
+  on (``metadata.kommune``, also set by the messenger channels from ``BOT_KOMMUNE``): it is
+  added as a ``gemeinde`` entity (its AGS). Without a known municipality nothing is added,
+  so the assistant asks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.knowledge.ags import is_hessian_ags
+from bot.knowledge.municipalities import load_municipalities
+from bot.knowledge.services import load_services
+
+PLACE_LABEL = "gemeinde"
+KIND_LABEL = "urkundenart"
+# Intents that mean "no question of its own": a keyword query lands here.
+_OVERRIDABLE = frozenset({"angabe", "out_of_scope", "chitchat", "standesamt_suchen", "nlu_fallback"})
+# "Geburtsurkunde Kassel" is also read as "can I get it online?"; only words about the
+# online way keep that intent.
+_ONLINE_CUE = re.compile(
+    r"online|internet|digital|elektronisch|im\s+netz|per\s+mail|von\s+zu\s*hause", re.IGNORECASE
+)
+# A message that is only a place ("Und in Kassel?", "und Mainz-Kastel?") answers a question
+# or continues a topic; the classifier sometimes calls it out of scope.
+_ID_CARD = re.compile(r"ausweis|perso\b|reisepass|\bpass\b", re.IGNORECASE)
+_LOSS = re.compile(
+    r"verlor|verlier|gestohlen|geklaut|weg\b|abhanden|vermiss|nicht\s+mehr|finde|verschwunden|gefunden",
+    re.IGNORECASE,
+)
+_PLACE_ONLY_OVERRIDABLE = frozenset(
+    {"out_of_scope", "chitchat", "nlu_fallback", "greet", "goodbye", "affirm"}
+)
+_PLACE_ONLY_FILLER = re.compile(
+    r"^(?:und|auch|in|im|aus|für|fuer|nach|bei|was|wie|ist|mit|dann|denn|noch|bitte|nein|ja|ne|nee|"
+    r"ist\s+es|es|das|dort|da|mit|so|ok|okay)$",
+    re.IGNORECASE,
+)
+_CERTIFICATE_INTENT = "urkunde_beantragen"
+# Certificate words as citizens type them: compounds, hyphens, common typos ("urkunte"),
+# missing umlauts don't occur in these words. The stem before "urkunde" decides the kind.
+_KIND_PATTERNS = (
+    (
+        "geburtsurkunde",
+        re.compile(r"\bgeb[uü]?r?t?s?[- ]?(?:urk[ou]n[dt]e?n?|schein)\b|\bgeburtenregister", re.I),
+    ),
+    (
+        "eheurkunde",
+        re.compile(r"\b(?:ehe|heirats?|hochzeits?|trau)[- ]?urk[ou]n[dt]e?n?\b|\beheregister", re.I),
+    ),
+    ("sterbeurkunde", re.compile(r"\b(?:sterbe?|todes)[- ]?urk[ou]n[dt]e?n?\b|\bsterberegister", re.I)),
+    # The two words apart: "Urkunde Geburt Korbach", "Urkunde für die Hochzeit".
+    ("geburtsurkunde", re.compile(r"\burk[ou]n[dt]e?n?\b(?:\s+\w+){0,2}?\s+geburt\w*", re.I)),
+    ("eheurkunde", re.compile(r"\burk[ou]n[dt]e?n?\b(?:\s+\w+){0,2}?\s+(?:ehe|heirat|hochzeit)\w*", re.I)),
+    ("sterbeurkunde", re.compile(r"\burk[ou]n[dt]e?n?\b(?:\s+\w+){0,2}?\s+(?:tod|sterbe)\w*", re.I)),
+)
+# "hier" and its paraphrases, only where they point at a place (not "hier steht", "ich bin
+# hier richtig"): followed or preceded by words of place, birth or office, or "bei uns".
+_HERE = re.compile(
+    r"\b(?:bei\s+uns|in\s+unserer\s+(?:stadt|gemeinde|kommune)|in\s+meiner\s+(?:stadt|gemeinde|kommune)"
+    r"|unsere[mnrs]?\s+(?:stadt|gemeinde|kommune|rathaus|standesamt)|hier\s+vor\s+ort|vor\s+ort"
+    r"|hier(?=(?:\s+\w+){0,3}\s+(?:geboren|gestorben|verstorben|geheiratet|verheiratet|zur\s+welt))"
+    r"|hier(?=\s+(?:in\s+der\s+stadt|in\s+der\s+gemeinde|im\s+ort|bei\s+ihnen|im\s+krankenhaus|im\s+klinikum))"
+    r"|(?:geboren|gestorben|geheiratet|heiraten|bestellen|beantragen|bekomme|bekommen|kriege|gibt\s+es|geht\s+das)\s+(?:ich\s+)?(?:das\s+|die\s+|den\s+|eine?n?\s+\w+\s+)?hier\b"
+    r"|(?:\w*urkunde\w*|standesamt|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro)\s+(?:von\s+|aus\s+|f(?:ü|ue)r\s+)?hier\b"
+    r"|\bhier\s+(?:eine?n?|die|das|den)\s+\w+\s+(?:bestellen|beantragen|bekommen|anmelden|ummelden))",
+    re.IGNORECASE,
+)
+
+
+# Typos in the long certificate words ("Gebrutsurkunde", "Eheurkude"): one edit for
+# words up to 11 letters, two for longer ones, against these spellings.
+_KIND_WORDS = {
+    "geburtsurkunde": "geburtsurkunde",
+    "eheurkunde": "eheurkunde",
+    "heiratsurkunde": "eheurkunde",
+    "sterbeurkunde": "sterbeurkunde",
+    "todesurkunde": "sterbeurkunde",
+}
+_WORD = re.compile(r"[a-zäöüß]+", re.IGNORECASE)
+
+
+def _osa_distance(a: str, b: str, limit: int) -> int:
+    """Edit distance with transpositions (optimal string alignment), cut off above ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _certificate_match(text: str) -> tuple[str, re.Match[str]] | None:
+    for kind, pattern in _KIND_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return kind, match
+    for match in _WORD.finditer(text):
+        word = match.group(0).lower()
+        if len(word) < 8:
+            continue
+        limit = 1 if len(word) < 12 else 2
+        for spelling, kind in _KIND_WORDS.items():
+            if _osa_distance(word, spelling, limit) <= limit:
+                return kind, match
+    return None
+
+
+def certificate_kind(text: str) -> str | None:
+    """The certificate kind a text names by its word ("Geburtsurkunde"), if any."""
+    found = _certificate_match(text)
+    return found[0] if found else None
+
+
+def _entity(label: str, value: str, match: re.Match[str]) -> dict[str, Any]:
+    # Start and end as the other extractors give them: Rasa's story evaluation sorts by them.
+    return {
+        "entity": label,
+        "value": value,
+        "start": match.start(),
+        "end": match.end(),
+        "extractor": "ContextualUnderstanding",
+    }
+
+
+def refers_to_here(text: str) -> bool:
+    """Whether the text points at "this place" ("hier geboren", "bei uns", "in unserer Stadt")."""
+    return bool(_HERE.search(text))
+
+
+# Questions *about* a certificate (who may, how long, which language, which account, what
+# it costs) are answered, not taken as an order: DIET confuses "Kann ich die
+# Geburtsurkunde für meine Oma beantragen?" with an order because of "Geburtsurkunde …
+# beantragen". Each rule needs the certificate word and a question cue; the FAQ answer
+# offers the order as a button. A named place keeps the order (its answer says who may
+# order and what it costs).
+_RELATIVE = (
+    r"(?:oma|opa|gro(?:ß|ss)(?:mutter|vater|eltern)|urgro\w+|mutter|mama|vater|papa|eltern|bruder|schwester"
+    r"|geschwister|tante|onkel|cousine?|neffen?|nichte|nachbar\w*|freund\w*|sohn|tochter|enkel\w*|kind(?:er)?"
+    r"|ehemann|ehefrau|mann|frau|partner\w*|lebensgef\w+|verstorbenen?|jemand\w*|andere\w*)"
+)
+_CERTIFICATE_QUESTIONS = (
+    (
+        "faq/urkunde_berechtigt",
+        re.compile(
+            r"\b(?:darf|dürfen|duerfen|kann|können|koennen|bekomme|bekommt|kriege|krieg)\b.*\b(?:für|fuer|von|meine[mnrs]?|meines|der|des)\s+"
+            + _RELATIVE
+            + r"(?:e?s|e?n)?\b",
+            re.I,
+        ),
+    ),
+    (
+        "faq/urkunde_international",
+        re.compile(
+            r"englisch|international|mehrsprachig|übersetz|uebersetz|fremdsprach|in\s+anderen?\s+sprache",
+            re.I,
+        ),
+    ),
+    (
+        "faq/urkunde_dauer",
+        re.compile(
+            r"wie\s+lange?\b|dauert|dauer\b|wann\s+(?:bekomm|krieg|hab|ist)|bearbeitungszeit|wie\s+schnell",
+            re.I,
+        ),
+    ),
+    (
+        "faq/urkunde_konto",
+        re.compile(r"bundid|bund\s*id|servicekonto|nutzerkonto|\bkonto\b|registrier", re.I),
+    ),
+    ("faq/urkunde_gebuehr", re.compile(r"\bkost|gebühr|gebuehr|\bteuer|\bpreis|bezahlen|zahlen", re.I)),
+)
+# Intents a certificate question may be misread as; the FAQ it belongs to is set instead.
+_QUESTION_OVERRIDABLE = frozenset(
+    {"urkunde_beantragen", "angabe", "online_beantragen", "standesamt_suchen", "faq", "chitchat"}
+)
+FAQ_INTENT = "faq"
+
+
+# A second topic starts after these ("Sterbeurkunde aus Gernsheim, und was kostet ein Pass?").
+_CLAUSES = re.compile(
+    r"[.?!;:]|,\s*(?:und|aber|au(?:ß|ss)erdem)\b|\b(?:und|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss)",
+    re.I,
+)
+
+
+def certificate_question(text: str) -> str | None:
+    """The FAQ key ("faq/urkunde_dauer") for a question about a certificate, if it is one.
+
+    Only the clause that names the certificate counts: in "Geburtsurkunde aus Bad Camberg,
+    und was kostet ein Reisepass?" the question about the fee belongs to the passport.
+    """
+    clauses = [
+        c for c in _CLAUSES.split(text) if c and (certificate_kind(c) or re.search(r"urkunde", c, re.I))
+    ]
+    for clause in clauses[:1]:
+        for key, pattern in _CERTIFICATE_QUESTIONS:
+            if pattern.search(clause):
+                return key
+    return None
+
+
+# Words around a keyword query that are not part of the place ("Geburtsurkunde Kassel bitte").
+_FILLER_WORDS = frozenset(
+    {"bitte", "in", "aus", "von", "für", "fuer", "nach", "eine", "einen", "ein", "die", "der", "das", "den",
+     "ich", "brauche", "brauch", "bestellen", "beantragen", "anfordern", "holen", "neue", "neu", "kopie",
+     "standesamt", "urkunde", "und", "mit", "wo", "hallo", "moin", "gude", "geboren", "gestorben", "geheiratet"}
+)  # fmt: skip
+_MAX_PLACE_WORDS = 4
+# Keyword queries are short; a longer message names its place in words the ruler finds.
+_MAX_KEYWORD_WORDS = 6
+
+
+def keyword_place(text: str, certificate: re.Match[str]) -> re.Match[str] | None:
+    """The place in a keyword query whose place the entity ruler missed ("Sterbeurkunde Offenbch").
+
+    The words beside the certificate word, without fillers, are a place when the
+    municipality resolver (typos, districts, postal codes) finds one there.
+    """
+    rest = (
+        text[: certificate.start()]
+        + " " * (certificate.end() - certificate.start())
+        + text[certificate.end() :]
+    )
+    words = [m for m in re.finditer(r"[\w.()/-]+", rest) if m.group(0).lower() not in _FILLER_WORDS]
+    if not words or len(words) > _MAX_PLACE_WORDS or len(text.split()) > _MAX_KEYWORD_WORDS:
+        return None
+    span = re.search(re.escape(text[words[0].start() : words[-1].end()]), text)
+    if span is None or load_municipalities().resolve(span.group(0)).status == "unknown":
+        return None
+    return span
+
+
+def only_places(text: str, entities: list[dict[str, Any]]) -> bool:
+    """Whether ``text`` is nothing but its place entities and filler words ("Und in Kassel?")."""
+    rest = text
+    for entity in sorted(
+        (e for e in entities if e.get("entity") == PLACE_LABEL and "start" in e),
+        key=lambda e: -int(e["start"]),
+    ):
+        rest = rest[: int(entity["start"])] + " " + rest[int(entity["end"]) :]
+    words = re.findall(r"\w+", rest)
+    return len(words) <= _MAX_PLACE_WORDS and all(_PLACE_ONLY_FILLER.match(w) for w in words)
+
+
+def names_a_service(text: str) -> bool:
+    """Whether ``text`` names one of the detailed services (data/knowledge/leistungen.yml)."""
+    return load_services().find(text) is not None
+
+
+def page_municipality(metadata: Any) -> str | None:
+    """The AGS of the page's municipality from message metadata, if valid."""
+    if isinstance(metadata, dict):
+        value = str(metadata.get("kommune") or "").strip()
+        if is_hessian_ags(value):
+            return value
+    return None
+
+
+def refine(
+    text: str, intent: dict[str, Any] | None, entities: list[dict[str, Any]], metadata: Any
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The message's intent and entities after the two rules in the module docstring."""
+    entities = list(entities)
+    has_place = any(e.get("entity") == PLACE_LABEL for e in entities)
+    kommune = page_municipality(metadata)
+    here = _HERE.search(text)
+    if not has_place and kommune and here:
+        entities.append(_entity(PLACE_LABEL, kommune, here))
+        has_place = True
+    found = _certificate_match(text)
+    kind = found[0] if found else None
+    if found and not any(e.get("entity") == KIND_LABEL for e in entities):
+        entities.append(_entity(KIND_LABEL, found[0], found[1]))
+    if found and not has_place:
+        span = keyword_place(text, found[1])
+        if span:
+            entities.append(_entity(PLACE_LABEL, span.group(0), span))
+            has_place = True
+    entities.sort(key=lambda e: (e.get("start", 0), e.get("end", 0)))
+    name = (intent or {}).get("name")
+    if has_place and name in _PLACE_ONLY_OVERRIDABLE and only_places(text, entities):
+        intent = {"name": "angabe", "confidence": 1.0}
+    elif (
+        kind
+        and has_place
+        and (
+            name in _OVERRIDABLE
+            or name == _CERTIFICATE_INTENT
+            # "Wo bekomme ich eine Sterbeurkunde aus Bad Arolsen?" is no FAQ question
+            # (fees, who may, how long …); with a place it is a request.
+            or (name == FAQ_INTENT and certificate_question(text) is None)
+            # "… in Fritzlar gestorben, wo bekomme ich die Sterbeurkunde?" asks for the
+            # certificate, not for the whole life event.
+            or name == "lebenslage"
+            or (name == "online_beantragen" and not _ONLINE_CUE.search(text))
+        )
+    ):
+        # Also when the classifier already said "certificate" but too unsure to pass the
+        # fallback threshold: the words leave no doubt.
+        intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
+    elif (
+        name == "lebenslage"
+        and not any(e.get("entity") == "lebenslage" for e in entities)
+        and names_a_service(text)
+    ):
+        # No life event named, but a service is ("Hund aus dem Tierheim … anmelden?").
+        intent = {"name": "online_beantragen", "confidence": 1.0}
+    elif name == "lebenslage" and _ID_CARD.search(text) and not _LOSS.search(text):
+        # "Personalausweis Kosten" is a question about the service, not the life event
+        # "ID card lost", whose training examples all name the card.
+        intent = {"name": "online_beantragen", "confidence": 1.0}
+    return intent, entities
+
+
+def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> str | None:
+    """The FAQ key a certificate question must get instead of the classifier's intent, if any."""
+    if has_place or (intent or {}).get("name") not in _QUESTION_OVERRIDABLE:
+        return None
+    return certificate_question(text)
+
+
+def select_response(selector: Any, key: str) -> dict[str, Any]:
+    """The ResponseSelector output with ``key`` ("faq/urkunde_dauer") as its prediction."""
+    data = dict(selector) if isinstance(selector, dict) else {}
+    default = dict(data.get("default") or {})
+    response = dict(default.get("response") or {})
+    response.update({"intent_response_key": key, "utter_action": f"utter_{key}", "confidence": 1.0})
+    default["response"] = response
+    data["default"] = default
+    return data
