@@ -16,5 +16,7 @@ def test_actions_import_no_rasa_module() -> None:
         f"for name in {modules!r}: importlib.import_module('actions.' + name)\n"
         "print(sorted(m for m in sys.modules if m == 'rasa' or m.startswith('rasa.')))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip().splitlines()[-1] == "[]"
