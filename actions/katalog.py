@@ -150,14 +150,17 @@ class ActionLeistungSuchen(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         min_score = CONFIDENT_SCORE if intent == "out_of_scope" else FALLBACK_SCORE
         message = user_text(tracker)
-        if is_confident(load_catalogue().search(message, limit=1), min_score):
-            if load_services().find(message):
-                # Imported here: online_leistungen imports this module for its own not-found case.
-                from actions.online_leistungen import ActionOnlineLeistung
+        if load_services().find(message):
+            # A detailed service's keyword ("Reisepass", "Kirchenaustritt") is precise enough
+            # on its own; the catalogue's score is for the long tail.
+            # Imported here: online_leistungen imports this module for its own not-found case.
+            from actions.online_leistungen import ActionOnlineLeistung
 
-                return await ActionOnlineLeistung().run(dispatcher, tracker, domain)
-            if answer_from_catalogue(dispatcher, tracker, min_score):
-                return []
+            return await ActionOnlineLeistung().run(dispatcher, tracker, domain)
+        if is_confident(load_catalogue().search(message, limit=1), min_score) and answer_from_catalogue(
+            dispatcher, tracker, min_score
+        ):
+            return []
         if intent == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
             return []

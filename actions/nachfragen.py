@@ -179,6 +179,23 @@ async def continue_focus(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     return None
 
 
+_MUNICIPALITY_COUNT = re.compile(r"gemeinde|kommune|zweit|dritt|viert|st(?:ä|ae)dte", re.IGNORECASE)
+
+
+def redirect_non_place(tracker: Tracker) -> list[EventType] | None:
+    """Where a message taken for a bare place names no place, the action that fits it, if any.
+
+    A number of municipalities goes to the IKZ calculator, a named service to its answer.
+    """
+    text = user_text(tracker)
+    count = parse_count(text)
+    if count is not None and _MUNICIPALITY_COUNT.search(text):
+        return [SlotSet("anzahl_kommunen", float(count)), FollowupAction("action_ikz_foerderung")]
+    if load_services().find(text) is not None:
+        return [FollowupAction("action_online_leistung")]
+    return None
+
+
 def _last_bot_buttons(tracker: Tracker) -> list[str]:
     """Payloads of the buttons in the assistant's latest message (before this turn)."""
     for event in reversed(tracker.events):

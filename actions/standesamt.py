@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.antworten import say, text
 from actions.context import entity_values, user_text
 from actions.fokus import focus_event
-from actions.nachfragen import continue_focus, follow_up_place
+from actions.nachfragen import continue_focus, follow_up_place, redirect_non_place
 from actions.online_leistungen import answer_other_topics
 from actions.orte import Place, resolve_or_explain, stored_value
 from actions.payloads import intent_payload
@@ -277,6 +277,12 @@ class ActionOrtKontext(Action):
             )
             # A bare place next ("Gießen") continues this offer.
             return [focus_event("urkunde", kind)]
+        if place_text is None:
+            # Not a place after all ("Führerschein umschreiben lassen", "Wir sind drei
+            # Gemeinden …"): a place is only taken from words that name one.
+            redirected = redirect_non_place(tracker)
+            if redirected is not None:
+                return redirected
         text = place_text or user_text(tracker)
         place = resolve_or_explain(dispatcher, tracker, text)
         if place is None:

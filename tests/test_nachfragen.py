@@ -202,3 +202,17 @@ async def test_a_cost_question_that_names_its_service_needs_no_focus() -> None:
     tracker = make_tracker("Wo beantrage ich hier einen neuen Perso und was kostet der?", "nachfrage")
     _, messages = await run(ActionNachfrage(), tracker)
     assert "Personalausweis" in texts(messages) and "46" in texts(messages)
+
+
+async def test_words_taken_for_a_place_that_name_none_go_where_they_belong() -> None:
+    events, messages = await run(
+        ActionOrtKontext(), make_tracker("Wir sind drei Gemeinden und wollen den Bauhof teilen.", "angabe")
+    )
+    assert messages == [] and slots_of(events)["anzahl_kommunen"] == 3.0
+    assert followups(events) == ["action_ikz_foerderung"]
+    events, messages = await run(
+        ActionOrtKontext(), make_tracker("Fuehrerschein umschreiben lassen", "angabe")
+    )
+    assert messages == [] and followups(events) == ["action_online_leistung"]
+    _, messages = await run(ActionOrtKontext(), make_tracker("Atlantis", "angabe"))
+    assert "Atlantis" in texts(messages)
