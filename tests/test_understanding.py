@@ -209,3 +209,15 @@ def test_a_rule_decision_survives_rasas_fallback_classifier() -> None:
     )
     fallback.process([message])
     assert message.get("intent")["name"] == "urkunde_beantragen"
+
+
+def test_a_number_of_municipalities_with_cooperation_is_the_ikz_calculator() -> None:
+    from bot.nlp.rules import ikz_funding_question
+
+    assert ikz_funding_question("Wir sind nur zwei Gemeinden, die ihre Bauhöfe zusammenlegen wollen")
+    assert ikz_funding_question("Wie viel Förderung gibt es für IKZ bei drei Gemeinden?")
+    assert not ikz_funding_question("Ich habe drei Kinder und brauche Geld")
+    assert not ikz_funding_question("Wie stellen drei Gemeinden gemeinsam den Antrag?")
+    fallback = {"name": "nlu_fallback", "confidence": 0.4}
+    text = "Wir sind drei Gemeinden und wollen den Bauhof gemeinsam betreiben."
+    assert refine(text, fallback, [], {})[0]["name"] == "ikz_foerderung"

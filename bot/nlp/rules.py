@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from bot.knowledge.ags import is_hessian_ags
+from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services
 
@@ -264,6 +265,31 @@ def only_places(text: str, entities: list[dict[str, Any]]) -> bool:
     return len(words) <= _MAX_PLACE_WORDS and all(_PLACE_ONLY_FILLER.match(w) for w in words)
 
 
+# A number of municipalities and a word of cooperation or funding is the IKZ calculator's question.
+_IKZ_OVERRIDABLE = frozenset({"angabe", "out_of_scope", "chitchat", "nlu_fallback", "lebenslage", "faq"})
+_MUNICIPALITIES = re.compile(r"\b(?:gemeinden|kommunen|st(?:ä|ae)dte|orte)\b", re.IGNORECASE)
+_COOPERATION = re.compile(
+    r"f(?:ö|oe)rder|zuschuss|geld|zusammen|gemeinsam|kooperation|ikz|interkommunal|verbund|teilen",
+    re.IGNORECASE,
+)
+
+
+# How to apply, who advises: their own FAQ answers, even with a number of municipalities.
+_IKZ_OTHER_QUESTION = re.compile(
+    r"antrag|beantrag|berat|ber(?:ä|ae)t|wie\s+lange|dauer|wer\s+hilft", re.IGNORECASE
+)
+
+
+def ikz_funding_question(text: str) -> bool:
+    """Whether ``text`` asks about IKZ funding for a number of municipalities."""
+    return bool(
+        parse_count(text) is not None
+        and _MUNICIPALITIES.search(text)
+        and _COOPERATION.search(text)
+        and not _IKZ_OTHER_QUESTION.search(text)
+    )
+
+
 def names_a_service(text: str) -> bool:
     """Whether ``text`` names one of the detailed services (data/knowledge/leistungen.yml)."""
     return load_services().find(text) is not None
@@ -320,6 +346,9 @@ def refine(
         # Also when the classifier already said "certificate" but too unsure to pass the
         # fallback threshold: the words leave no doubt.
         intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
+    elif name in _IKZ_OVERRIDABLE and ikz_funding_question(text):
+        # "Wir sind zwei Gemeinden und wollen die Bauhöfe zusammenlegen": the calculator.
+        intent = {"name": "ikz_foerderung", "confidence": 1.0}
     elif (
         name == "lebenslage"
         and not any(e.get("entity") == "lebenslage" for e in entities)
