@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import say, text
+from actions.antworten import Var, say, text
 from actions.context import home_municipality
 
 # Topics offered after a first miss; payloads are plain questions so the NLU (and the
 # ResponseSelector for FAQ topics) handle them like typed text.
+# Titles are Var(standard, Leichte Sprache): say() picks the citizen's variant.
 _THEMEN = (
-    ("Urkunde bestellen", "/urkunde_beantragen"),
-    ("Standesamt finden", "/standesamt_suchen"),
-    ("Was geht online?", "/online_beantragen"),
-    ("BundID / Servicekonto", "Was ist die BundID?"),
-    ("Mit einem Menschen sprechen", "/kontakt_mensch"),
+    (Var("Urkunde bestellen", "Urkunde bestellen"), "/urkunde_beantragen"),
+    (Var("Standesamt finden", "Amt für Urkunden finden"), "/standesamt_suchen"),
+    (Var("Was geht online?", "Was geht im Internet?"), "/online_beantragen"),
+    (Var("BundID / Servicekonto", "BundID: Konto für Ämter"), "Was ist die BundID?"),
+    (Var("Mit einem Menschen sprechen", "Mit einem Menschen sprechen"), "/kontakt_mensch"),
 )
 FORM_SLOTS = ("anliegen", "urkundenart", "ort", "anzahl_kommunen")
 
 
-def topic_menu() -> list[dict[str, str]]:
+def topic_menu() -> list[dict[str, Any]]:
     """The topics offered after a miss or a complaint, one button each."""
     return [{"title": title, "payload": payload} for title, payload in _THEMEN]
 

@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import say, text
+from actions.antworten import Var, say, text
 from actions.context import entity_values, user_text
 from actions.fokus import focus_event
 from actions.nachfragen import continue_focus, follow_up_place, redirect_non_place
@@ -40,10 +40,11 @@ _EREIGNIS = {
     "eheurkunde": "die Ehe geschlossen wurde",
     "sterbeurkunde": "die Person gestorben ist",
 }
+# Var(standard, Leichte Sprache): inserted into texts and button titles, they follow the variant.
 _URKUNDE_NAME = {
-    "geburtsurkunde": "Geburtsurkunde",
-    "eheurkunde": "Eheurkunde",
-    "sterbeurkunde": "Sterbeurkunde",
+    "geburtsurkunde": Var("Geburtsurkunde", "Geburts-Urkunde"),
+    "eheurkunde": Var("Eheurkunde", "Ehe-Urkunde"),
+    "sterbeurkunde": Var("Sterbeurkunde", "Sterbe-Urkunde"),
 }
 
 
@@ -269,7 +270,9 @@ class ActionOrtKontext(Action):
                 "urkunde_kontext",
                 [
                     {
-                        "title": f"{_URKUNDE_NAME[kind]} bestellen",
+                        "title": Var(
+                            f"{_URKUNDE_NAME[kind]} bestellen", f"{_URKUNDE_NAME[kind].leicht} bestellen"
+                        ),
                         "payload": intent_payload("urkunde_beantragen", urkundenart=kind),
                     }
                 ],
@@ -298,14 +301,17 @@ class ActionOrtKontext(Action):
             gemeinde=m.label,
             buttons=[
                 {
-                    "title": f"Standesamt {m.label}",
+                    "title": Var(f"Standesamt {m.label}", f"Amt für Urkunden in {m.label}"),
                     "payload": intent_payload("standesamt_suchen", gemeinde=m.ags),
                 },
                 {
                     "title": "Urkunde bestellen",
                     "payload": intent_payload("urkunde_beantragen", gemeinde=m.ags),
                 },
-                {"title": "Was geht online?", "payload": intent_payload("online_beantragen", gemeinde=m.ags)},
+                {
+                    "title": Var("Was geht online?", "Was geht im Internet?"),
+                    "payload": intent_payload("online_beantragen", gemeinde=m.ags),
+                },
             ],
         )
         return []

@@ -216,3 +216,12 @@ async def test_words_taken_for_a_place_that_name_none_go_where_they_belong() -> 
     assert messages == [] and followups(events) == ["action_online_leistung"]
     _, messages = await run(ActionOrtKontext(), make_tracker("Atlantis", "angabe"))
     assert "Atlantis" in texts(messages)
+
+
+async def test_menu_titles_follow_leichte_sprache() -> None:
+    tracker = make_tracker("Das hilft mir nicht", "unzufrieden", slots={"leichte_sprache": True})
+    _, messages = await run(ActionUnzufrieden(), tracker)
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert "Was geht im Internet?" in titles and "Was geht online?" not in titles
+    _, standard = await run(ActionUnzufrieden(), make_tracker("Das hilft mir nicht", "unzufrieden"))
+    assert "Was geht online?" in [b["title"] for b in standard[0]["buttons"]]
