@@ -111,8 +111,7 @@ eval: $(MODEL) ## held-out NLU, conversation tests, end-to-end conversations + m
 	$(PY) -m bot.tooling.evaluation report results
 	$(PY) -m bot.tooling.evaluation threshold
 	$(PY) -m bot.tooling.e2e_eval
-	@if [ -f bot/tooling/finder_eval.py ]; then $(PY) -m bot.tooling.finder_eval; \
-	else echo "finder score skipped: bot/tooling/finder_eval.py does not exist yet"; fi
+	$(PY) -m bot.tooling.finder_eval
 
 bench: train config ## load benchmark: 1 vs 2 replicas on PostgreSQL + Redis (see README, "Figures")
 	$(PY) -m bot.tooling.bench --compare-replicas $(BENCH_ARGS)
