@@ -71,9 +71,8 @@ def clean_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, 
     return sorted(kept, key=lambda e: (e.get("start", 0), e.get("end", 0)))
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class EntityCleanup(GraphComponent):
-    """Applies :func:`clean_entities` to every message."""
+class StatelessComponent(GraphComponent):
+    """A pipeline step with nothing to configure or train: Rasa creates it without arguments."""
 
     @classmethod
     def create(
@@ -82,9 +81,14 @@ class EntityCleanup(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> EntityCleanup:
+    ) -> StatelessComponent:
         """Stateless: nothing to configure or train."""
         return cls()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class EntityCleanup(StatelessComponent):
+    """Applies :func:`clean_entities` to every message."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Replace each message's entities by the cleaned list."""

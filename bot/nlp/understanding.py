@@ -7,34 +7,19 @@ see :mod:`bot.nlp.rules`.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlp.entities import StatelessComponent
 from bot.nlp.rules import FAQ_INTENT, PLACE_LABEL, faq_override, refine, select_response
 
 RESPONSE_SELECTOR = "response_selector"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class ContextualUnderstanding(GraphComponent):
+class ContextualUnderstanding(StatelessComponent):
     """Applies :func:`refine` to every message (after entity clean-up, before the fallback)."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ContextualUnderstanding:
-        """Stateless: nothing to configure or train."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Refine intent and entities of each message."""
