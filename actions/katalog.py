@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import say, text
 from actions.context import entity_values, home_municipality, user_text
-from actions.kontakt import ActionFallbackThemen
+from actions.kontakt import ActionFallbackThemen, missed_before
 from bot.knowledge.catalogue import CatalogueService, Hit, load_catalogue, regulating_level
 from bot.knowledge.finder import CONFIDENT_SCORE, FALLBACK_SCORE, is_confident
 from bot.knowledge.municipalities import Municipality, load_municipalities
@@ -161,9 +161,11 @@ class ActionLeistungSuchen(Action):
             dispatcher, tracker, min_score
         ):
             return []
-        if intent == "out_of_scope":
+        if intent == "out_of_scope" and not missed_before(tracker):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
+        # Not understood, or a second miss in a row: topics first, then a person (never the
+        # same menu twice in a row).
         return await ActionFallbackThemen().run(dispatcher, tracker, domain)
 
 

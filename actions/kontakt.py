@@ -22,6 +22,7 @@ _THEMEN = (
     (Var("BundID / Servicekonto", "BundID: Konto für Ämter"), "Was ist die BundID?"),
     (Var("Mit einem Menschen sprechen", "Mit einem Menschen sprechen"), "/kontakt_mensch"),
 )
+_MISSES = frozenset({"nlu_fallback", "out_of_scope"})
 FORM_SLOTS = ("anliegen", "urkundenart", "ort", "anzahl_kommunen")
 
 
@@ -61,6 +62,11 @@ def previous_user_intent(tracker: Tracker) -> str | None:
     return None
 
 
+def missed_before(tracker: Tracker) -> bool:
+    """Whether the previous message was a miss too: not understood, or out of scope (menu shown)."""
+    return previous_user_intent(tracker) in _MISSES
+
+
 class ActionFallbackThemen(Action):
     """Two-stage fallback without loops.
 
@@ -74,7 +80,7 @@ class ActionFallbackThemen(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if previous_user_intent(tracker) == "nlu_fallback":
+        if missed_before(tracker):
             say(dispatcher, tracker, "fallback_mensch", gemeinde_hinweis=gemeinde_hinweis(tracker))
         else:
             say(dispatcher, tracker, "fallback_themen", topic_menu())

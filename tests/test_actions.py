@@ -386,6 +386,12 @@ async def test_fallback_offers_topics_first_and_a_person_after_a_second_miss() -
     history = [user_event("Hallo", "greet")]
     _, [again] = await run(ActionFallbackThemen(), make_tracker("blab", "nlu_fallback", history=history))
     assert again["buttons"]
+    # An out-of-scope answer already showed a menu: a miss right after it goes to a person.
+    history = [user_event("Wie wird das Wetter?", "out_of_scope"), {"event": "bot", "text": "..."}]
+    _, [after_scope] = await run(
+        ActionFallbackThemen(), make_tracker("blab", "nlu_fallback", history=history)
+    )
+    assert "115" in after_scope["text"] and not after_scope.get("buttons")
 
 
 async def test_abbrechen_stops_the_form_and_forgets_its_answers() -> None:

@@ -138,3 +138,13 @@ async def test_a_municipality_named_in_the_question_wins_over_the_website() -> N
     )
     _, [message] = await run(ActionOnlineLeistung(), tracker)
     assert "Die Verwaltung von Kassel" in message["text"]
+
+
+async def test_out_of_scope_right_after_a_miss_hands_over_to_a_person() -> None:
+    from actions.katalog import ActionLeistungSuchen
+    from tests.tracker_factory import make_tracker, run, user_event
+
+    history = [user_event("Brmpf xkcd", "nlu_fallback"), {"event": "bot", "text": "..."}]
+    tracker = make_tracker("Wer wird Meister?", "out_of_scope", history=history)
+    _, messages = await run(ActionLeistungSuchen(), tracker)
+    assert "115" in messages[0]["text"] and not messages[0].get("buttons")
