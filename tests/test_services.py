@@ -216,3 +216,14 @@ def test_invalid_catalogue_is_rejected(
     path, quellen = _write(tmp_path, services, ["https://example.org/a"])
     with pytest.raises(KnowledgeError, match=re.escape(message)):
         parse_catalogue(path, quellen)
+
+
+def test_a_service_keyword_with_a_typo_is_found_but_short_words_need_the_exact_word() -> None:
+    catalogue = load_services()
+    for text, service_id in (
+        ("was kostet der persoanlausweis", "personalausweis"),
+        ("reisepas verlängern", "reisepass"),
+    ):
+        found = catalogue.find(text)
+        assert found is not None and found.id == service_id
+    assert catalogue.find("Wie ist das Wetter heute?") is None

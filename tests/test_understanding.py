@@ -221,3 +221,12 @@ def test_a_number_of_municipalities_with_cooperation_is_the_ikz_calculator() -> 
     fallback = {"name": "nlu_fallback", "confidence": 0.4}
     text = "Wir sind drei Gemeinden und wollen den Bauhof gemeinsam betreiben."
     assert refine(text, fallback, [], {})[0]["name"] == "ikz_foerderung"
+
+
+def test_dialect_certificate_with_event_word_and_typo_entities() -> None:
+    assert certificate_kind("Des Kind is in Friedberg gebore, wo hol isch die Urkund?") == "geburtsurkunde"
+    assert certificate_kind("Er is in Fulda gestorbe, wo krieg isch die Urkunde?") == "sterbeurkunde"
+    assert certificate_kind("Welche Urkunde brauche ich?") is None
+    typo = [{"entity": "urkundenart", "value": "Gebrutsurkunde", "start": 0, "end": 14}]
+    _, entities = refine("Gebrutsurkunde Offenbach", {"name": "angabe"}, typo, {})
+    assert [e["value"] for e in entities if e["entity"] == "urkundenart"] == ["geburtsurkunde"]

@@ -20,7 +20,7 @@ from bot.knowledge.sources import (
     read_yaml,
 )
 from bot.knowledge.stand import StandError, parse_stand
-from bot.knowledge.text import variants
+from bot.knowledge.text import edit_distance, typo_limit, variants
 
 __all__ = [
     "LEVEL_VALUES",
@@ -92,6 +92,7 @@ class ServiceCatalogue:
             if key
         }
         self._keywords = tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0], pair[1])))
+        self._single_words = tuple((key, sid) for key, sid in self._keywords if " " not in key)
 
     def get(self, service_id: str) -> Service | None:
         """Return the service with ``service_id`` or ``None``."""
@@ -112,6 +113,15 @@ class ServiceCatalogue:
         for keyword, service_id in self._keywords:
             needle = f" {keyword} "
             if any(needle in haystack for haystack in haystacks):
+                return self._by_id[service_id]
+        return self._find_typo(haystacks)
+
+    def _find_typo(self, haystacks: list[str]) -> Service | None:
+        """A one-word keyword typed with a typo ("persoanlausweis", "reisepas"), longest first."""
+        words = {word for haystack in haystacks for word in haystack.split()}
+        for keyword, service_id in self._single_words:
+            limit = typo_limit(keyword)
+            if limit and any(edit_distance(word, keyword, limit) <= limit for word in words):
                 return self._by_id[service_id]
         return None
 

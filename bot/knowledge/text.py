@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalise", "normalise_plain", "variants"]
+__all__ = ["edit_distance", "normalise", "normalise_plain", "variants"]
 
 # Transliteration used by German officialdom (e.g. in e-mail addresses).
 _GERMAN_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -81,3 +81,30 @@ def variants(text: str) -> tuple[str, ...]:
     canonical = normalise(text)
     plain = normalise_plain(text)
     return (canonical,) if plain == canonical else (canonical, plain)
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Edit distance with transpositions (optimal string alignment), cut off above ``limit``.
+
+    Typos in long words ("Gebrutsurkunde", "persoanlausweis") are one or two such edits;
+    the cut-off keeps a lookup over a few hundred keywords cheap.
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before_previous: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before_previous[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before_previous, previous = previous, current
+    return previous[-1]
+
+
+def typo_limit(word: str) -> int:
+    """How many edits a typo in ``word`` may have: none below 7 letters, one up to 11, else two."""
+    return 0 if len(word) < 7 else 1 if len(word) < 12 else 2

@@ -26,6 +26,7 @@ from bot.knowledge.ags import is_hessian_ags
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services
+from bot.knowledge.text import edit_distance, typo_limit
 
 PLACE_LABEL = "gemeinde"
 KIND_LABEL = "urkundenart"
@@ -93,24 +94,17 @@ _KIND_WORDS = {
     "todesurkunde": "sterbeurkunde",
 }
 _WORD = re.compile(r"[a-zäöüß]+", re.IGNORECASE)
+_CANONICAL_KINDS = frozenset({"geburtsurkunde", "eheurkunde", "sterbeurkunde"})
 
 
-def _osa_distance(a: str, b: str, limit: int) -> int:
-    """Edit distance with transpositions (optimal string alignment), cut off above ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
+# "Des Kind is in Friedberg gebore, wo hol isch die Urkund?": the bare word "Urkunde" and
+# an event word elsewhere in the message name the kind (Hessian dialect drops the final n).
+_BARE_CERTIFICATE = re.compile(r"\burk[ou]n[dt]e?n?\b", re.IGNORECASE)
+_EVENT_KIND = (
+    ("geburtsurkunde", re.compile(r"\bgebore?n?\b|\bgeburt|zur\s+welt|uff\s+die\s+welt", re.IGNORECASE)),
+    ("sterbeurkunde", re.compile(r"\bgestorbe?n?\b|\bverstorbe?n?\b|\btod\b|\bsterbe", re.IGNORECASE)),
+    ("eheurkunde", re.compile(r"\bgeheirat\w*|\bheirat|\bhochzeit|\bgetraut", re.IGNORECASE)),
+)
 
 
 def _certificate_match(text: str) -> tuple[str, re.Match[str]] | None:
@@ -118,13 +112,18 @@ def _certificate_match(text: str) -> tuple[str, re.Match[str]] | None:
         match = pattern.search(text)
         if match:
             return kind, match
+    bare = _BARE_CERTIFICATE.search(text)
+    if bare:
+        kinds = [kind for kind, pattern in _EVENT_KIND if pattern.search(text)]
+        if len(kinds) == 1:
+            return kinds[0], bare
     for match in _WORD.finditer(text):
         word = match.group(0).lower()
         if len(word) < 8:
             continue
-        limit = 1 if len(word) < 12 else 2
+        limit = typo_limit(word)
         for spelling, kind in _KIND_WORDS.items():
-            if _osa_distance(word, spelling, limit) <= limit:
+            if edit_distance(word, spelling, limit) <= limit:
                 return kind, match
     return None
 
@@ -317,6 +316,13 @@ def refine(
         has_place = True
     found = _certificate_match(text)
     kind = found[0] if found else None
+    # DIET tags a typo ("Gebrutsurkunde") as the kind but the synonym table cannot map it.
+    entities = [
+        {**e, "value": kind}
+        if e.get("entity") == KIND_LABEL and e.get("value") not in _CANONICAL_KINDS and kind
+        else e
+        for e in entities
+    ]
     if found and not any(e.get("entity") == KIND_LABEL for e in entities):
         entities.append(_entity(KIND_LABEL, found[0], found[1]))
     if found and not has_place:
