@@ -3,6 +3,11 @@
 Every message sent through :func:`say` also carries its Leichte-Sprache rendering in the
 message metadata (``antwort``), so that switching Leichte Sprache on can repeat the last
 answer in it (actions/leichte_sprache.py) without knowing which action wrote it.
+
+The catalogue is key -> variant -> text. ``standard`` and ``leicht`` are the German variants;
+a further language is added as further variant keys (e.g. ``en``, ``en_leicht``) next to them
+and chosen in :func:`variant_of`, so no key and no text changes. Actions send text only through
+:func:`say` (tests/conftest.py fails any other text an action sends in the offline tests).
 """
 
 from __future__ import annotations

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import string
+from functools import cache
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.antworten import LEICHT, METADATA_KEY, STANDARD, templates
 
 DOMAIN: dict[str, Any] = {}
 
@@ -54,10 +59,51 @@ def gemeinde(value: str) -> dict[str, Any]:
     return {"entity": "gemeinde", "value": value, "extractor": "SpacyEntityExtractor"}
 
 
+@cache
+def _pattern(template: str) -> re.Pattern[str]:
+    """``template`` as a regex: its literal parts exactly, any value for each placeholder."""
+    parts = [
+        re.escape(literal) + ("(.*?)" if field is not None else "")
+        for literal, field, _, _ in string.Formatter().parse(template)
+    ]
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def catalogue_problem(message: dict[str, Any]) -> str | None:
+    """Why a message an action sends does not come from the text catalogue, or None.
+
+    A message with ``text`` must name its catalogue key (``say`` stores it in the metadata),
+    the key must have both variants, and the text must be that key's rendering in one variant
+    with some values. A ``response=`` message is a domain response (Rasa renders it).
+    """
+    if not message.get("text"):
+        return None
+    stored = message.get(METADATA_KEY)
+    key = stored.get("key") if isinstance(stored, dict) else None
+    if not isinstance(key, str) or key not in templates():
+        return f"text not from actions/antworten.yml (no catalogue key): {message['text']!r}"
+    entry = templates()[key]
+    missing = [v for v in (STANDARD, LEICHT) if not entry.get(v)]
+    if missing:
+        return f"{key}: no {'/'.join(missing)} variant"
+    if not any(_pattern(entry[v]).fullmatch(message["text"]) for v in (STANDARD, LEICHT)):
+        return f"{key}: text is not a rendering of the key: {message['text']!r}"
+    return None
+
+
+def assert_from_catalogue(messages: list[dict[str, Any]]) -> None:
+    """Fail on the first message whose text is not rendered from the catalogue."""
+    for message in messages:
+        problem = catalogue_problem(message)
+        assert problem is None, problem
+
+
 async def run(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run ``action`` and return (events, messages)."""
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, tracker, DOMAIN)
+    # Every text an action sends comes from actions/antworten.yml (issue 15).
+    assert_from_catalogue(dispatcher.messages)
     return events, dispatcher.messages
 
 
