@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -12,9 +11,10 @@ from actions.payloads import intent_payload
 from bot.knowledge.ags import is_hessian_ags
 from bot.knowledge.municipalities import Municipality, load_municipalities
 
-# Per deployment (Telegram, Matrix, a single-town installation) the home municipality can
-# be fixed by environment; the widget sends it per message as metadata instead.
-KOMMUNE_ENV = "BOT_KOMMUNE"
+# The home municipality reaches the actions on one path only: ``metadata.kommune`` of the user
+# message. The widget sends it per page (the gateway fills in DEFAULT_KOMMUNE), the Telegram
+# and Matrix channels add BOT_KOMMUNE to every message; the NLU rules (bot/nlp/rules.py) read
+# the same metadata. The action server reads no environment variable for it.
 # Long messages are cut before matching: a 10 kB paste must not cost seconds.
 MAX_TEXT_CHARS = 2000
 _ECHO_CHARS = 40
@@ -51,16 +51,15 @@ def _kommune_from_metadata(metadata: Any) -> str | None:
 def home_municipality(tracker: Tracker) -> Municipality | None:
     """The municipality whose website (or deployment) the citizen is using, if known.
 
-    The newest user message carrying ``metadata.kommune`` wins; otherwise the
-    ``BOT_KOMMUNE`` environment variable; otherwise ``None``.
+    The newest user message carrying a Hessian ``metadata.kommune`` wins; otherwise ``None``
+    (e.g. ``make shell``: ``rasa shell`` sends no metadata).
     """
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             ags = _kommune_from_metadata(event.get("metadata"))
             if ags:
                 return load_municipalities().by_ags(ags)
-    ags = os.environ.get(KOMMUNE_ENV, "").strip()
-    return load_municipalities().by_ags(ags) if is_hessian_ags(ags) else None
+    return None
 
 
 def place_buttons(

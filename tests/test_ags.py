@@ -32,9 +32,7 @@ def test_the_index_resolves_an_existing_key_and_nothing_else() -> None:
     assert index.by_ags("06000000") is None
 
 
-def test_the_website_key_reaches_the_actions_only_when_hessian(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("BOT_KOMMUNE", raising=False)
-
+def test_the_website_key_reaches_the_actions_only_when_hessian() -> None:
     class Tracker:
         def __init__(self, kommune: str) -> None:
             self.events = [{"event": "user", "metadata": {"kommune": kommune}}]
@@ -42,6 +40,22 @@ def test_the_website_key_reaches_the_actions_only_when_hessian(monkeypatch: pyte
     found = home_municipality(Tracker("06534014"))  # type: ignore[arg-type]
     assert found is not None and found.ags == "06534014"
     assert home_municipality(Tracker("09162000")) is None  # type: ignore[arg-type]
+
+
+def test_the_home_municipality_has_one_path_the_message_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    # BOT_KOMMUNE is the channels' setting (added to every message); the actions never read it.
+    monkeypatch.setenv("BOT_KOMMUNE", "06412000")
+
+    class Tracker:
+        events = [{"event": "user", "metadata": {}}]
+
+    assert home_municipality(Tracker()) is None  # type: ignore[arg-type]
+    Tracker.events = [
+        {"event": "user", "metadata": {"kommune": "06534014"}},
+        {"event": "user", "metadata": {}},
+    ]
+    found = home_municipality(Tracker())  # type: ignore[arg-type]
+    assert found is not None and found.ags == "06534014"
 
 
 def test_no_second_ags_pattern_in_the_code() -> None:
