@@ -1,4 +1,10 @@
-"""Turning what the citizen typed into a place, and telling them when that fails."""
+"""Turning what the citizen typed into a place, and telling them when that fails.
+
+The slot ``ort`` has one meaning: the place as the citizen gave it — their words ("Gießen",
+"35390", "Mainz-Kastel") or the key of a place button they chose (an AGS, "Weimar
+(Thüringen)"). It is never rewritten to a resolved value; every action that needs the place
+resolves it here, so the same text always gives the same place.
+"""
 
 from __future__ import annotations
 
@@ -32,20 +38,25 @@ def slot_text(value: Any) -> str:
 
 
 def resolve_or_explain(
-    dispatcher: CollectingDispatcher, tracker: Tracker, value: Any, intent: str = "angabe"
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    value: Any,
+    intent: str = "angabe",
+    explain_district: bool = True,
 ) -> Place | None:
     """Resolve ``value`` to a place; if that fails, tell the citizen what to do next.
 
     Ambiguous names get one button per candidate (and per namesake outside Hessen),
     a Kreis alone gets a request for the municipality, an unknown text is quoted back
     (shortened) with a hint. A district says which municipality it belongs to
-    ("Mainz-Kastel gehört zu Wiesbaden"), so the citizen sees why that town is answered.
+    ("Mainz-Kastel gehört zu Wiesbaden"), so the citizen sees why that town is answered —
+    unless ``explain_district`` is false (form validation: the answer that follows says it).
     """
     text = slot_text(value)
     result = load_municipalities().resolve(text)
     if result.status == "found" and result.municipality:
         m = result.municipality
-        if result.district and normalise(result.district) != normalise(m.label):
+        if explain_district and result.district and normalise(result.district) != normalise(m.label):
             say(dispatcher, tracker, "ort_stadtteil", stadtteil=result.district, gemeinde=m.label)
         return Place(municipality=m, district=result.district)
     if result.status == "outside_hessen":
@@ -59,10 +70,3 @@ def resolve_or_explain(
     else:
         say(dispatcher, tracker, "ort_unbekannt", eingabe=echo(text))
     return None
-
-
-def stored_value(place: Place) -> str:
-    """What the ``ort`` slot keeps: the AGS, or the outside place's name."""
-    if place.municipality:
-        return place.municipality.ags
-    return place.outside_name or ""

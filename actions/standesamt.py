@@ -20,7 +20,7 @@ from actions.context import entity_values, user_text
 from actions.fokus import focus_event
 from actions.nachfragen import continue_focus, follow_up_place, redirect_non_place
 from actions.online_leistungen import answer_other_topics
-from actions.orte import Place, resolve_or_explain, stored_value
+from actions.orte import Place, resolve_or_explain, slot_text
 from actions.payloads import intent_payload
 from actions.themen import request_text
 from bot.knowledge.ereignisort import event_place_text, standesamtsbezirk_of
@@ -136,8 +136,10 @@ class ValidateStandesamtForm(FormValidationAction):
             value = places[0]
         if not value:
             return {"ort": None}
-        place = resolve_or_explain(dispatcher, tracker, value)
-        return {"ort": stored_value(place) if place else None}
+        # The slot keeps the place as given (actions/orte.py); the answer resolves it again
+        # and says there which town a district belongs to.
+        place = resolve_or_explain(dispatcher, tracker, value, explain_district=False)
+        return {"ort": slot_text(value) if place else None}
 
 
 def office_link(m: Municipality) -> str:
@@ -178,7 +180,7 @@ class ActionStandesamtAuskunft(Action):
         focus = (
             focus_event("urkunde", urkundenart) if urkundenart in URKUNDENARTEN else focus_event("standesamt")
         )
-        return [SlotSet("ort", stored_value(place)), focus]
+        return [focus]
 
     @staticmethod
     def _shared_office(dispatcher: CollectingDispatcher, tracker: Tracker, place: Place) -> None:
