@@ -96,6 +96,14 @@ def text(key: str, tracker: Tracker, **values: Any) -> Var:
     return Var(current, render(key, LEICHT, values))
 
 
+def label(key: str, **values: Any) -> Var:
+    """Template ``key`` as a :class:`Var` of both variants, for a button title or a value.
+
+    Needs no tracker: :func:`say` and :func:`render` pick the variant when the message is sent.
+    """
+    return Var(render(key, STANDARD, values), render(key, LEICHT, values))
+
+
 def _buttons(buttons: list[dict[str, str]], variant: str) -> list[dict[str, str]]:
     return [{**b, "title": str(_pick(b.get("title", ""), variant))} for b in buttons]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.antworten import label
 from actions.payloads import intent_payload
 from bot.knowledge.ags import is_hessian_ags
 from bot.knowledge.municipalities import Municipality, load_municipalities
@@ -77,15 +78,18 @@ def place_buttons(
     district_of = dict(districts)
     buttons = [
         {
-            "title": f"{m.label} (Stadtteil {district_of[m.ags]})"
+            "title": label("knopf_ort_stadtteil", gemeinde=m.label, stadtteil=district_of[m.ags])
             if m.ags in district_of
-            else f"{m.label} ({m.kreis_label})",
+            else label("knopf_ort_kreis", gemeinde=m.label, kreis=m.kreis_label),
             "payload": intent_payload(intent, gemeinde=m.ags),
         }
         for m in candidates[:6]
     ]
     buttons += [
-        {"title": f"{place} ({land})", "payload": intent_payload(intent, gemeinde=place)}
+        {
+            "title": label("knopf_ort_kreis", gemeinde=place, kreis=land),
+            "payload": intent_payload(intent, gemeinde=place),
+        }
         for place, land in outside
     ]
     return buttons

@@ -9,18 +9,18 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import Var, say, text
+from actions.antworten import label, say, text
 from actions.context import home_municipality
 
 # Topics offered after a first miss; payloads are plain questions so the NLU (and the
 # ResponseSelector for FAQ topics) handle them like typed text.
-# Titles are Var(standard, Leichte Sprache): say() picks the citizen's variant.
+# Title keys of antworten.yml: say() picks the citizen's variant.
 _THEMEN = (
-    (Var("Urkunde bestellen", "Urkunde bestellen"), "/urkunde_beantragen"),
-    (Var("Standesamt finden", "Amt für Urkunden finden"), "/standesamt_suchen"),
-    (Var("Was geht online?", "Was geht im Internet?"), "/online_beantragen"),
-    (Var("BundID / Servicekonto", "BundID: Konto für Ämter"), "Was ist die BundID?"),
-    (Var("Mit einem Menschen sprechen", "Mit einem Menschen sprechen"), "/kontakt_mensch"),
+    ("knopf_urkunde_bestellen", "/urkunde_beantragen"),
+    ("knopf_standesamt_finden", "/standesamt_suchen"),
+    ("knopf_online", "/online_beantragen"),
+    ("knopf_bundid", "Was ist die BundID?"),
+    ("knopf_mensch", "/kontakt_mensch"),
 )
 _MISSES = frozenset({"nlu_fallback", "out_of_scope"})
 FORM_SLOTS = ("anliegen", "urkundenart", "ort", "anzahl_kommunen")
@@ -28,7 +28,7 @@ FORM_SLOTS = ("anliegen", "urkundenart", "ort", "anzahl_kommunen")
 
 def topic_menu() -> list[dict[str, Any]]:
     """The topics offered after a miss or a complaint, one button each."""
-    return [{"title": title, "payload": payload} for title, payload in _THEMEN]
+    return [{"title": label(key), "payload": payload} for key, payload in _THEMEN]
 
 
 def gemeinde_hinweis(tracker: Tracker) -> str:

@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import Var, say, text
+from actions.antworten import Var, label, say, text
 from actions.context import entity_values, user_text
 from actions.fokus import focus_event
 from actions.nachfragen import continue_focus, follow_up_place, redirect_non_place
@@ -34,18 +34,16 @@ _URKUNDE_WORDS = (
     ("eheurkunde", re.compile(r"\behe|heirat|hochzeit|trau", re.IGNORECASE)),
     ("sterbeurkunde", re.compile(r"sterbe|gestorben|verstorben|\btod", re.IGNORECASE)),
 )
-# "... stellt das Standesamt des Ortes aus, an dem {ereignis}"
-_EREIGNIS = {
-    "geburtsurkunde": "die Geburt war",
-    "eheurkunde": "die Ehe geschlossen wurde",
-    "sterbeurkunde": "die Person gestorben ist",
-}
-# Var(standard, Leichte Sprache): inserted into texts and button titles, they follow the variant.
-_URKUNDE_NAME = {
-    "geburtsurkunde": Var("Geburtsurkunde", "Geburts-Urkunde"),
-    "eheurkunde": Var("Eheurkunde", "Ehe-Urkunde"),
-    "sterbeurkunde": Var("Sterbeurkunde", "Sterbe-Urkunde"),
-}
+
+
+def urkunde_name(kind: str) -> Var:
+    """The certificate's name in both variants (antworten.yml ``knopf_<kind>``)."""
+    return label(f"knopf_{kind}")
+
+
+def _ereignis(kind: str) -> Var:
+    """ "… das Standesamt des Ortes, an dem {ereignis}" (antworten.yml ``ereignis_<kind>``)."""
+    return label(f"ereignis_{kind}")
 
 
 def urkundenart_from(text: str) -> str | None:
@@ -211,7 +209,7 @@ class ActionStandesamtAuskunft(Action):
                 "urkunde_ausserhalb",
                 ort=place.outside_name,
                 land=place.land,
-                ereignis=_EREIGNIS[urkundenart],
+                ereignis=_ereignis(urkundenart),
             )
             return
         m = place.municipality
@@ -223,13 +221,13 @@ class ActionStandesamtAuskunft(Action):
             # No verified portal page for this certificate: link the page that names the
             # municipality's Standesamt (never another town's page), and say what to search.
             link = office_link(m)
-            hinweis = text("urkunde_link_standesamt", tracker, urkunde=_URKUNDE_NAME[urkundenart])
+            hinweis = text("urkunde_link_standesamt", tracker, urkunde=urkunde_name(urkundenart))
         say(
             dispatcher,
             tracker,
             "urkunde_auskunft",
-            urkunde=_URKUNDE_NAME[urkundenart],
-            ereignis=_EREIGNIS[urkundenart],
+            urkunde=urkunde_name(urkundenart),
+            ereignis=_ereignis(urkundenart),
             gemeinde=m.label,
             kreis=_kreis_text(place),
             link_hinweis=hinweis,
@@ -272,13 +270,11 @@ class ActionOrtKontext(Action):
                 "urkunde_kontext",
                 [
                     {
-                        "title": Var(
-                            f"{_URKUNDE_NAME[kind]} bestellen", f"{_URKUNDE_NAME[kind].leicht} bestellen"
-                        ),
+                        "title": label("knopf_urkundenart_bestellen", urkunde=urkunde_name(kind)),
                         "payload": intent_payload("urkunde_beantragen", urkundenart=kind),
                     }
                 ],
-                urkunde=_URKUNDE_NAME[kind],
+                urkunde=urkunde_name(kind),
             )
             # A bare place next ("Gießen") continues this offer.
             return [focus_event("urkunde", kind)]
@@ -303,15 +299,15 @@ class ActionOrtKontext(Action):
             gemeinde=m.label,
             buttons=[
                 {
-                    "title": Var(f"Standesamt {m.label}", f"Amt für Urkunden in {m.label}"),
+                    "title": label("knopf_standesamt_gemeinde", gemeinde=m.label),
                     "payload": intent_payload("standesamt_suchen", gemeinde=m.ags),
                 },
                 {
-                    "title": "Urkunde bestellen",
+                    "title": label("knopf_urkunde_bestellen"),
                     "payload": intent_payload("urkunde_beantragen", gemeinde=m.ags),
                 },
                 {
-                    "title": Var("Was geht online?", "Was geht im Internet?"),
+                    "title": label("knopf_online"),
                     "payload": intent_payload("online_beantragen", gemeinde=m.ags),
                 },
             ],
@@ -329,7 +325,7 @@ class ActionAskUrkundenart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         buttons = [
-            {"title": _URKUNDE_NAME[kind], "payload": intent_payload("angabe", urkundenart=kind)}
+            {"title": urkunde_name(kind), "payload": intent_payload("angabe", urkundenart=kind)}
             for kind in URKUNDENARTEN
         ]
         say(dispatcher, tracker, "ask_urkundenart", buttons)

@@ -15,15 +15,11 @@ from dataclasses import dataclass
 
 from rasa_sdk import Tracker
 
+from actions.antworten import label
 from actions.payloads import intent_payload
 from bot.knowledge.services import Service, load_services
 from bot.nlp.rules import certificate_kind
 
-_CERTIFICATE_TITLE = {
-    "geburtsurkunde": "Geburtsurkunde bestellen",
-    "eheurkunde": "Eheurkunde bestellen",
-    "sterbeurkunde": "Sterbeurkunde bestellen",
-}
 # Clause boundaries: a second topic usually follows "und", "außerdem", a comma or a new sentence.
 _CLAUSES = re.compile(r"[.?!;:,]|\b(?:und|sowie|au(?:ß|ss)erdem|ausserdem|noch|auch)\b", re.IGNORECASE)
 _MAX_TOPICS = 2
@@ -49,7 +45,8 @@ def other_topics(text: str, handled: str | None) -> OtherTopics:
         if kind and kind not in seen:
             seen.add(kind)
             payload = intent_payload("urkunde_beantragen", urkundenart=kind)
-            buttons.append({"title": _CERTIFICATE_TITLE[kind], "payload": payload})
+            title = label("knopf_urkundenart_bestellen", urkunde=label(f"knopf_{kind}"))
+            buttons.append({"title": title, "payload": payload})
             continue
         service = load_services().find(clause)
         if service and service.id not in seen and not kind:
