@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from rasa_sdk import Tracker
 
 from actions.antworten import label
 from actions.payloads import intent_payload
-from bot.knowledge.ags import is_hessian_ags
+from bot.knowledge.ags import kommune_from_metadata
 from bot.knowledge.municipalities import Municipality, load_municipalities
 
 # The home municipality reaches the actions on one path only: ``metadata.kommune`` of the user
@@ -41,14 +40,6 @@ def entity_values(tracker: Tracker, entity: str) -> list[str]:
     return list(values)
 
 
-def _kommune_from_metadata(metadata: Any) -> str | None:
-    if isinstance(metadata, dict):
-        value = str(metadata.get("kommune") or "").strip()
-        if is_hessian_ags(value):
-            return value
-    return None
-
-
 def home_municipality(tracker: Tracker) -> Municipality | None:
     """The municipality whose website (or deployment) the citizen is using, if known.
 
@@ -57,7 +48,7 @@ def home_municipality(tracker: Tracker) -> Municipality | None:
     """
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            ags = _kommune_from_metadata(event.get("metadata"))
+            ags = kommune_from_metadata(event.get("metadata"))
             if ags:
                 return load_municipalities().by_ags(ags)
     return None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.knowledge.ags import is_hessian_ags
+from bot.knowledge.ags import kommune_from_metadata
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services
@@ -294,22 +294,13 @@ def names_a_service(text: str) -> bool:
     return load_services().find(text) is not None
 
 
-def page_municipality(metadata: Any) -> str | None:
-    """The AGS of the page's municipality from message metadata, if valid."""
-    if isinstance(metadata, dict):
-        value = str(metadata.get("kommune") or "").strip()
-        if is_hessian_ags(value):
-            return value
-    return None
-
-
 def refine(
     text: str, intent: dict[str, Any] | None, entities: list[dict[str, Any]], metadata: Any
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The message's intent and entities after the two rules in the module docstring."""
     entities = list(entities)
     has_place = any(e.get("entity") == PLACE_LABEL for e in entities)
-    kommune = page_municipality(metadata)
+    kommune = kommune_from_metadata(metadata)
     here = _HERE.search(text)
     if not has_place and kommune and here:
         entities.append(_entity(PLACE_LABEL, kommune, here))
