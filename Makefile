@@ -18,7 +18,9 @@ export PYTHONPATH := $(CURDIR)
 
 NLP_DIR := build/spacy_de
 MODEL := models/hessen.tar.gz
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/knowledge/*') $(NLP_DIR)/meta.json
+# The folders too: removing a training file changes only its folder's time.
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/knowledge/*') \
+	data/nlu data/rules data/stories $(NLP_DIR)/meta.json
 NLP_INPUTS := $(wildcard bot/nlp/*.py) bot/knowledge/municipalities.py bot/knowledge/text.py \
 	data/knowledge/gemeinden_hessen.csv data/knowledge/orte_ausserhalb_hessen.yml
 
