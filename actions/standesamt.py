@@ -185,7 +185,7 @@ class ActionStandesamtAuskunft(Action):
         """Name the seat of a joint Standesamt district (standesamtsbezirke.yml).
 
         In a joint district "the Standesamt of the event place" is the office at the seat
-        (FACTS_2026 §9, §14). Uncertain districts are named with a caveat.
+        (fakten.yml: standesamt_gemeinsamer_bezirk). Uncertain districts are named with a caveat.
         """
         m = place.municipality
         bezirk = standesamtsbezirk_of(m.ags) if m else None

@@ -238,7 +238,7 @@ def test_event_place_wins_over_residence(text: str, label: str) -> None:
     ],
 )
 def test_akk_and_other_wiesbaden_districts_are_wiesbaden(text: str, district: str) -> None:
-    # FACTS_2026 §15: Amöneburg, Kastel and Kostheim (AKK) belong to Wiesbaden, not Mainz.
+    # ortsteile_hessen.yml (Wiesbaden): Amöneburg, Kastel and Kostheim (AKK) belong to Wiesbaden, not Mainz.
     result = INDEX.resolve(text)
     assert result.status == "found", result
     assert result.municipality is not None and result.municipality.label == "Wiesbaden"
@@ -460,7 +460,7 @@ def test_every_listed_district_resolves_with_its_town() -> None:
     assert not failures, failures[:10]
 
 
-# --- Shared Standesämter (FACTS_2026 §14) ----------------------------------------------------
+# --- Shared Standesämter (standesamtsbezirke.yml) ----------------------------------------------------
 def test_shared_standesamt_districts_match_facts_2026() -> None:
     bezirke = load_standesamtsbezirke()
     assert len(bezirke) == 5

@@ -6,7 +6,7 @@ name both places: "Ich wohne in Kassel, bin aber in Marburg geboren". This modul
 picks the clause that talks about the event and drops clauses about residence.
 
 "The Standesamt of the event place" is, as a rule, the office of the municipality where
-the event happened (FACTS_2026 §9). Some municipalities share one Standesamt
+the event happened (fakten.yml: standesamt_ereignisort). Some municipalities share one Standesamt
 (data/knowledge/standesamtsbezirke.yml): there it is the office at the seat of the
 joint district. :func:`standesamtsbezirk_of` finds that district.
 """

@@ -422,7 +422,7 @@ class SweepCase:
     name: str
     candidates: tuple[Municipality, ...]
     # The Standesamt's seat when the municipality belongs to a joint Standesamt district:
-    # a link for the seat is right as well (FACTS_2026 §9).
+    # a link for the seat is right as well (fakten.yml: standesamt_gemeinsamer_bezirk).
     seat: Municipality | None = None
 
     # The name is one the data says to ask back (a well-known namesake outside Hessen,
