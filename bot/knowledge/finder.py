@@ -29,7 +29,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -253,18 +253,21 @@ class Finder:
             head = self._lemmas.get(token[cut:], token[cut:])
             if head not in self._known:
                 continue
-            modifier = token[:cut]
-            for fuge in _FUGEN:
-                if fuge and not modifier.endswith(fuge):
-                    continue
-                stem = modifier[: len(modifier) - len(fuge)]
-                stem = self._lemmas.get(stem, stem)
+            for stem in self._modifier_stems(token[:cut]):
                 # The most balanced split wins: "Grundsteuer|erklärung", not "Grund|steuererklärung".
                 balance = min(len(stem), len(head))
                 if len(stem) >= MIN_PART and stem in self._known and balance > best_balance:
                     best, best_balance = (stem, head), balance
                     break
         return best
+
+    def _modifier_stems(self, modifier: str) -> Iterator[str]:
+        """The first part of a compound without each possible linking element ("Fugen-s"), as lemmas."""
+        for fuge in _FUGEN:
+            if fuge and not modifier.endswith(fuge):
+                continue
+            stem = modifier[: len(modifier) - len(fuge)]
+            yield self._lemmas.get(stem, stem)
 
     def known_part(self, token: str) -> tuple[str, ...]:
         """The longest known part of an unknown compound that :meth:`split` cannot split, or ()."""
@@ -278,12 +281,7 @@ class Finder:
             head = self._lemmas.get(token[cut:], token[cut:])
             if len(head) >= MIN_KNOWN_PART and head in self._known_content and len(head) > len(best):
                 best = head
-            modifier = token[:cut]
-            for fuge in _FUGEN:
-                if fuge and not modifier.endswith(fuge):
-                    continue
-                stem = modifier[: len(modifier) - len(fuge)]
-                stem = self._lemmas.get(stem, stem)
+            for stem in self._modifier_stems(token[:cut]):
                 if len(stem) >= MIN_KNOWN_PART and stem in self._known_content and len(stem) > len(best):
                     best = stem
         return (best,) if best else ()
