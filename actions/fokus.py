@@ -13,12 +13,16 @@ turn deterministically (stories would need every topic × follow-up combination)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from actions.context import user_text
+
 FOKUS_SLOT = "fokus"
+_CERTIFICATES = frozenset({"geburtsurkunde", "eheurkunde", "sterbeurkunde"})
 
 
 @dataclass(frozen=True)
@@ -40,4 +44,32 @@ def current_focus(tracker: Tracker) -> Focus | None:
     if not isinstance(raw, str) or not raw:
         return None
     kind, _, value = raw.partition(":")
+    if kind == "leistung" and value in _CERTIFICATES:
+        # "Kann ich eine Sterbeurkunde online bestellen?" then "und in Frankfurt (Oder)?":
+        # a certificate asked about as a service is still a certificate.
+        return Focus("urkunde", value)
     return Focus(kind, value or None)
+
+
+# Questions that name no topic but fit the one in focus ("wer berät uns da?" after the IKZ
+# calculator). Used where the NLU did not understand the message.
+_FOCUS_FAQS = {
+    "ikz": (
+        (
+            re.compile(r"ber(?:ä|ae)t|beratung|hilft|unterst(?:ü|ue)tz|ansprech", re.IGNORECASE),
+            "utter_faq/ikz_beratung",
+        ),
+        (re.compile(r"antrag|beantrag|wie\s+lange|dauer", re.IGNORECASE), "utter_faq/ikz_antrag"),
+        (re.compile(r"bis\s+wann|l(?:ä|ae)uft|laufzeit|2026|2027|ende", re.IGNORECASE), "utter_faq/ikz_was"),
+    ),
+}
+
+
+def focus_faq(tracker: Tracker) -> str | None:
+    """The FAQ answer a not-understood question gets from the topic in focus, if one fits."""
+    focus = current_focus(tracker)
+    text = user_text(tracker)
+    for pattern, response in _FOCUS_FAQS.get(focus.kind if focus else "", ()):
+        if pattern.search(text):
+            return response
+    return None

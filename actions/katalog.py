@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import say, text
 from actions.context import entity_values, home_municipality, user_text
+from actions.fokus import focus_faq
 from actions.kontakt import ActionFallbackThemen, missed_before
 from bot.knowledge.catalogue import CatalogueService, Hit, load_catalogue, regulating_level
 from bot.knowledge.finder import CONFIDENT_SCORE, FALLBACK_SCORE, is_confident
@@ -150,6 +151,10 @@ class ActionLeistungSuchen(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         min_score = CONFIDENT_SCORE if intent == "out_of_scope" else FALLBACK_SCORE
         message = user_text(tracker)
+        response = focus_faq(tracker)
+        if response:
+            dispatcher.utter_message(response=response)
+            return []
         if load_services().find(message):
             # A detailed service's keyword ("Reisepass", "Kirchenaustritt") is precise enough
             # on its own; the catalogue's score is for the long tail.

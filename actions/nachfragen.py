@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import say
+from actions.antworten import Var, say
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import current_focus, focus_event
 from actions.kontakt import gemeinde_hinweis, topic_menu
@@ -103,6 +103,7 @@ class ActionNachfrage(Action):
                 tracker,
                 "nachfrage_allgemein",
                 leistung=service.name,
+                zusammenfassung=Var(service.summary, service.summary_leicht or service.summary),
                 zustaendig=service.office,
                 link=link,
             )

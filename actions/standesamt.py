@@ -60,9 +60,15 @@ def urkundenart_from(text: str) -> str | None:
 def place_text_of_message(tracker: Tracker) -> str | None:
     """The text naming the event place in the latest message, or None if it names none."""
     places = entity_values(tracker, "gemeinde")
-    if len(places) == 1:
-        return places[0]
     text = user_text(tracker)
+    if len(places) == 1:
+        # "Allendorf an der Lumda": the ruler tags "Allendorf" only; the whole clause decides.
+        index = load_municipalities()
+        if index.resolve(places[0]).status == "ambiguous":
+            clause = event_place_text(text)
+            if index.resolve(clause).status == "found":
+                return clause
+        return places[0]
     if places or load_municipalities().resolve(text).status != "unknown":
         return event_place_text(text)
     return None
@@ -129,9 +135,8 @@ class ValidateStandesamtForm(FormValidationAction):
     ) -> dict[str, Any]:
         # A whole sentence ("Er ist in Gießen gestorben.") fills the slot with its place,
         # not with its text.
-        places = entity_values(tracker, "gemeinde")
-        if len(places) == 1:
-            value = places[0]
+        if len(entity_values(tracker, "gemeinde")) == 1:
+            value = place_text_of_message(tracker)
         if not value:
             return {"ort": None}
         # The slot keeps the place as given (actions/orte.py); the answer resolves it again

@@ -496,3 +496,15 @@ def test_a_member_of_a_shared_standesamt_finds_its_seat(member: str, seat: str) 
 
 def test_a_municipality_with_its_own_standesamt_has_no_shared_district() -> None:
     assert standesamtsbezirk_of(INDEX.resolve("Marburg").municipality.ags) is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("Allendorf an der Lumda", "Allendorf (Lumda)"), ("Lautertal im Odenwald", "Lautertal (Odenwald)")],
+)
+def test_a_name_with_its_river_or_region_in_words(text: str, label: str) -> None:
+    result = load_municipalities().resolve(text)
+    assert result.status == "found" and result.municipality is not None
+    assert result.municipality.label.startswith(label)
+    # Official names with "am" stay as they are; a bare shared name is still asked back.
+    assert load_municipalities().resolve("Homberg").status == "ambiguous"

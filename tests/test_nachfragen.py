@@ -15,6 +15,7 @@ from actions.standesamt import (
     ValidateStandesamtForm,
 )
 from bot.knowledge.municipalities import load_municipalities
+from bot.knowledge.services import load_services
 from tests.tracker_factory import gemeinde, make_tracker, run, slots_of, user_event
 
 KASSEL = load_municipalities().resolve("Kassel").municipality
@@ -225,3 +226,42 @@ async def test_menu_titles_follow_leichte_sprache() -> None:
     assert "Was geht im Internet?" in titles and "Was geht online?" not in titles
     _, standard = await run(ActionUnzufrieden(), make_tracker("Das hilft mir nicht", "unzufrieden"))
     assert "Was geht online?" in [b["title"] for b in standard[0]["buttons"]]
+
+
+async def test_a_name_with_its_river_answers_the_ambiguity() -> None:
+    form = ValidateStandesamtForm()
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("Allendorf an der Lumda", "angabe", [gemeinde("Allendorf")])
+    result = await form.validate_ort("Allendorf", dispatcher, tracker, {})
+    lumda = load_municipalities().resolve(result["ort"]).municipality
+    assert lumda is not None and lumda.label.startswith("Allendorf (Lumda)")
+    assert dispatcher.messages == []
+
+
+async def test_what_do_i_need_names_what_the_service_needs() -> None:
+    tracker = make_tracker(
+        "und was brauche ich dafür?", "nachfrage", slots={"fokus": "leistung:kfz_abmeldung"}
+    )
+    _, messages = await run(ActionNachfrage(), tracker)
+    service = load_services().get("kfz_abmeldung")
+    assert service is not None
+    assert service.summary.split(".")[0] in texts(messages)
+
+
+async def test_a_certificate_asked_about_as_a_service_stays_a_certificate_in_focus() -> None:
+    slots = {"fokus": "leistung:sterbeurkunde"}
+    events, _ = await run(
+        ActionOrtKontext(), make_tracker("und in Gießen?", "angabe", [gemeinde("Gießen")], slots=slots)
+    )
+    assert slots_of(events)["urkundenart"] == "sterbeurkunde"
+    assert followups(events) == ["action_standesamt_auskunft"]
+
+
+async def test_a_question_the_nlu_missed_gets_the_faq_of_the_topic_in_focus() -> None:
+    from actions.katalog import ActionLeistungSuchen
+
+    tracker = make_tracker("wer berät uns da?", "nlu_fallback", slots={"fokus": "ikz"})
+    _, messages = await run(ActionLeistungSuchen(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_faq/ikz_beratung"]
+    _, messages = await run(ActionLeistungSuchen(), make_tracker("wer berät uns da?", "nlu_fallback"))
+    assert messages[0].get("response") != "utter_faq/ikz_beratung"

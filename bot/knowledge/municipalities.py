@@ -171,6 +171,10 @@ def _variants_of(m: Municipality, extra: Iterable[str] = ()) -> list[str]:
     return list(seen)
 
 
+# Words that join a name to its river or region ("an der Lumda", "im Odenwald").
+_CONNECTIVES = re.compile(r"\s+(?:an\s+der|an\s+dem|am|im|in\s+der|bei|ob\s+der)\s+", re.IGNORECASE)
+
+
 def _kreis_variants(kreis: str) -> list[str]:
     """Forms of a Landkreis name: "Landkreis Fulda", "Kreis Fulda", "LK Fulda"."""
     forms = [kreis]
@@ -359,6 +363,22 @@ class MunicipalityIndex:
     # --- resolution ------------------------------------------------------------
     def resolve(self, text: str) -> Resolution:
         """Find the municipality a citizen means in ``text``.
+
+        A name with its river or region in words ("Allendorf an der Lumda", "Lautertal im
+        Odenwald") is tried again without the connecting words, and taken only if that
+        finds exactly one municipality.
+        """
+        result = self._resolve(text)
+        if result.status in ("ambiguous", "unknown"):
+            simpler = _CONNECTIVES.sub(" ", text or "")
+            if simpler != (text or ""):
+                retry = self._resolve(simpler)
+                if retry.status == "found":
+                    return retry
+        return result
+
+    def _resolve(self, text: str) -> Resolution:
+        """Find the municipality a citizen means in ``text`` (one attempt).
 
         Understands 8-digit AGS and 12-digit ARS (button payloads), postal
         codes, official and short names in any case, without umlauts, a name
