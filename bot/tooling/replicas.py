@@ -45,23 +45,23 @@ def latest_model(project_dir: Path) -> Path:
 def create_temp_postgres_db(admin_url: str, prefix: str = "rasa_ops") -> str:
     """Create a uniquely named PostgreSQL database; return its URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", future=True)
-    try:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    finally:
-        engine.dispose()
+    _admin_execute(admin_url, f'CREATE DATABASE "{name}"')
     return str(sa.engine.make_url(admin_url).set(database=name))
 
 
 def drop_postgres_db(db_url: str, admin_url: str) -> None:
     """Drop a database created by ``create_temp_postgres_db``."""
     name = sa.engine.make_url(db_url).database
+    # FORCE (PostgreSQL >= 13) ends connections a killed server left.
+    _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin_execute(admin_url: str, statement: str) -> None:
+    """Run one statement outside a transaction (CREATE/DROP DATABASE need that)."""
     engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", future=True)
     try:
         with engine.connect() as conn:
-            # FORCE (PostgreSQL >= 13) ends connections a killed server left.
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(statement))
     finally:
         engine.dispose()
 
