@@ -388,3 +388,20 @@ def test_sweep_asks_back_namesakes_and_short_district_names_but_not_official_nam
     # "Griesheim" is also a Frankfurt district, but the official name stays the town.
     assert not first["Griesheim, Stadt"].ambiguous
     assert not first["Kassel, documenta-Stadt"].ambiguous
+
+
+def test_conversations_with_a_training_text_are_also_scored_apart() -> None:
+    from bot.tooling.evaluation import text_key
+
+    trained = outcome("tun-a", "tuning", "keywords", "standesamt", True)  # "Geheimer Text"
+    conversation = ev.Conversation(
+        "tun-b", "tuning", "typo", "ikz", (ev.Turn("Eigener Satz", must=("Kassel",)),)
+    )
+    answer = reply("Geheime Antwort")
+    fresh = ev.ConversationOutcome(
+        conversation, [ev.TurnOutcome("Eigener Satz", answer, ev.check_turn(conversation.turns[0], answer))]
+    )
+    summary = ev.summarise([trained, fresh], {text_key("geheimer text!")})
+    assert summary["conversations"] == {"passed": 1, "total": 2, "rate": 0.5}
+    assert summary["conversations_without_training_text"] == {"passed": 0, "total": 1, "rate": 0.0}
+    assert ev.summarise([trained, fresh])["conversations_without_training_text"] == summary["conversations"]

@@ -33,7 +33,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -45,6 +45,7 @@ import yaml
 
 from bot.knowledge.ags import is_hessian_ags
 from bot.knowledge.municipalities import Municipality, load_municipalities
+from bot.tooling.evaluation import text_key, training_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 CONVERSATIONS_DIR = ROOT / "tests" / "conversations"
@@ -578,11 +579,18 @@ def _group(outcomes: Iterable[ConversationOutcome], key: Callable[[Conversation]
     return {name: _rate(passed[name], totals[name]) for name in sorted(totals)}
 
 
-def summarise(outcomes: Sequence[ConversationOutcome]) -> dict[str, Any]:
-    """Pass rates of one part: total, per style, per topic, per turn. Aggregates only."""
+def summarise(outcomes: Sequence[ConversationOutcome], seen: Collection[str] = frozenset()) -> dict[str, Any]:
+    """Pass rates of one part: total, per style, per topic, per turn. Aggregates only.
+
+    ``seen`` holds the training texts (:func:`bot.tooling.evaluation.text_key`): conversations
+    with a turn that is also a training example are scored apart as well, so the figure
+    without them shows the evaluation does not flatter itself.
+    """
     turns = [t for o in outcomes for t in o.turns]
+    unseen = [o for o in outcomes if not any(text_key(t.user) in seen for t in o.conversation.turns)]
     return {
         "conversations": _rate(sum(o.passed for o in outcomes), len(outcomes)),
+        "conversations_without_training_text": _rate(sum(o.passed for o in unseen), len(unseen)),
         "turns": _rate(sum(t.passed for t in turns), sum(len(o.conversation.turns) for o in outcomes)),
         "transport_errors": sum(o.transport_errors for o in outcomes),
         "by_style": _group(outcomes, lambda c: c.style),
@@ -637,6 +645,11 @@ def render_table(parts: dict[str, dict[str, Any]], sweep: dict[str, Any] | None)
     lines = ["| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
     lines.append("| **conversations** | " + " | ".join(_pct(parts[p]["conversations"]) for p in names) + " |")
     lines.append("| turns | " + " | ".join(_pct(parts[p]["turns"]) for p in names) + " |")
+    lines.append(
+        "| conversations without a training text | "
+        + " | ".join(_pct(parts[p].get("conversations_without_training_text")) for p in names)
+        + " |"
+    )
     for group, label in (("by_style", "style"), ("by_topic", "topic")):
         keys = sorted({k for p in names for k in parts[p][group]})
         ordered = [k for k in (STYLES if group == "by_style" else TOPICS) if k in keys]
@@ -760,10 +773,11 @@ def write_results(
     played: dict[str, list[ConversationOutcome]],
     swept: list[SweepOutcome] | None,
     meta: dict[str, Any],
+    seen: Collection[str] = frozenset(),
 ) -> dict[str, Any]:
     """Write e2e.json and the failure lists; return the JSON document."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    parts = {name: summarise(outcomes) for name, outcomes in played.items()}
+    parts = {name: summarise(outcomes, seen) for name, outcomes in played.items()}
     tuning = played.get("tuning")
     if tuning is not None:
         parts["tuning"]["failed_ids"] = [o.conversation.id for o in tuning if not o.passed]
@@ -840,7 +854,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "server": args.url or "own stack",
         "runtime_s": round(time.monotonic() - started, 1),
     }
-    document = write_results(args.out, played, swept, meta)
+    # Conversations containing a training text are also scored apart (see summarise).
+    document = write_results(args.out, played, swept, meta, training_keys())
     print()
     print(render_table(document["parts"], document.get("sweep")))
     print(f"\nreports: {_display(args.out / 'e2e.json')}", end="")

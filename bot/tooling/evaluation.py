@@ -27,8 +27,16 @@ TRAINING_DATA = Path("data/nlu")
 NLP_DIR = Path("build/spacy_de")
 
 
-def _key(text: str) -> str:
+def text_key(text: str) -> str:
+    """A text as compared with the training data: lower case, punctuation ignored."""
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def training_keys(training: Path = TRAINING_DATA) -> set[str]:
+    """The keys (:func:`text_key`) of every training example's text."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return {text_key(e.get("text")) for e in load_data(str(training)).training_examples}
 
 
 def write_independent_heldout(
@@ -39,9 +47,9 @@ def write_independent_heldout(
     from rasa.shared.nlu.training_data.loading import load_data
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    seen = {_key(e.get("text")) for e in load_data(str(training)).training_examples}
+    seen = training_keys(training)
     examples = load_data(str(heldout)).training_examples
-    kept = [e for e in examples if _key(e.get("text")) not in seen]
+    kept = [e for e in examples if text_key(e.get("text")) not in seen]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(RasaYAMLWriter().dumps(TrainingData(training_examples=kept)), encoding="utf-8")
     return len(kept), len(examples) - len(kept)
