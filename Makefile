@@ -24,7 +24,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path
 NLP_INPUTS := $(wildcard bot/nlp/*.py) bot/knowledge/municipalities.py bot/knowledge/text.py \
 	data/knowledge/gemeinden_hessen.csv data/knowledge/orte_ausserhalb_hessen.yml
 
-.PHONY: help install nlp train run shell test lint types validate pytest test-stories eval bench bench-finder facts linkcheck lock \
+.PHONY: help install nlp train run shell test lint types validate pytest test-stories eval bench footprint bench-finder facts linkcheck lock \
 	browser-deps synapse config retention clean
 
 help: ## list the targets
@@ -107,8 +107,10 @@ test: lint types validate pytest test-stories ## everything CI runs: lint, types
 eval: $(MODEL) ## held-out NLU, conversation tests, end-to-end conversations + municipality sweep, finder; results/
 	$(PY) -m bot.tooling.evaluation independent results/heldout_independent.yml
 	$(PY) -m bot.tooling.evaluation independent results/bestaetigung_independent.yml tests/nlu/bestaetigung.yml
+	$(PY) -m bot.tooling.evaluation independent results/heldout_en_independent.yml tests/nlu/heldout_en.yml
 	$(RASA) test nlu --model $(MODEL) --nlu results/heldout_independent.yml --out results/heldout
 	$(RASA) test nlu --model $(MODEL) --nlu results/bestaetigung_independent.yml --out results/bestaetigung
+	$(RASA) test nlu --model $(MODEL) --nlu results/heldout_en_independent.yml --out results/heldout_en
 	-$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out results/stories
 	$(PY) -m bot.tooling.evaluation report results
 	$(PY) -m bot.tooling.evaluation threshold
@@ -117,6 +119,9 @@ eval: $(MODEL) ## held-out NLU, conversation tests, end-to-end conversations + m
 
 bench: train config ## load benchmark: 1 vs 2 replicas on PostgreSQL + Redis (see README, "Figures")
 	$(PY) -m bot.tooling.bench --compare-replicas $(BENCH_ARGS)
+
+footprint: $(MODEL) ## start-up, Rasa memory and per-turn latency of one assistant (German + English turns)
+	$(PY) -m bot.tooling.footprint
 
 bench-finder: $(VENV)/.installed ## service finder latency: p50/p99 per lookup over the whole catalogue, one core
 	$(PY) -m bot.tooling.finder_bench

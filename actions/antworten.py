@@ -5,9 +5,11 @@ message metadata (``antwort``), so that switching Leichte Sprache on can repeat 
 answer in it (actions/leichte_sprache.py) without knowing which action wrote it.
 
 The catalogue is key -> variant -> text. ``standard`` and ``leicht`` are the German variants;
-a further language is added as further variant keys (e.g. ``en``, ``en_leicht``) next to them
-and chosen in :func:`variant_of`, so no key and no text changes. Actions send text only through
-:func:`say` (tests/conftest.py fails any other text an action sends in the offline tests).
+every further language of data/knowledge/sprachen.yml is a variant named by its code (``en``),
+chosen in :func:`variant_of` from the slot ``sprache`` (actions/sprache.py). Leichte Sprache is
+German and wins over the language slot, like the domain responses' conditions. Actions send text
+only through :func:`say` (tests/conftest.py fails any other text an action sends in the offline
+tests).
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.knowledge.facts import load_facts, stand_of
+from bot.knowledge.facts import fact, load_facts
+from bot.knowledge.languages import load_sprachen
+from bot.knowledge.stand import stand_label
 
 ANTWORTEN_PATH = Path(__file__).with_name("antworten.yml")
 STANDARD = "standard"
@@ -33,19 +37,43 @@ METADATA_KEY = "antwort"
 _STAND_PREFIX = "stand_"
 
 
-class Var(str):
-    """A value inserted into a template that has its own Leichte-Sprache form.
+def variants() -> tuple[str, ...]:
+    """Every variant a text can have: standard, leicht, then one per further language."""
+    return (STANDARD, LEICHT, *load_sprachen().foreign)
 
-    It *is* the text of the current variant (a ``str``), so code that only formats it keeps
-    working; :func:`render` picks ``leicht`` for the Leichte-Sprache variant.
+
+class Var(str):
+    """A value inserted into a template that has its own form in other variants.
+
+    It *is* the standard (German) text (a ``str``), so code that only formats it keeps working;
+    :func:`render` picks the form of the variant it renders (``leicht``, ``en``, ...). A variant
+    the value has no form for shows the standard text (e.g. a German catalogue name in English).
     """
 
-    leicht: str
+    forms: dict[str, str]
 
-    def __new__(cls, standard: str, leicht: str | None = None) -> Var:
+    def __new__(cls, standard: str, leicht: str | None = None, **others: str | None) -> Var:
         obj = super().__new__(cls, standard)
-        obj.leicht = standard if leicht is None else leicht
+        obj.forms = {LEICHT: standard if leicht is None else leicht}
+        obj.forms.update({name: value for name, value in others.items() if value is not None})
         return obj
+
+    @property
+    def leicht(self) -> str:
+        return self.forms[LEICHT]
+
+    def form(self, variant: str) -> str:
+        """The text of this value in ``variant``."""
+        return self.forms.get(variant, str(self))
+
+
+def join(parts: list[Var], **overrides: str) -> Var:
+    """The concatenation of ``parts`` in every variant; ``overrides`` replace single variants
+    (``leicht=""`` for a part the Leichte answer says otherwise)."""
+    joined = Var("".join(parts))
+    joined.forms = {v: "".join(p.form(v) for p in parts) for v in variants() if v != STANDARD}
+    joined.forms.update(overrides)
+    return joined
 
 
 @lru_cache(maxsize=1)
@@ -56,52 +84,67 @@ def templates() -> dict[str, dict[str, str]]:
 
 
 def variant_of(tracker: Tracker) -> str:
-    """``leicht`` while the slot leichte_sprache is true, else ``standard``."""
-    return LEICHT if tracker.get_slot("leichte_sprache") else STANDARD
+    """``leicht`` while the slot leichte_sprache is true, else the language of slot ``sprache``
+    (``standard`` for German or an unknown code)."""
+    if tracker.get_slot("leichte_sprache"):
+        return LEICHT
+    language = tracker.get_slot("sprache")
+    return language if language in variants() and language not in (STANDARD, LEICHT) else STANDARD
 
 
 class _Values(dict[str, Any]):
-    """Template values; ``stand_<fact id>`` comes from the facts (data/knowledge/fakten.yml)."""
+    """Template values; ``stand_<fact id>`` is the fact's date (data/knowledge/fakten.yml),
+    worded by the catalogue key ``stand`` in the variant being rendered ("Stand: 05/2026")."""
+
+    def __init__(self, values: dict[str, Any], variant: str) -> None:
+        super().__init__(values)
+        self.variant = variant
 
     def __missing__(self, key: str) -> str:
         if key.startswith(_STAND_PREFIX) and key[len(_STAND_PREFIX) :] in load_facts():
-            return stand_of(key[len(_STAND_PREFIX) :])
+            return stand_text(fact(key[len(_STAND_PREFIX) :]).stand, self.variant)
         raise KeyError(key)
 
 
+def stand_text(stand: str, variant: str) -> str:
+    """ "Stand: MM/JJJJ" of an ISO ``stand`` date, in ``variant``."""
+    return render("stand", variant, {"datum": stand_label(stand)})
+
+
 def _pick(value: Any, variant: str) -> Any:
-    return value.leicht if variant == LEICHT and isinstance(value, Var) else value
+    return value.form(variant) if isinstance(value, Var) else value
 
 
 def render(key: str, variant: str, values: Mapping[str, Any]) -> str:
     """Template ``key`` in ``variant`` filled with ``values`` (Var values follow the variant).
 
-    A key without a ``leicht`` text (only the few standard-only parts) falls back to standard.
+    A key without a text in ``variant`` (only the few standard-only parts in Leichte Sprache)
+    falls back to standard.
     """
     entry = templates()[key]
-    template = entry.get(variant) if variant == LEICHT else None
-    if template is None:
-        template = entry[STANDARD]
-    filled = _Values({name: _pick(value, variant) for name, value in values.items()})
+    template = entry.get(variant) or entry[STANDARD]
+    filled = _Values({name: _pick(value, variant) for name, value in values.items()}, variant)
     return string.Formatter().vformat(template, (), filled)
 
 
 def text(key: str, tracker: Tracker, **values: Any) -> Var:
     """The template ``key`` in the variant the conversation needs, filled with ``values``.
 
-    The result also knows its Leichte-Sprache rendering, so it can be inserted into another
-    template and still follow the variant there.
+    The result also knows its renderings in the other variants, so it can be inserted into
+    another template and still follow the variant there.
     """
-    current = render(key, variant_of(tracker), values)
-    return Var(current, render(key, LEICHT, values))
+    del tracker  # the variant is picked where the text is sent (say) or inserted (render)
+    return label(key, **values)
 
 
 def label(key: str, **values: Any) -> Var:
-    """Template ``key`` as a :class:`Var` of both variants, for a button title or a value.
+    """Template ``key`` as a :class:`Var` of every variant, for a button title or a value.
 
     Needs no tracker: :func:`say` and :func:`render` pick the variant when the message is sent.
     """
-    return Var(render(key, STANDARD, values), render(key, LEICHT, values))
+    rendered = Var(render(key, STANDARD, values))
+    rendered.forms = {v: render(key, v, values) for v in variants() if v != STANDARD}
+    return rendered
 
 
 def _buttons(buttons: list[dict[str, str]], variant: str) -> list[dict[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -38,6 +39,15 @@ def entity_values(tracker: Tracker, entity: str) -> list[str]:
         if item.get("entity") == entity and item.get("value"):
             values[str(item["value"])] = None
     return list(values)
+
+
+def latest_metadata(tracker: Tracker) -> dict[str, Any]:
+    """The metadata the channel sent with the latest user message (empty when none)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata")
+            return metadata if isinstance(metadata, dict) else {}
+    return {}
 
 
 def home_municipality(tracker: Tracker) -> Municipality | None:

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import Var, say, text
+from actions.antworten import Var, join, say, text
 from actions.context import user_text
 from actions.fokus import focus_event
 from bot.knowledge.ikz import (
@@ -89,7 +89,7 @@ class ActionIkzFoerderung(Action):
             ergebnis=text(f"ikz_ergebnis_{estimate.case}", tracker, anzahl=count, betrag=betrag),
             quelle=estimate.source_url,
             hinweis=text("ikz_hinweis", tracker),
-            alternativen=Var("".join(alternativen), "".join(a.leicht for a in alternativen)),
+            alternativen=join(alternativen),
         )
         # "Und für vier?" next recalculates (actions/fokus.py).
         return [SlotSet("anzahl_kommunen", None), focus_event("ikz")]

@@ -7,7 +7,7 @@ there and each step gets a button that answers that service (action_online_leist
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import Var, say, text
+from actions.antworten import Var, join, label, say, text
 from actions.context import entity_values, home_municipality, user_text
+from actions.online_leistungen import service_field, service_name
 from actions.payloads import intent_payload
+from bot.knowledge.languages import load_sprachen
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import ServiceCatalogue, load_services
 from bot.knowledge.sources import KNOWLEDGE_DIR, KnowledgeError, load_source_titles, read_yaml
@@ -40,6 +42,8 @@ class Schritt:
     hinweis: str
     hinweis_leicht: str
     quellen: tuple[str, ...]
+    # "titel_en", "hinweis_en", ...: the texts in further languages (missing: German shown).
+    translations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,22 @@ class Lebenslage:
     schritte: tuple[Schritt, ...]
     nachsatz: str | None
     nachsatz_quellen: tuple[str, ...]
+    # "titel_en", "einleitung_en", "nachsatz_en": the texts in further languages.
+    translations: dict[str, str] = field(default_factory=dict)
 
 
 def _strings(raw: Any) -> tuple[str, ...]:
     return tuple(str(item) for item in raw or ())
+
+
+def _translations(raw: dict[str, Any], names: tuple[str, ...]) -> dict[str, str]:
+    """The fields ``<name>_<code>`` of ``raw`` for every further language that has them."""
+    return {
+        f"{name}_{code}": str(raw[f"{name}_{code}"])
+        for name in names
+        for code in load_sprachen().foreign
+        if raw.get(f"{name}_{code}")
+    }
 
 
 def _check_sources(where: str, urls: tuple[str, ...], titles: dict[str, str]) -> None:
@@ -80,7 +96,14 @@ def _parse_schritt(
     quellen = _strings(raw.get("quellen"))
     _check_sources(f"{where} {leistung}", quellen, titles)
     titel = str(raw["titel"]) if raw.get("titel") else None
-    return Schritt(leistung, titel, str(raw["hinweis"]), str(raw["hinweis_leicht"]), quellen)
+    return Schritt(
+        leistung,
+        titel,
+        str(raw["hinweis"]),
+        str(raw["hinweis_leicht"]),
+        quellen,
+        _translations(raw, ("titel", "hinweis")),
+    )
 
 
 def parse_lebenslagen(
@@ -112,10 +135,16 @@ def parse_lebenslagen(
             titel=str(raw["titel"]),
             einleitung=str(raw["einleitung"]),
             einleitung_leicht=str(raw["einleitung_leicht"]),
-            keywords=tuple(str(k).lower() for k in raw.get("keywords") or ()),
+            # Keywords of every language detect the event ("baby" as well as "Geburt").
+            keywords=tuple(
+                str(k).lower()
+                for name in ("keywords", *(f"keywords_{c}" for c in load_sprachen().foreign))
+                for k in raw.get(name) or ()
+            ),
             schritte=schritte,
             nachsatz=str(nachsatz) if nachsatz else None,
             nachsatz_quellen=nachsatz_quellen,
+            translations=_translations(raw, ("titel", "einleitung", "nachsatz")),
         )
     return result
 
@@ -161,31 +190,45 @@ def _title(name: str) -> str:
     return name if len(name) <= _MAX_TITLE else name[: _MAX_TITLE - 1] + "…"
 
 
-def _label(schritt: Schritt, catalogue: ServiceCatalogue) -> str:
+def _label(schritt: Schritt, catalogue: ServiceCatalogue) -> Var:
+    """The step's name: its own title, else the service's name, in every language written."""
     service = catalogue.get(schritt.leistung)
     assert service is not None  # checked when loading
-    return schritt.titel or service.name
+    if schritt.titel:
+        others = {c: schritt.translations.get(f"titel_{c}") for c in load_sprachen().foreign}
+        return Var(schritt.titel, None, **others)
+    return service_name(service)
 
 
-def _office_line(schritt: Schritt, catalogue: ServiceCatalogue) -> str:
+def _office_line(schritt: Schritt, catalogue: ServiceCatalogue) -> Var:
     service = catalogue.get(schritt.leistung)
     assert service is not None  # checked when loading
     # Skip the office when the hint already names it ("... beim Standesamt des Sterbeortes").
     core = service.office.split(" (")[0]
-    return "" if core in schritt.hinweis else f" Zuständig: {service.office}."
+    if core in schritt.hinweis:
+        return Var("")
+    return label("lebenslage_zustaendig", office=service_field(service, "office"))
 
 
-def steps_text(event: Lebenslage, leicht: bool) -> str:
-    """The numbered steps: label, sourced hint and (standard only) the responsible office."""
+def _hinweis(schritt: Schritt) -> Var:
+    others = {c: schritt.translations.get(f"hinweis_{c}") for c in load_sprachen().foreign}
+    return Var(schritt.hinweis, schritt.hinweis_leicht, **others)
+
+
+def steps_text(event: Lebenslage) -> Var:
+    """The numbered steps: label, sourced hint and (not in Leichte Sprache) the office."""
     catalogue = load_services()
-    lines = []
-    for number, schritt in enumerate(event.schritte, start=1):
-        label = _label(schritt, catalogue)
-        if leicht:
-            lines.append(f"{number}. {label}: {schritt.hinweis_leicht}")
-        else:
-            lines.append(f"{number}. {label}: {schritt.hinweis}{_office_line(schritt, catalogue)}")
-    return "\n".join(lines)
+    lines = [
+        label(
+            "lebenslage_schritt",
+            nummer=number,
+            name=_label(schritt, catalogue),
+            hinweis=_hinweis(schritt),
+            zustaendig=_office_line(schritt, catalogue),
+        )
+        for number, schritt in enumerate(event.schritte, start=1)
+    ]
+    return join([line if i == 0 else join([Var("\n"), line]) for i, line in enumerate(lines)])
 
 
 def step_buttons(event: Lebenslage) -> list[dict[str, str]]:
@@ -198,6 +241,19 @@ def step_buttons(event: Lebenslage) -> list[dict[str, str]]:
         }
         for schritt in event.schritte
     ]
+
+
+def _event_text(event: Lebenslage, name: str, leicht: str | None = None) -> Var:
+    others = {c: event.translations.get(f"{name}_{c}") for c in load_sprachen().foreign}
+    return Var(str(getattr(event, name)), leicht, **others)
+
+
+def _nachsatz(event: Lebenslage) -> Var:
+    """The closing remark (standard and other languages; the Leichte answer has none)."""
+    if not event.nachsatz:
+        return Var("")
+    text_var = _event_text(event, "nachsatz", "")
+    return join([Var("\n", ""), text_var])
 
 
 class ActionLebenslage(Action):
@@ -216,7 +272,10 @@ class ActionLebenslage(Action):
                 tracker,
                 "lebenslage_auswahl",
                 buttons=[
-                    {"title": e.titel, "payload": intent_payload("lebenslage", lebenslage=e.id)}
+                    {
+                        "title": _event_text(e, "titel"),
+                        "payload": intent_payload("lebenslage", lebenslage=e.id),
+                    }
                     for e in load_lebenslagen().values()
                 ],
             )
@@ -229,9 +288,9 @@ class ActionLebenslage(Action):
             tracker,
             "lebenslage",
             buttons=step_buttons(event),
-            einleitung=Var(event.einleitung, event.einleitung_leicht),
-            schritte=Var(steps_text(event, leicht=False), steps_text(event, leicht=True)),
-            nachsatz=Var(f"\n{event.nachsatz}", "") if event.nachsatz else "",
+            einleitung=_event_text(event, "einleitung", event.einleitung_leicht),
+            schritte=steps_text(event),
+            nachsatz=_nachsatz(event),
             ort=ort,
         )
         return []

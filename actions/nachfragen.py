@@ -9,11 +9,18 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import Var, say
+from actions.antworten import say
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import current_focus, focus_event
 from actions.kontakt import gemeinde_hinweis, topic_menu
-from actions.online_leistungen import answer_service, online_status_text, popular_buttons, requested_service
+from actions.online_leistungen import (
+    answer_service,
+    online_status_text,
+    popular_buttons,
+    requested_service,
+    service_field,
+    service_name,
+)
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
@@ -93,7 +100,7 @@ class ActionNachfrage(Action):
                 dispatcher,
                 tracker,
                 "nachfrage_online",
-                leistung=service.name,
+                leistung=service_name(service),
                 status=online_status_text(service, tracker),
                 link=link,
             )
@@ -102,9 +109,9 @@ class ActionNachfrage(Action):
                 dispatcher,
                 tracker,
                 "nachfrage_allgemein",
-                leistung=service.name,
-                zusammenfassung=Var(service.summary, service.summary_leicht or service.summary),
-                zustaendig=service.office,
+                leistung=service_name(service),
+                zusammenfassung=service_field(service, "summary", service.summary_leicht),
+                zustaendig=service_field(service, "office"),
                 link=link,
             )
         return []

@@ -7,13 +7,14 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import Var, say, text
+from actions.antworten import Var, join, say, text
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import focus_event
 from actions.katalog import answer_from_catalogue
 from actions.payloads import intent_payload
 from actions.themen import other_topics
 from bot.knowledge.finder import SERVICE_QUESTION_SCORE
+from bot.knowledge.languages import load_sprachen
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
 from bot.knowledge.stand import stand_label
@@ -41,8 +42,15 @@ def popular_buttons() -> list[dict[str, str]]:
 
 
 def service_name(service: Service) -> Var:
-    """The service's name, in Leichte Sprache where the catalogue has one."""
-    return Var(service.name, service.name_leicht)
+    """The service's name, in Leichte Sprache and other languages where the catalogue has one."""
+    return service_field(service, "name", service.name_leicht)
+
+
+def service_field(service: Service, name: str, leicht: str | None = None) -> Var:
+    """Field ``name`` of ``service`` ("summary", "office", ...) with its written translations."""
+    standard = str(getattr(service, name) or "")
+    others = {code: service.translated(name, code) for code in load_sprachen().foreign}
+    return Var(standard, leicht, **others)
 
 
 def online_status_text(service: Service, tracker: Tracker) -> Var:
@@ -65,7 +73,7 @@ def answer_service(
         "online_leistung",
         leistung=service_name(service),
         status=online_status_text(service, tracker),
-        zusammenfassung=Var(service.summary, service.summary_leicht or ""),
+        zusammenfassung=service_field(service, "summary", service.summary_leicht or ""),
         details=details(service, tracker),
         gebuehren=fees(service, tracker),
         link=link,
@@ -107,20 +115,22 @@ def municipality_in_question(tracker: Tracker) -> Municipality | None:
 
 def details(service: Service, tracker: Tracker) -> Var:
     """Responsible office, account and trust level, one short line each (standard answer only)."""
-    parts = [text("leistung_zustaendig", tracker, office=service.office)]
+    parts = [text("leistung_zustaendig", tracker, office=service_field(service, "office"))]
     if service.account:
-        parts.append(text("leistung_konto", tracker, account=service.account))
+        parts.append(text("leistung_konto", tracker, account=service_field(service, "account")))
     if service.trust_level:
-        parts.append(text("leistung_anmeldung", tracker, trust_level=service.trust_level))
+        trust_level = service_field(service, "trust_level")
+        parts.append(text("leistung_anmeldung", tracker, trust_level=trust_level))
     # The Leichte answer names what is needed in summary_leicht instead (antworten.yml).
-    return Var("".join(parts), "")
+    return join(parts, leicht="")
 
 
 def fees(service: Service, tracker: Tracker) -> Var:
     """The fee line with the date of its source ("Stand: MM/JJJJ"), or nothing."""
     if not service.fees:
         return Var("")
-    return text("leistung_gebuehren", tracker, fees=service.fees, stand=stand_label(service.stand))
+    fees_text = service_field(service, "fees")
+    return text("leistung_gebuehren", tracker, fees=fees_text, stand=stand_label(service.stand))
 
 
 def hint(service: Service, link: str, municipality: Municipality | None, tracker: Tracker) -> Var:
@@ -138,7 +148,7 @@ def hint(service: Service, link: str, municipality: Municipality | None, tracker
         parts.append(text("hinweis_portal_suche", tracker, gemeinde=municipality.label))
     if service.uncertain:
         parts.append(text("hinweis_veraltet", tracker, stand=stand_label(service.stand)))
-    return Var("".join(parts), "".join(p.leicht for p in parts))
+    return join(parts)
 
 
 class ActionOnlineLeistung(Action):

@@ -405,3 +405,22 @@ def test_conversations_with_a_training_text_are_also_scored_apart() -> None:
     assert summary["conversations"] == {"passed": 1, "total": 2, "rate": 0.5}
     assert summary["conversations_without_training_text"] == {"passed": 0, "total": 1, "rate": 0.0}
     assert ev.summarise([trained, fresh])["conversations_without_training_text"] == summary["conversations"]
+
+
+def test_a_reply_in_the_wrong_language_fails_the_turn() -> None:
+    turn = ev.Turn(user="What is the BundID?", must=("BundID",))
+    german = [{"text": "Die BundID ist das Nutzerkonto des Bundes für Anträge bei Behörden."}]
+    english = [{"text": "The BundID is the federal citizen account for applications."}]
+    only_a_link = [{"text": "BundID: https://id.bund.de"}]
+    assert ev.check_turn(turn, german, "en") == ["answered in 'de', not 'en'"]
+    assert ev.check_turn(turn, english, "en") == []
+    assert ev.check_turn(turn, only_a_link, "en") == []  # nothing to tell the language by
+    assert ev.check_turn(turn, english, "de") == ["answered in 'en', not 'de'"]
+
+
+def test_english_parts_load_from_their_own_folder() -> None:
+    for part in ("en-tuning", "en-untuned"):
+        conversations = ev.load_part(part)
+        assert conversations and all(c.id.startswith(ev.PARTS[part]) for c in conversations)
+        assert {c.lang for c in conversations} == {"en"}
+    assert "en-untuned" in ev.SECRET_PARTS

@@ -10,7 +10,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.antworten import LEICHT, METADATA_KEY, STANDARD, templates
+from actions.antworten import METADATA_KEY, templates, variants
 
 DOMAIN: dict[str, Any] = {}
 
@@ -83,10 +83,10 @@ def catalogue_problem(message: dict[str, Any]) -> str | None:
     if not isinstance(key, str) or key not in templates():
         return f"text not from actions/antworten.yml (no catalogue key): {message['text']!r}"
     entry = templates()[key]
-    missing = [v for v in (STANDARD, LEICHT) if not entry.get(v)]
+    missing = [v for v in variants() if not entry.get(v)]
     if missing:
         return f"{key}: no {'/'.join(missing)} variant"
-    if not any(_pattern(entry[v]).fullmatch(message["text"]) for v in (STANDARD, LEICHT)):
+    if not any(_pattern(entry[v]).fullmatch(message["text"]) for v in variants()):
         return f"{key}: text is not a rendering of the key: {message['text']!r}"
     return None
 

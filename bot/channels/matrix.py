@@ -49,10 +49,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.text import render_links_as_text, split_message
+from bot.nlp.language import detect
 from bot.web.ratelimit import RateLimiter
-from bot.web.texts import RATE_LIMITED, too_long
+from bot.web.texts import RATE_LIMITED, TOO_LONG, in_language
 
 logger = logging.getLogger(__name__)
+
+
+def _language(text: str) -> str:
+    """The language of the channel's own notices: the message's (messengers have no switch)."""
+    return "en" if detect(text) == "en" else "de"
+
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -525,13 +532,15 @@ class MatrixBot:
         retry_after = self.limiter.hit_now(sender)
         if retry_after:
             if not self._limited.hit_now(sender):
-                self._spawn(self._send_notice(room_id, RATE_LIMITED.format(seconds=int(retry_after))))
+                notice = in_language(RATE_LIMITED, _language(body), seconds=int(retry_after))
+                self._spawn(self._send_notice(room_id, notice))
             return
         # Bounded before any further processing (option regex, Rasa's NLU), like the
         # gateway; removing a reply's quoted fallback first is linear in the length.
         text = strip_reply_fallback(body)
         if len(text) > self.settings.max_message_chars:
-            self._spawn(self._send_notice(room_id, too_long(self.settings.max_message_chars)))
+            notice = in_language(TOO_LONG, _language(text), max_chars=self.settings.max_message_chars)
+            self._spawn(self._send_notice(room_id, notice))
             return
         self._spawn(self._handle_text(room_id, sender, text))
 

@@ -7,12 +7,14 @@ are not listed in quellen.yml, so the bot never shows an unsourced link.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from bot.knowledge.languages import load_sprachen
 from bot.knowledge.sources import (
     KNOWLEDGE_DIR,
     KnowledgeError,
@@ -40,6 +42,12 @@ LEVEL_VALUES = frozenset({"Gemeinde", "Kreis/Zulassungsstelle", "Land", "Bund"})
 # A regional key (ARS) is exactly 12 digits; anything else must not reach a URL.
 _ARS = re.compile(r"^\d{12}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# Fields an answer shows that leistungen.yml may carry in further languages ("summary_en").
+TRANSLATED_FIELDS = ("name", "summary", "office", "account", "fees", "trust_level")
+
+
+def _foreign_codes() -> tuple[str, ...]:
+    return load_sprachen().foreign
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,13 @@ class Service:
     # Name and summary in Leichte Sprache, the same facts (None: not written yet).
     name_leicht: str | None = None
     summary_leicht: str | None = None
+    # The answer's fields in further languages, "<field>_<code>" as in leistungen.yml
+    # ("name_en", "summary_en", "office_en", ...); a missing one shows the German text.
+    translations: Mapping[str, str] = field(default_factory=dict)
+
+    def translated(self, name: str, code: str) -> str | None:
+        """Field ``name`` ("summary", "office", ...) in language ``code``, if written."""
+        return self.translations.get(f"{name}_{code}")
 
 
 class ServiceCatalogue:
@@ -165,7 +180,10 @@ def _parse_service(raw: dict[str, Any], titles: dict[str, str], origin: Path) ->
     for cited in (url, *source_urls):
         if cited not in titles:
             raise KnowledgeError(f"{where}: url not listed in quellen.yml: {cited}")
-    keywords = tuple(str(k).lower() for k in raw.get("keywords") or ())
+    # Keywords of every language find the service ("housing benefit" as well as "Wohngeld").
+    keyword_lists = [raw.get("keywords") or ()]
+    keyword_lists += [raw.get(f"keywords_{code}") or () for code in _foreign_codes()]
+    keywords = tuple(str(k).lower() for words in keyword_lists for k in words)
     try:
         stand = parse_stand(raw.get("stand"), where)
     except StandError as exc:
@@ -190,6 +208,12 @@ def _parse_service(raw: dict[str, Any], titles: dict[str, str], origin: Path) ->
         url_gemeinde=_optional_str(raw, "url_gemeinde"),
         name_leicht=_optional_str(raw, "name_leicht"),
         summary_leicht=" ".join(summary_leicht.split()) if summary_leicht else None,
+        translations={
+            f"{name}_{code}": " ".join(str(raw[f"{name}_{code}"]).split())
+            for name in TRANSLATED_FIELDS
+            for code in _foreign_codes()
+            if raw.get(f"{name}_{code}")
+        },
     )
 
 

@@ -5,15 +5,17 @@
     python -m bot.tooling.e2e_eval --parts tuning --no-sweep --ids tun-keywords-001
 
 Plays the independent conversations of ``tests/conversations/{tuning,untuned}/*.yml``
-(format: ``tests/conversations/FORMAT.md``) turn by turn, one sender id per
+and the English ones of ``tests/conversations_en/{tuning,untuned}/*.yml`` (parts
+``en-tuning``, ``en-untuned``; issue 16) (format: ``tests/conversations/FORMAT.md``;
+every reply must also be in the language of its turn) turn by turn, one sender id per
 conversation, and checks every turn's ``must`` / ``any`` / ``must_not`` strings
 (case-insensitive, whitespace-normalised) against the texts and button titles the
 assistant sent for that turn. Then sweeps all 422 municipalities in three phrasings
 of a birth-certificate request.
 
 Output: a table on stdout, ``results/e2e.json``, the tuning failures in
-``results/e2e_failures_tuning.txt`` and the sweep failures in
-``results/e2e_sweep_failures.txt``. The untuned part must stay unseen: only its
+``results/e2e_failures_tuning.txt`` (``…_en-tuning.txt``) and the sweep failures in
+``results/e2e_sweep_failures.txt``. The untuned parts must stay unseen: only their
 totals per style and topic are reported, never a conversation id, text or reply.
 
 The stack (action server + one Rasa server with the REST channel, SQLite tracker
@@ -45,10 +47,13 @@ import yaml
 
 from bot.knowledge.ags import is_hessian_ags
 from bot.knowledge.municipalities import Municipality, load_municipalities
+from bot.nlp.language import detect
 from bot.tooling.evaluation import text_key, training_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 CONVERSATIONS_DIR = ROOT / "tests" / "conversations"
+# English conversations (issue 16), the same format plus ``lang: en``, in their own two parts.
+CONVERSATIONS_EN_DIR = ROOT / "tests" / "conversations_en"
 CI_SUBSET = CONVERSATIONS_DIR / "ci_subset.txt"
 DEFAULT_MODEL = ROOT / "models" / "hessen.tar.gz"
 LOGGING_CONFIG = ROOT / "bot" / "ops" / "logging.yml"
@@ -65,9 +70,10 @@ TOPICS = (
     "standesamt", "online_services", "bundid", "servicekonto", "ikz", "catalogue_service",
     "life_event", "background", "smalltalk", "handoff", "other",
 )  # fmt: skip
-# Part name -> id prefix. The untuned part is never looked at while tuning.
-PARTS = {"tuning": "tun-", "untuned": "unt-"}
-SECRET_PART = "untuned"
+# Part name -> id prefix. The untuned parts are never looked at while tuning (folders: part_dir).
+PARTS = {"tuning": "tun-", "untuned": "unt-", "en-tuning": "en-tun-", "en-untuned": "en-unt-"}
+SECRET_PARTS = frozenset({"untuned", "en-untuned"})
+LANGUAGES = ("de", "en")
 SWEEP_PHRASINGS = (
     "Geburtsurkunde {name}",
     "Ich bin in {name} geboren und brauche eine Geburtsurkunde",
@@ -76,7 +82,7 @@ SWEEP_PHRASINGS = (
 DEFAULT_CONCURRENCY = 4
 DEFAULT_TIMEOUT_S = 60.0
 
-_CONVERSATION_KEYS = {"id", "style", "topic", "metadata", "turns"}
+_CONVERSATION_KEYS = {"id", "style", "topic", "metadata", "turns", "lang"}
 _TURN_KEYS = {"user", "must", "any", "must_not"}
 _WHITESPACE = re.compile(r"\s+")
 # The same rules as bot.knowledge.municipalities: "(Efze)" and "am Main" are what
@@ -123,6 +129,8 @@ class Conversation:
     turns: tuple[Turn, ...]
     metadata: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    # The language the citizen starts in; every reply must be in the language of its turn.
+    lang: str = "de"
 
 
 def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
@@ -198,6 +206,9 @@ def parse_conversation(raw: Any, part: str, where: str, source: str = "") -> Con
     if not isinstance(turns_raw, list) or not turns_raw:
         raise FormatError(f"{where}: 'turns' must be a non-empty list")
     turns = tuple(_parse_turn(t, f"{where}, turn {i}") for i, t in enumerate(turns_raw, 1))
+    lang = raw.get("lang", "de")
+    if lang not in LANGUAGES:
+        raise FormatError(f"{where}: lang {lang!r} is not one of {', '.join(LANGUAGES)}")
     if not any(t.has_expectations for t in turns):
         raise FormatError(f"{where}: no turn has 'must', 'any' or 'must_not' (nothing would be checked)")
     return Conversation(
@@ -208,6 +219,7 @@ def parse_conversation(raw: Any, part: str, where: str, source: str = "") -> Con
         turns=turns,
         metadata=_parse_metadata(raw.get("metadata"), where),
         source=source,
+        lang=lang,
     )
 
 
@@ -228,13 +240,24 @@ def load_file(path: Path, part: str) -> list[Conversation]:
     ]
 
 
-def load_part(part: str, root: Path = CONVERSATIONS_DIR) -> list[Conversation]:
-    """Every conversation of ``part`` (``tuning`` or ``untuned``); ids must be unique."""
+def part_dir(part: str, root: Path | None = None) -> Path:
+    """The folder of ``part``: tests/conversations/tuning, tests/conversations_en/tuning for
+    en-tuning, ...; under an explicit ``root`` (tests) simply <root>/<part>."""
+    if root is not None:
+        return root / part
+    if part.startswith("en-"):
+        return CONVERSATIONS_EN_DIR / part.removeprefix("en-")
+    return CONVERSATIONS_DIR / part
+
+
+def load_part(part: str, root: Path | None = None) -> list[Conversation]:
+    """Every conversation of ``part`` (``tuning``, ``untuned``, ``en-…``); ids must be unique."""
     if part not in PARTS:
         raise FormatError(f"unknown part {part!r}; expected one of {', '.join(PARTS)}")
-    files = sorted((root / part).glob("*.yml")) + sorted((root / part).glob("*.yaml"))
+    folder = part_dir(part, root)
+    files = sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
     if not files:
-        raise FormatError(f"{_display(root / part)}: no conversation files (*.yml)")
+        raise FormatError(f"{_display(folder)}: no conversation files (*.yml)")
     conversations: list[Conversation] = []
     seen: dict[str, str] = {}
     for path in files:
@@ -248,14 +271,24 @@ def load_part(part: str, root: Path = CONVERSATIONS_DIR) -> list[Conversation]:
     return conversations
 
 
-def load_ci_subset(path: Path = CI_SUBSET, root: Path = CONVERSATIONS_DIR) -> list[Conversation]:
+def readable_parts(root: Path | None = None) -> list[Conversation]:
+    """The conversations of every part that may be read (tuning, en-tuning) that exists."""
+    return [
+        conversation
+        for part in PARTS
+        if part not in SECRET_PARTS and part_dir(part, root).is_dir()
+        for conversation in load_part(part, root)
+    ]
+
+
+def load_ci_subset(path: Path = CI_SUBSET, root: Path | None = None) -> list[Conversation]:
     """The tuning conversations listed in ``ci_subset.txt`` (one id a line, ``#`` comments)."""
     ids = [line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()]
     ids = [i for i in ids if i]
-    by_id = {c.id: c for c in load_part("tuning", root)}
+    by_id = {c.id: c for c in readable_parts(root)}
     missing = [i for i in ids if i not in by_id]
     if missing:
-        raise FormatError(f"{_display(path)}: ids not in the tuning part: {', '.join(missing)}")
+        raise FormatError(f"{_display(path)}: ids not in the tuning parts: {', '.join(missing)}")
     if not ids:
         raise FormatError(f"{_display(path)}: lists no conversation id")
     return [by_id[i] for i in ids]
@@ -288,13 +321,21 @@ def reply_text(reply: Reply) -> str:
     return "\n".join(parts)
 
 
-def check_turn(turn: Turn, reply: Reply) -> list[str]:
-    """What the reply misses or wrongly contains; empty when the turn passes."""
-    haystack = normalise(reply_text(reply))
+def check_turn(turn: Turn, reply: Reply, language: str | None = None) -> list[str]:
+    """What the reply misses or wrongly contains; empty when the turn passes.
+
+    With ``language``, the reply must also be written in it (bot/nlp/language.py): a reply
+    whose words do not tell (a place name, a link) passes, one in the other language fails.
+    """
+    text = reply_text(reply)
+    haystack = normalise(text)
     problems = [f"missing {s!r}" for s in turn.must if normalise(s) not in haystack]
     if turn.any_of and not any(normalise(s) in haystack for s in turn.any_of):
         problems.append(f"none of {list(turn.any_of)!r}")
     problems += [f"forbidden {s!r}" for s in turn.must_not if normalise(s) in haystack]
+    answered_in = detect(text)
+    if language and answered_in and answered_in != language:
+        problems.append(f"answered in {answered_in!r}, not {language!r}")
     return problems
 
 
@@ -366,13 +407,17 @@ async def play(client: RestClient, conversation: Conversation) -> ConversationOu
     """Play every turn with a fresh sender id; later turns still run after a failed one."""
     sender = f"e2e-{uuid.uuid4().hex}"
     outcomes: list[TurnOutcome] = []
+    # The language each reply must be in follows the citizen: the language of the turn's
+    # message, or the one before when its words do not tell ("Kassel").
+    language = conversation.lang
     for turn in conversation.turns:
+        language = detect(turn.user) or language
         try:
             reply = await client.say(sender, turn.user, conversation.metadata)
         except TransportError as error:
             outcomes.append(TurnOutcome(turn.user, [], [], error=str(error)))
             break  # the conversation's state is unknown after a lost turn
-        outcomes.append(TurnOutcome(turn.user, reply, check_turn(turn, reply)))
+        outcomes.append(TurnOutcome(turn.user, reply, check_turn(turn, reply, language)))
     return ConversationOutcome(conversation, outcomes)
 
 
@@ -670,7 +715,7 @@ def failures_text(outcomes: Sequence[ConversationOutcome]) -> str:
     blocks = []
     for outcome in outcomes:
         conversation = outcome.conversation
-        if conversation.part == SECRET_PART:
+        if conversation.part in SECRET_PARTS:
             raise ValueError("details of the untuned part are never written")
         if outcome.passed:
             continue
@@ -778,10 +823,11 @@ def write_results(
     """Write e2e.json and the failure lists; return the JSON document."""
     out_dir.mkdir(parents=True, exist_ok=True)
     parts = {name: summarise(outcomes, seen) for name, outcomes in played.items()}
-    tuning = played.get("tuning")
-    if tuning is not None:
-        parts["tuning"]["failed_ids"] = [o.conversation.id for o in tuning if not o.passed]
-        (out_dir / "e2e_failures_tuning.txt").write_text(failures_text(tuning), encoding="utf-8")
+    for name, outcomes in played.items():
+        if name in SECRET_PARTS:
+            continue
+        parts[name]["failed_ids"] = [o.conversation.id for o in outcomes if not o.passed]
+        (out_dir / f"e2e_failures_{name}.txt").write_text(failures_text(outcomes), encoding="utf-8")
     document: dict[str, Any] = {**meta, "parts": parts}
     if swept is not None:
         document["sweep"] = summarise_sweep(swept)
@@ -804,13 +850,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="model for the own stack")
     parser.add_argument("--parts", nargs="*", choices=list(PARTS), default=list(PARTS), help="parts to play")
     parser.add_argument(
-        "--ids", nargs="+", help="only these tuning conversation ids (implies --parts tuning)"
+        "--ids", nargs="+", help="only these conversation ids of the tuning parts (tuning, en-tuning)"
     )
     parser.add_argument("--no-sweep", action="store_true", help="skip the 3 x 422 municipality sweep")
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per message")
     parser.add_argument("--out", type=Path, default=ROOT / "results", help="directory for the reports")
-    parser.add_argument("--conversations", type=Path, default=CONVERSATIONS_DIR, help=argparse.SUPPRESS)
+    parser.add_argument("--conversations", type=Path, default=None, help=argparse.SUPPRESS)
     return parser
 
 
@@ -821,11 +867,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.ids:
             wanted = set(args.ids)
-            chosen = [c for c in load_part("tuning", args.conversations) if c.id in wanted]
+            chosen = [c for c in readable_parts(args.conversations) if c.id in wanted]
             unknown = wanted - {c.id for c in chosen}
             if unknown:
-                raise FormatError(f"ids not in the tuning part: {', '.join(sorted(unknown))}")
-            parts = {"tuning": chosen}
+                raise FormatError(f"ids not in the tuning parts: {', '.join(sorted(unknown))}")
+            parts = {part: [c for c in chosen if c.part == part] for part in {c.part for c in chosen}}
         else:
             parts = {name: load_part(name, args.conversations) for name in args.parts}
     except FormatError as error:
@@ -859,8 +905,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(render_table(document["parts"], document.get("sweep")))
     print(f"\nreports: {_display(args.out / 'e2e.json')}", end="")
-    if "tuning" in played:
-        print(f", {_display(args.out / 'e2e_failures_tuning.txt')}", end="")
+    for name in played:
+        if name not in SECRET_PARTS:
+            print(f", {_display(args.out / f'e2e_failures_{name}.txt')}", end="")
     if swept is not None:
         print(f", {_display(args.out / 'e2e_sweep_failures.txt')}", end="")
     print(f"  ({document['runtime_s']:.0f} s)")

@@ -23,6 +23,8 @@ HELDOUT = Path("tests/nlu/heldout.yml")
 INDEPENDENT_HELDOUT = Path("results/heldout_independent.yml")
 # Confirmation set: only its totals are read, never its errors (tests/nlu/README.md).
 CONFIRMATION_RESULTS = "bestaetigung"
+# English held-out set (issue 16), written blind like the German one; results/heldout_en/.
+ENGLISH_RESULTS = "heldout_en"
 TRAINING_DATA = Path("data/nlu")
 NLP_DIR = Path("build/spacy_de")
 
@@ -80,6 +82,14 @@ def figures(results: Path) -> dict[str, float | None]:
         report = _read(confirmation)
         out["Intent macro-F1 (confirmation set)"] = _f1(report, "macro avg")
         out["out_of_scope F1 (confirmation set)"] = _f1(report, "out_of_scope")
+    english = results / ENGLISH_RESULTS / "intent_report.json"
+    if english.exists():
+        report = _read(english)
+        out["Intent macro-F1 (English held-out)"] = _f1(report, "macro avg")
+        out["andere_sprache F1 (English held-out)"] = _f1(report, "andere_sprache")
+    english_selector = results / ENGLISH_RESULTS / "response_selection_report.json"
+    if english_selector.exists():
+        out["FAQ/small-talk response macro-F1 (English)"] = _f1(_read(english_selector), "macro avg")
     places = heldout / "places_report.json"
     if places.exists():
         report = _read(places)

@@ -146,12 +146,13 @@ async def ready(request: web.Request) -> web.Response:
 async def chat_preflight(request: web.Request) -> web.Response:
     """CORS preflight for widgets embedded on another allowed origin."""
     if request.headers.get("Origin") not in request.app[CONFIG_KEY].allowed_origins:
-        return _error(403, texts.FORBIDDEN_ORIGIN)
+        return _error(request, 403, texts.FORBIDDEN_ORIGIN)
     return web.Response(
         status=204,
         headers={
             "Access-Control-Allow-Methods": "POST",
-            "Access-Control-Allow-Headers": "Content-Type",
+            # Accept-Language carries the widget's DE/EN switch for the gateway's own texts.
+            "Access-Control-Allow-Headers": "Content-Type, Accept-Language",
             "Access-Control-Max-Age": "600",
         },
     )
@@ -163,7 +164,7 @@ async def chat(request: web.Request) -> web.Response:
     # Browsers always send Origin on POST; a missing one means a non-browser
     # client or a request we did not expect, so it is refused as well.
     if request.headers.get("Origin") not in config.allowed_origins:
-        return _error(403, texts.FORBIDDEN_ORIGIN)
+        return _error(request, 403, texts.FORBIDDEN_ORIGIN)
 
     try:
         retry_after = await request.app[LIMITER_KEY].hit(client_key(request, config.trust_proxy))
@@ -173,34 +174,37 @@ async def chat(request: web.Request) -> web.Response:
     if retry_after:
         seconds = int(retry_after)
         return _error(
+            request,
             429,
-            texts.RATE_LIMITED.format(seconds=seconds),
+            texts.RATE_LIMITED,
             headers={"Retry-After": str(seconds)},
+            values={"seconds": seconds},
         )
 
     if request.content_type != "application/json":
-        return _error(415, texts.UNSUPPORTED_TYPE)
+        return _error(request, 415, texts.UNSUPPORTED_TYPE)
     if request.content_length is not None and request.content_length > config.max_body_bytes:
-        return _error(413, texts.BODY_TOO_LARGE)
+        return _error(request, 413, texts.BODY_TOO_LARGE)
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
-        return _error(413, texts.BODY_TOO_LARGE)
+        return _error(request, 413, texts.BODY_TOO_LARGE)
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError):
-        return _error(400, texts.MALFORMED)
+        return _error(request, 400, texts.MALFORMED)
 
     try:
         chat_request = parse_chat_request(body, config.max_message_chars, config.default_kommune)
     except ChatRequestError as exc:
-        return _error(exc.status, exc.text)
+        return _error(request, exc.status, exc.text, values=exc.values)
 
     try:
         messages = await request.app[RASA_KEY].send(chat_request)
     except UpstreamError as exc:
         logger.warning("Rasa unavailable: %s", exc)
-        return web.json_response({"messages": [{"text": texts.UNAVAILABLE, "buttons": []}]}, status=503)
+        unavailable = texts.in_language(texts.UNAVAILABLE, _language(request))
+        return web.json_response({"messages": [{"text": unavailable, "buttons": []}]}, status=503)
     return web.json_response({"messages": messages})
 
 
@@ -245,8 +249,20 @@ def safe_path(request: web.Request, max_chars: int = 200) -> str:
     return raw if len(raw) <= max_chars else raw[:max_chars] + "..."
 
 
-def _error(status: int, text: str, headers: dict[str, str] | None = None) -> web.Response:
-    return web.json_response({"error": text}, status=status, headers=headers)
+def _language(request: web.Request) -> str:
+    return texts.language_of(request.headers.get("Accept-Language"))
+
+
+def _error(
+    request: web.Request,
+    status: int,
+    text: str,
+    headers: dict[str, str] | None = None,
+    values: dict[str, object] | None = None,
+) -> web.Response:
+    """A JSON error with ``text`` (bot.web.texts, filled with ``values``) in the widget's language."""
+    localised = texts.in_language(text, _language(request), **(values or {}))
+    return web.json_response({"error": localised}, status=status, headers=headers)
 
 
 @web.middleware
@@ -275,13 +291,13 @@ async def _encoding_middleware(request: web.Request, handler: Handler) -> web.St
     # cannot read; refuse it before anything reads it (the widget never compresses).
     encoding = request.headers.get("Content-Encoding", "").strip().lower()
     if encoding not in ("", "identity"):
-        return _error(415, texts.UNSUPPORTED_ENCODING)
+        return _error(request, 415, texts.UNSUPPORTED_ENCODING)
     return await handler(request)
 
 
 @web.middleware
 async def _error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    # Every error leaves the gateway as JSON with German text; no stack
+    # Every error leaves the gateway as JSON with German (or English) text; no stack
     # trace or exception text ever reaches the client.
     try:
         return await handler(request)
@@ -294,7 +310,7 @@ async def _error_middleware(request: web.Request, handler: Handler) -> web.Strea
             413: texts.BODY_TOO_LARGE,
         }.get(exc.status, texts.INTERNAL_ERROR)
         headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
-        return _error(exc.status, text, headers=headers)
+        return _error(request, exc.status, text, headers=headers)
     except Exception as exc:  # noqa: BLE001 - last line of defence, logged below
         logger.error(
             "Unhandled error in %s %s: %s",
@@ -302,7 +318,7 @@ async def _error_middleware(request: web.Request, handler: Handler) -> web.Strea
             safe_path(request),
             type(exc).__name__,
         )
-        return _error(500, texts.INTERNAL_ERROR)
+        return _error(request, 500, texts.INTERNAL_ERROR)
 
 
 async def _add_security_headers(request: web.Request, response: web.StreamResponse) -> None:

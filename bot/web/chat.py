@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.knowledge.ags import is_hessian_ags
+from bot.knowledge.languages import load_sprachen
 from bot.web import texts
 
+SPRACHEN = frozenset(load_sprachen().codes)
 UUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -19,22 +21,27 @@ class ChatRequest:
     sender: str
     message: str
     kommune: str | None
+    # The widget's DE/EN switch; the assistant still follows the language a message is written in.
+    sprache: str | None = None
 
     def to_rasa(self) -> dict[str, Any]:
         """JSON body for Rasa's REST channel (only whitelisted metadata)."""
         metadata: dict[str, str] = {}
         if self.kommune is not None:
             metadata["kommune"] = self.kommune
+        if self.sprache is not None:
+            metadata["sprache"] = self.sprache
         return {"sender": self.sender, "message": self.message, "metadata": metadata}
 
 
 class ChatRequestError(Exception):
-    """A request that cannot be served; carries HTTP status and German text."""
+    """A request that cannot be served; carries HTTP status, a text of bot.web.texts and its values."""
 
-    def __init__(self, status: int, text: str) -> None:
+    def __init__(self, status: int, text: str, **values: object) -> None:
         super().__init__(status)
         self.status = status
         self.text = text
+        self.values = values
 
 
 def parse_chat_request(body: object, max_chars: int, default_kommune: str | None) -> ChatRequest:
@@ -56,7 +63,7 @@ def parse_chat_request(body: object, max_chars: int, default_kommune: str | None
     if not message:
         raise ChatRequestError(400, texts.EMPTY_MESSAGE)
     if len(message) > max_chars:
-        raise ChatRequestError(413, texts.too_long(max_chars))
+        raise ChatRequestError(413, texts.TOO_LONG, max_chars=max_chars)
     metadata = body.get("metadata", {})
     if metadata is None:
         metadata = {}
@@ -65,7 +72,11 @@ def parse_chat_request(body: object, max_chars: int, default_kommune: str | None
     kommune = metadata.get("kommune")
     if not is_hessian_ags(kommune):
         kommune = default_kommune
-    return ChatRequest(sender=sender.lower(), message=message, kommune=kommune)
+    # Only the languages the assistant speaks pass; anything else is dropped like a bad kommune.
+    sprache = metadata.get("sprache")
+    if not isinstance(sprache, str) or sprache not in SPRACHEN:
+        sprache = None
+    return ChatRequest(sender=sender.lower(), message=message, kommune=kommune, sprache=sprache)
 
 
 def _is_uuid(value: str) -> bool:

@@ -1,4 +1,8 @@
-"""German texts the gateway sends to citizens (shown by the widget)."""
+"""Texts the gateway sends to citizens (shown by the widget), German with English versions.
+
+The widget sends its DE/EN choice as ``Accept-Language`` (it sets the header itself, so a
+browser's own language does not decide); :func:`in_language` picks the text.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +46,43 @@ INTERNAL_ERROR = (
 NOT_READY = "Der Assistent ist noch nicht bereit."
 
 
-def too_long(max_chars: int) -> str:
-    """Text for a message that exceeds the configured length."""
-    return f"Ihre Nachricht ist zu lang. Bitte fassen Sie sich kürzer (höchstens {max_chars} Zeichen)."
+TOO_LONG = "Ihre Nachricht ist zu lang. Bitte fassen Sie sich kürzer (höchstens {max_chars} Zeichen)."
+
+# English versions, keyed by the German text. Same facts (115, limits); placeholders kept.
+ENGLISH = {
+    UNAVAILABLE: (
+        "The chat is not available right now. Please try again later. "
+        "By phone, the public service number 115 can help you."
+    ),
+    EMPTY_MESSAGE: "Please write a message.",
+    FORBIDDEN_ORIGIN: (
+        "The chat cannot be used from this website. Please use the chat on your municipality's website."
+    ),
+    MALFORMED: "Your message could not be processed. Please reload the page and try again.",
+    BAD_SENDER: "Your conversation could not be identified. Please click “Restart” and try again.",
+    UNSUPPORTED_TYPE: "Your message has the wrong format. Please reload the page and try again.",
+    UNSUPPORTED_ENCODING: "Your message was sent compressed. That is not possible here. Please reload the page.",
+    BODY_TOO_LARGE: "Your message is too large. Please keep it shorter.",
+    RATE_LIMITED: (
+        "You have sent a lot of messages in a short time. Please wait {seconds} seconds and then try again."
+    ),
+    NOT_FOUND: "This address does not exist here.",
+    METHOD_NOT_ALLOWED: "This request is not possible here.",
+    INTERNAL_ERROR: (
+        "An error occurred. Please try again later. By phone, the public service number 115 can help you."
+    ),
+    NOT_READY: "The assistant is not ready yet.",
+    TOO_LONG: "Your message is too long. Please keep it shorter (at most {max_chars} characters).",
+}
+
+
+def language_of(accept_language: str | None) -> str:
+    """``en`` when the first language of an Accept-Language header is English, else ``de``."""
+    first = (accept_language or "").split(",")[0].split(";")[0].strip().lower()
+    return "en" if first == "en" or first.startswith("en-") else "de"
+
+
+def in_language(text: str, language: str, **values: object) -> str:
+    """``text`` (one of the German texts above) in ``language``, filled with ``values``."""
+    template = ENGLISH.get(text, text) if language == "en" else text
+    return template.format(**values) if values else template

@@ -18,7 +18,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.matrix import MatrixBot, MatrixInput, MatrixSettings, conversation_id
-from bot.web.texts import too_long
+from bot.web.texts import TOO_LONG, in_language
 
 from .sanic_harness import serve_blueprint
 from .synapse_server import SynapseServer, synapse_python
@@ -342,5 +342,5 @@ async def test_long_message_gets_an_explanation_and_the_next_one_an_answer(synap
         finally:
             await matrix.stop()
         bodies = [r["body"] for r in await citizen.messages_from(room, bot.user_id)]
-    assert bodies == [too_long(1000), "Echo: Hallo"]
+    assert bodies == [in_language(TOO_LONG, "de", max_chars=1000), "Echo: Hallo"]
     assert agent.texts == ["Hallo"]

@@ -21,7 +21,7 @@ from bot.channels.matrix import (
     conversation_id,
     strip_reply_fallback,
 )
-from bot.web.texts import too_long
+from bot.web.texts import TOO_LONG, in_language
 
 BOT = "@hessen:example.org"
 ROOM = "!abc:example.org"
@@ -283,7 +283,7 @@ async def test_long_message_is_refused_like_on_the_website() -> None:
     assert time.perf_counter() - started < 5.0  # generous: nothing blocked the loop
     assert [m.text for m in received] == ["Hallo"]
     bodies = sorted(m["body"] for m in fake.sent)
-    assert bodies == sorted(["Echo: Hallo", too_long(1000)])
+    assert bodies == sorted(["Echo: Hallo", in_language(TOO_LONG, "de", max_chars=1000)])
 
 
 async def test_messages_per_user_are_rate_limited() -> None:

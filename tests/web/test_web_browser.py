@@ -21,6 +21,7 @@ from tests.web.web_support import (
     AFFIRM_TEXT,
     ARTIFACTS_DIR,
     BIRTH_BUTTONS,
+    BIRTH_TEXT_EN,
     GREETING,
     PORTAL_URL,
     LiveStack,
@@ -166,7 +167,7 @@ def test_question_gets_answer_with_link_and_buttons(harness: PageHarness, stack:
         "Wo bekomme ich eine Geburtsurkunde?",
         BIRTH_BUTTONS[0]["payload"],
     ]
-    assert all(r["metadata"] == {"kommune": "06534014"} for r in received)
+    assert all(r["metadata"] == {"kommune": "06534014", "sprache": "de"} for r in received)
     assert received[0]["sender"] == received[1]["sender"]
     assert UUID_RE.match(received[0]["sender"])
 
@@ -306,6 +307,47 @@ def test_axe_finds_no_serious_violations(browser: Browser, stack: LiveStack, axe
 
     harness.ask("Geburtsurkunde")
     assert run_axe(page, axe_script) == []
+    assert harness.problems == []
+    context.close()
+
+
+def test_english_switch_shows_english_texts_and_passes_axe(
+    browser: Browser, stack: LiveStack, axe_script: Path
+) -> None:
+    context = browser.new_context(bypass_csp=True, reduced_motion="reduce", locale="de-DE")
+    harness = PageHarness(context, stack.base_url)
+    page = harness.open_demo()
+    harness.launcher.click()
+    english = page.get_by_role("button", name="English")
+    expect(english).to_have_attribute("aria-pressed", "false")
+
+    # Keyboard only: the switch is a real button.
+    english.focus()
+    page.keyboard.press("Enter")
+    expect(english).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Deutsch")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator(".hc-root")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Your citizen assistant")).to_be_visible()
+    expect(page.locator(".hc-status")).to_have_text("Language: English.")
+    expect(page.locator(".hc-msg-bot").first).to_contain_text("How can I help you?")
+    expect(page.get_by_role("button", name="Send")).to_be_visible()
+
+    english_input = page.get_by_label("Your question")
+    english_input.fill("Where do I get a birth certificate?")
+    english_input.press("Enter")
+    harness.wait_for_bot_messages(2)
+    answer = page.locator(".hc-msg-bot").nth(1)
+    expect(answer).to_contain_text(BIRTH_TEXT_EN.split(":")[0])
+    expect(answer.locator(".hc-sr-only").last).to_have_text("(opens new window)")
+    assert stack.rasa.received[-1]["metadata"] == {"kommune": "06534014", "sprache": "en"}
+    assert run_axe(page, axe_script) == []
+
+    # The choice survives a reload (sessionStorage) and switches back.
+    page.reload()
+    expect(page.get_by_role("button", name="Ask our assistant")).to_be_visible()
+    page.get_by_role("button", name="Deutsch").click()
+    expect(page.get_by_role("heading", name="Ihr Bürger-Assistent")).to_be_visible()
+    expect(page.locator(".hc-root")).to_have_attribute("lang", "de")
     assert harness.problems == []
     context.close()
 

@@ -70,6 +70,51 @@ async def test_chat_forwards_exact_json_and_returns_messages(
     ]
 
 
+@pytest.mark.parametrize("sprache, forwarded", [("en", "en"), ("de", "de"), ("tr", None), (["en"], None)])
+async def test_the_language_switch_is_forwarded_only_for_a_language_we_speak(
+    make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, str], sprache: Any, forwarded: str | None
+) -> None:
+    client = await make_gateway()
+    response = await post_chat(client, body("Kassel", metadata={"sprache": sprache}))
+
+    assert response.status == 200
+    expected = {} if forwarded is None else {"sprache": forwarded}
+    assert fake_rasa[0].received == [{"sender": SENDER, "message": "Kassel", "metadata": expected}]
+
+
+@pytest.mark.parametrize(
+    "accept_language, expected",
+    [
+        ("en", "Please write a message."),
+        ("en-GB,en;q=0.9", "Please write a message."),
+        ("de", "Bitte schreiben Sie eine Nachricht."),
+        ("fr-FR", "Bitte schreiben Sie eine Nachricht."),
+        (None, "Bitte schreiben Sie eine Nachricht."),
+    ],
+)
+async def test_gateway_texts_follow_the_widgets_language(
+    make_gateway: GatewayFactory, accept_language: str | None, expected: str
+) -> None:
+    client = await make_gateway()
+    headers = dict(HEADERS)
+    if accept_language is not None:
+        headers["Accept-Language"] = accept_language
+    response = await post_chat(client, body("   "), headers=headers)
+
+    assert response.status == 400
+    assert await error_text(response) == expected
+
+
+async def test_english_too_long_text_names_the_limit(make_gateway: GatewayFactory) -> None:
+    client = await make_gateway(max_message_chars=50)
+    response = await post_chat(client, body("a" * 51), headers={**HEADERS, "Accept-Language": "en"})
+
+    assert response.status == 413
+    assert await error_text(response) == (
+        "Your message is too long. Please keep it shorter (at most 50 characters)."
+    )
+
+
 async def test_buttons_are_reduced_to_title_and_payload(
     make_gateway: GatewayFactory,
 ) -> None:

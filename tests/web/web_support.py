@@ -31,6 +31,10 @@ BIRTH_BUTTONS = [
     {"title": "Ja, online beantragen", "payload": "/affirm"},
     {"title": "Nein, danke", "payload": "/deny"},
 ]
+BIRTH_TEXT_EN = (
+    "The Standesamt (civil registry office) of the place of birth issues the birth certificate. "
+    f"You find its online service in the Verwaltungsportal Hessen: {PORTAL_URL}"
+)
 AFFIRM_TEXT = "Gut. Öffnen Sie den Link zum Verwaltungsportal und wählen Sie Ihre Kommune."
 DENY_TEXT = "In Ordnung. Fragen Sie mich gern etwas anderes."
 FALLBACK_TEXT = "Das habe ich leider nicht verstanden. Bitte formulieren Sie Ihre Frage anders."
@@ -64,6 +68,8 @@ class FakeRasa:
             return [{"recipient_id": sender, "text": AFFIRM_TEXT}]
         if text == "/deny":
             return [{"recipient_id": sender, "text": DENY_TEXT}]
+        if "birth certificate" in text:
+            return [{"recipient_id": sender, "text": BIRTH_TEXT_EN}]
         if "geburtsurkunde" in text:
             buttons = [dict(b, extra="dropped") for b in BIRTH_BUTTONS]
             return [{"recipient_id": sender, "text": BIRTH_TEXT, "buttons": buttons}]

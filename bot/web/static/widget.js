@@ -26,30 +26,72 @@
   var REQUEST_TIMEOUT_MS = 20000;
   var ID = "hessen-chat";
 
-  var TEXT = {
-    launcher: "Fragen Sie unseren Assistenten",
-    title: "Ihr Bürger-Assistent",
-    close: "Chat schließen",
-    restart: "Neu starten",
-    restartDone: "Neues Gespräch gestartet.",
-    privacy:
-      "Bitte geben Sie keine persönlichen Daten ein. Der Verlauf wird nur in diesem " +
-      "Browser-Tab gespeichert und nach 30 Tagen auf dem Server gelöscht.",
-    logLabel: "Gesprächsverlauf",
-    inputLabel: "Ihre Frage",
-    send: "Senden",
-    typing: "Assistent schreibt …",
-    you: "Sie:",
-    bot: "Assistent:",
-    newWindow: "(öffnet neues Fenster)",
-    empty: "Bitte schreiben Sie eine Nachricht.",
-    unavailable:
-      "Der Chat ist gerade nicht erreichbar. Bitte versuchen Sie es später noch einmal. " +
-      "Telefonisch hilft Ihnen die Behördennummer 115.",
-    welcome:
-      "Guten Tag! Ich beantworte Fragen zu Online-Diensten der Verwaltung in Hessen. " +
-      "Wie kann ich Ihnen helfen?"
+  // UI strings per language. The DE/EN switch picks one; the server is told the choice
+  // (metadata.sprache and Accept-Language), and the assistant answers in the language a
+  // message is written in, falling back to this choice for words like "Kassel".
+  var TEXTS = {
+    de: {
+      launcher: "Fragen Sie unseren Assistenten",
+      title: "Ihr Bürger-Assistent",
+      close: "Chat schließen",
+      restart: "Neu starten",
+      restartDone: "Neues Gespräch gestartet.",
+      privacy:
+        "Bitte geben Sie keine persönlichen Daten ein. Der Verlauf wird nur in diesem " +
+        "Browser-Tab gespeichert und nach 30 Tagen auf dem Server gelöscht.",
+      logLabel: "Gesprächsverlauf",
+      inputLabel: "Ihre Frage",
+      send: "Senden",
+      typing: "Assistent schreibt …",
+      you: "Sie:",
+      bot: "Assistent:",
+      newWindow: "(öffnet neues Fenster)",
+      choices: "Antwortmöglichkeiten",
+      languageLabel: "Sprache",
+      languageDone: "Sprache: Deutsch.",
+      empty: "Bitte schreiben Sie eine Nachricht.",
+      unavailable:
+        "Der Chat ist gerade nicht erreichbar. Bitte versuchen Sie es später noch einmal. " +
+        "Telefonisch hilft Ihnen die Behördennummer 115.",
+      welcome:
+        "Guten Tag! Ich beantworte Fragen zu Online-Diensten der Verwaltung in Hessen. " +
+        "Wie kann ich Ihnen helfen?"
+    },
+    en: {
+      launcher: "Ask our assistant",
+      title: "Your citizen assistant",
+      close: "Close chat",
+      restart: "Restart",
+      restartDone: "New conversation started.",
+      privacy:
+        "Please do not enter personal data. The conversation is stored only in this " +
+        "browser tab and deleted on the server after 30 days.",
+      logLabel: "Conversation",
+      inputLabel: "Your question",
+      send: "Send",
+      typing: "Assistant is typing …",
+      you: "You:",
+      bot: "Assistant:",
+      newWindow: "(opens new window)",
+      choices: "Answer options",
+      languageLabel: "Language",
+      languageDone: "Language: English.",
+      empty: "Please write a message.",
+      unavailable:
+        "The chat is not available right now. Please try again later. " +
+        "By phone, the public service number 115 can help you.",
+      welcome:
+        "Hello! I answer questions about online services of the administration in Hessen. " +
+        "How can I help you?"
+    }
   };
+  var LANGUAGES = [
+    { code: "de", name: "Deutsch" },
+    { code: "en", name: "English" }
+  ];
+  // data-sprache="en" on the script tag starts in English (e.g. on a page in English).
+  var START_LANG = TEXTS[script.getAttribute("data-sprache")] ? script.getAttribute("data-sprache") : "de";
+  var TEXT = TEXTS[START_LANG];
 
   // ---------------------------------------------------------------- state
 
@@ -66,13 +108,16 @@
       try {
         var parsed = JSON.parse(raw);
         if (parsed && typeof parsed.sender === "string" && Array.isArray(parsed.messages)) {
+          if (!TEXTS[parsed.lang]) {
+            parsed.lang = START_LANG;
+          }
           return parsed;
         }
       } catch (e) {
         /* corrupt entry: start fresh */
       }
     }
-    return { sender: newSenderId(), open: false, messages: [] };
+    return { sender: newSenderId(), open: false, messages: [], lang: START_LANG };
   }
 
   function saveState() {
@@ -102,6 +147,7 @@
   }
 
   var state = loadState();
+  TEXT = TEXTS[state.lang];
   var busy = false;
 
   // ------------------------------------------------------------------ DOM
@@ -123,7 +169,7 @@
     return el("span", { class: "hc-sr-only" }, text);
   }
 
-  var root = el("div", { class: "hc-root", lang: "de" });
+  var root = el("div", { class: "hc-root", lang: state.lang });
   var launcher = el("button", {
     type: "button",
     class: "hc-launcher",
@@ -142,10 +188,25 @@
 
   var header = el("div", { class: "hc-header" });
   var title = el("h2", { id: ID + "-title", class: "hc-title" }, TEXT.title);
+  // The language switch: two real buttons (keyboard and screen readers need nothing extra),
+  // aria-pressed tells which is on, lang makes each name read in its own language.
+  var languageGroup = el("div", { class: "hc-lang", role: "group", "aria-label": TEXT.languageLabel });
+  var languageButtons = LANGUAGES.map(function (language) {
+    var b = el("button", {
+      type: "button",
+      class: "hc-lang-button",
+      lang: language.code,
+      "data-lang": language.code,
+      "aria-pressed": language.code === state.lang ? "true" : "false"
+    }, language.name);
+    languageGroup.appendChild(b);
+    return b;
+  });
   var restartButton = el("button", { type: "button", class: "hc-restart" }, TEXT.restart);
   var closeButton = el("button", { type: "button", class: "hc-close", "aria-label": TEXT.close });
   closeButton.appendChild(el("span", { "aria-hidden": "true" }, "×"));
   header.appendChild(title);
+  header.appendChild(languageGroup);
   header.appendChild(restartButton);
   header.appendChild(closeButton);
 
@@ -245,7 +306,7 @@
       item.appendChild(body);
     }
     if (message.buttons && message.buttons.length) {
-      var group = el("div", { class: "hc-choices", role: "group", "aria-label": "Antwortmöglichkeiten" });
+      var group = el("div", { class: "hc-choices", role: "group", "aria-label": TEXT.choices });
       message.buttons.forEach(function (choice) {
         var b = el("button", { type: "button", class: "hc-choice" }, choice.title);
         b.disabled = !!message.used;
@@ -336,7 +397,7 @@
 
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     var timer = controller ? window.setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT_MS) : null;
-    var body = { sender: state.sender, message: payload, metadata: {} };
+    var body = { sender: state.sender, message: payload, metadata: { sprache: state.lang } };
     if (KOMMUNE) {
       body.metadata.kommune = KOMMUNE;
     }
@@ -345,7 +406,8 @@
       method: "POST",
       mode: "cors",
       credentials: "omit",
-      headers: { "Content-Type": "application/json" },
+      // Accept-Language set here, so the gateway's own texts follow the switch, not the browser.
+      headers: { "Content-Type": "application/json", "Accept-Language": state.lang },
       body: JSON.stringify(body),
       signal: controller ? controller.signal : undefined
     })
@@ -409,13 +471,45 @@
   });
 
   restartButton.addEventListener("click", function () {
-    state = { sender: newSenderId(), open: true, messages: [] };
+    state = { sender: newSenderId(), open: true, messages: [], lang: state.lang };
     saveState();
     setBusy(false);
     renderAll();
     status.textContent = TEXT.restartDone;
     input.value = "";
     input.focus();
+  });
+
+  // Puts every UI string of the current language in place (the log keeps its messages).
+  function applyLanguage() {
+    TEXT = TEXTS[state.lang];
+    root.setAttribute("lang", state.lang);
+    launcher.textContent = TEXT.launcher;
+    title.textContent = TEXT.title;
+    closeButton.setAttribute("aria-label", TEXT.close);
+    restartButton.textContent = TEXT.restart;
+    privacy.textContent = TEXT.privacy;
+    log.setAttribute("aria-label", TEXT.logLabel);
+    label.textContent = TEXT.inputLabel;
+    sendButton.textContent = TEXT.send;
+    languageGroup.setAttribute("aria-label", TEXT.languageLabel);
+    languageButtons.forEach(function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-lang") === state.lang ? "true" : "false");
+    });
+    renderAll();
+  }
+
+  languageButtons.forEach(function (b) {
+    b.addEventListener("click", function () {
+      var code = b.getAttribute("data-lang");
+      if (code === state.lang) {
+        return;
+      }
+      state.lang = code;
+      saveState();
+      applyLanguage();
+      status.textContent = TEXT.languageDone;
+    });
   });
 
   form.addEventListener("submit", function (event) {
