@@ -94,7 +94,8 @@ def test_development_set_reaches_its_measured_quality() -> None:
     total = len(data["queries"])
     assert total >= 640
     # Measured 584/645 top-1 (90.5 %) and 601/645 top-3 (93.2 %), see LEISTUNGSKATALOG.md;
-    # a drop below these floors means a regression.
+    # after the second tuning round 606/663 (91.4 %) and 621/663 (93.7 %) with the 18 English
+    # questions added. A drop below these floors means a regression.
     assert top1 / total >= 0.89
     assert top3 / total >= 0.91
     false_accepts = [t for t in data["negatives"] if is_confident(catalogue.search(t), CONFIDENT_SCORE)]
@@ -189,3 +190,80 @@ def test_an_expectation_no_service_name_contains_is_unsatisfiable() -> None:
     names = [s.name.casefold() for s in load_catalogue().all()]
     assert satisfiable(["Hundesteuer"], names)
     assert not satisfiable(["Hausnummernvergabe"], names)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # English questions of newcomers (rules with grund "English query from a newcomer").
+        ("How do I register my dog?", "Hundesteuer"),
+        ("How can I apply for housing benefit", "Wohngeld"),
+        ("I need a new ID card", "Personalausweis"),
+        ("passport for my trip", "Reisepass"),
+        ("register my address", "Wohnsitz Anmeldung"),
+        ("exchange my driving licence", "Führerschein Umtausch"),
+        ("business registration", "Gewerbe Anmeldung"),
+        ("fishing licence", "Fischereischein"),
+        ("building permit for a garage", "Baugenehmigung"),
+        ("apply for citizenship", "Einbürgerung"),
+        ("How do I get a residence permit?", "Aufenthaltserlaubnis"),
+        ("child benefit", "Kindergeld"),
+        ("I want to leave the church", "Kirchenaustritt"),
+        ("bulky waste collection", "Sperrmüll"),
+        ("parking permit for residents", "Bewohnerparkausweis"),
+    ],
+)
+def test_english_questions_find_the_catalogue_name(question: str, expected: str) -> None:
+    hits = load_catalogue().search(question, limit=3)
+    assert hits and hits[0].service.name.startswith(expected), [h.service.name for h in hits]
+
+
+def test_english_function_words_do_not_lower_the_score() -> None:
+    catalogue = load_catalogue()
+    assert catalogue.search("How do I register my dog?")[0].score >= FALLBACK_SCORE
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A rule with "ausser" is blocked by those words: a pet's death is no civil-registry case.
+        ("Mein Vater ist gestorben", "Sterbeurkunde"),
+        ("Unser Welpe ist gestorben, muss ich ihn abmelden?", "Hundesteuer"),
+        # ... and "Pass" next to the naturalisation means the naturalisation, not the passport.
+        ("Pass nach der Einbürgerung", "Einbürgerung"),
+        # Inflected catalogue words meet the citizen's form at the lemma ("Plakaten" ~ "Plakate").
+        ("Plakate an Laternen", "Sondernutzung von Straßen Erlaubnis zum Anbringen von Plakaten"),
+        ("Schwerlasttransport durch die Stadt", "Erlaubnis für Großraum- und Schwerverkehr"),
+        ("Böller verkaufen an Silvester", "Anzeigepflicht nach § 14 Sprengstoffgesetz"),
+        # A compound's known part that a rule names ("Open-Air-|Festival") counts more.
+        ("Straßenfest im Sommer", "Veranstaltung"),
+    ],
+)
+def test_word_families_of_the_second_tuning_round(question: str, expected: str) -> None:
+    hits = load_catalogue().search(question, limit=3)
+    assert hits and hits[0].service.name.startswith(expected), [h.service.name for h in hits]
+
+
+def test_a_pet_that_died_is_not_a_death_to_register() -> None:
+    hits = load_catalogue().search("Meine Katze ist gestorben")
+    assert not any("Sterbe" in h.service.name for h in hits if h.score >= SERVICE_QUESTION_SCORE)
+
+
+def test_a_rule_is_blocked_by_its_ausser_words(tmp_path: Path) -> None:
+    path = tmp_path / "syn.yml"
+    path.write_text(
+        "synonyme:\n  - wenn: gestorben\n    dann: [Sterbefall]\n    ausser: hund katze\n"
+        "    grund: Nur Menschen werden beurkundet.\n",
+        encoding="utf-8",
+    )
+    (rule,) = parse_synonyms(path)
+    assert rule.unless == ("hund", "katze")
+    assert rule.applies({"gestorben", "vater"})
+    assert not rule.applies({"gestorben", "hund"})
+
+
+def test_a_compound_with_two_known_ends_counts_as_both() -> None:
+    finder = load_catalogue()._finder
+    # "Hunde|ver|sicherung": the dog at the start and the known end both count.
+    assert finder.known_part("hundeversicherung")[0] == "hund"
+    assert len(finder.known_part("hundeversicherung")) == 2

@@ -8,13 +8,18 @@ four measured steps (figures in data/knowledge/LEISTUNGSKATALOG.md):
    ("Hunde" → "Hund", "melde" → "melden"; the table only, no spaCy pipeline), folded to
    plain letters so "Führerschein", "Fuehrerschein" and "Fuhrerschein" meet, and function
    words are dropped.
+   Inflected catalogue words count as their lemma too ("Plakaten" → "Plakat"), so the
+   catalogue's and the citizen's forms of a word meet; English function words are dropped too.
 2. **Synonyms** from ``data/knowledge/finder_synonyme.yml``: a colloquial word or phrase
-   adds the catalogue's words ("perso" → "personalausweis"), each rule with its reason.
+   adds the catalogue's words ("perso" → "personalausweis"), each rule with its reason, and
+   optionally words that block it ("gestorben" → "Sterbefall", unless a pet died). A written
+   word that another rule also points to counts once more ("Impfung" + "Masern").
 3. **Compounds and character 4-grams**: a word neither the catalogue nor the German lemma
    table knows is split into two known words ("Bafögantrag" → "bafög" + "antrag", which then
-   triggers the synonyms of "bafög"), or else counts as its longest known part ("Zweithund"
-   → "hund"); 4-grams inside words catch typos and near-compounds
-   ("anwohnerparkausweis" ~ "bewohnerparkausweis", "hund" ~ "hundesteuer").
+   triggers the synonyms of "bafög"), or else counts as its longest known start and end
+   ("Zweithund" → "hund"; a part a rule names counts more); 4-grams inside words catch
+   typos and near-compounds ("anwohnerparkausweis" ~ "bewohnerparkausweis", "hund" ~
+   "hundesteuer").
 4. **Ranking**: TF-IDF cosine between the query and each service (its name, and its OZG
    service with a lower weight), as one sparse matrix (feature x service): a lookup sums
    the rows of the query's features and touches only services that share one.
@@ -93,6 +98,14 @@ bzw. eigentlich eigentl also mal denn halt einfach genau bitte wissen weiß wo k
 leistung leistungen dienstleistung dienstleistungen service amt ämter behörde behörden verwaltung
 formular formulare sachen dinge alles erledigen
 """.split()  # noqa: SIM905 - a word list reads better as text
+# The same for English questions of newcomers ("How do I register my dog?"): without them, every
+# English function word counts as an unknown word and pulls the score under the answer gates.
+# Not "it": the catalogue writes "IT-Verfahren".
+_STOPWORDS_EN = """
+how do does did i my me we our us you your the a an to for of on at after with can could would
+should want need get got apply applying where what when who which why is are am be been its this
+that there please hello hi thanks thank have has from about or and if
+""".split()  # noqa: SIM905
 
 
 def _fold(word: str) -> str:
@@ -102,7 +115,7 @@ def _fold(word: str) -> str:
     return plain.replace("ae", "a").replace("oe", "o").replace("ue", "u")
 
 
-_STOPWORDS = frozenset(_fold(w) for w in _STOPWORDS_RAW)
+_STOPWORDS = frozenset(_fold(w) for w in (*_STOPWORDS_RAW, *_STOPWORDS_EN))
 # Linking sounds between the parts of a compound ("Hund-e-anmeldung", "Hochzeit-s-anmeldung").
 _FUGEN = ("", "s", "e", "n", "en", "es")
 MIN_COMPOUND = 7
@@ -113,6 +126,9 @@ PART_WEIGHT = 0.5
 MIN_KNOWN_PART = 4
 # Same weight as a part of a two-part split: measured 0.15–0.5, 0.5 best on tuning + dev together.
 LONE_PART_WEIGHT = PART_WEIGHT
+# A known part that a synonym rule names on its own ("Musik|festival") is a word, not a chance
+# syllable: measured 0.75 and 1.0 on tuning + dev; 0.75 gains one query and loses none.
+NAMED_PART_WEIGHT = 0.75
 
 
 @dataclass(frozen=True)
@@ -122,6 +138,12 @@ class Synonym:
     when: tuple[str, ...]
     add: tuple[str, ...]
     reason: str
+    # Words that block the rule ("gestorben" is a death to register, unless it was the dog).
+    unless: tuple[str, ...] = ()
+
+    def applies(self, words: set[str]) -> bool:
+        """True if all ``when`` words and no ``unless`` word are among ``words``."""
+        return set(self.when) <= words and not words.intersection(self.unless)
 
 
 def _lemma_path() -> Path:
@@ -150,6 +172,21 @@ def _reduce_lemmas(table: dict[str, str], vocabulary: set[str]) -> dict[str, str
             if folded_surface != folded_lemma:
                 reduced.setdefault(folded_surface, folded_lemma)
     return reduced
+
+
+def _catalogue_lemmas(table: dict[str, str], words: set[str]) -> set[str]:
+    # The lemmas of inflected catalogue words ("Plakaten" -> "Plakat", "Klassenfahrten" ->
+    # "Klassenfahrt"): with them in the vocabulary, the catalogue's and the citizen's forms of a
+    # word ("Plakate") meet at the same lemma.
+    # Only plain endings are removed (the lemma begins the word) and only for longer words: the
+    # table's guesses for short or irregular forms ("Alter" -> "alt", "gelber" -> "Geld") would
+    # make unrelated services match.
+    lemmas: set[str] = set()
+    for surface, lemma in table.items():
+        folded, folded_lemma = _fold(surface), _fold(lemma)
+        if folded in words and len(folded_lemma) >= MIN_COMPOUND - 1 and folded.startswith(folded_lemma):
+            lemmas.add(folded_lemma)
+    return lemmas
 
 
 def _raw_tokens(text: str) -> list[str]:
@@ -187,17 +224,20 @@ class Finder:
     def __init__(self, services: tuple[CatalogueService, ...], synonyms: tuple[Synonym, ...]) -> None:
         self._services = services
         vocabulary = {t for s in services for t in _raw_tokens(f"{s.name} {s.ozg_leistung}")} | {
-            w for syn in synonyms for w in (*syn.when, *syn.add)
+            w for syn in synonyms for w in (*syn.when, *syn.add, *syn.unless)
         }
+        vocabulary |= _catalogue_lemmas(_full_lemma_table(), vocabulary)
         self._lemmas = _reduce_lemmas(_full_lemma_table(), vocabulary)
         self._synonyms = tuple(
             Synonym(
                 when=tuple(self._lemmas.get(w, w) for w in syn.when),
                 add=tuple(self._lemmas.get(w, w) for w in syn.add),
                 reason=syn.reason,
+                unless=tuple(self._lemmas.get(w, w) for w in syn.unless),
             )
             for syn in synonyms
         )
+        self._rule_words = tuple((syn, frozenset(syn.when)) for syn in self._synonyms)
         docs = [
             _merge(
                 _features(canonical_tokens(s.name, self._lemmas)),
@@ -276,47 +316,77 @@ class Finder:
         # A compound with one known part and one the catalogue never uses ("Zweit|hund",
         # "Hunde|haftpflicht", "Wasser|zähler"): the known part still says what it is about.
         # The longest known part wins (more specific); it must be a real word, not a syllable.
-        best = ""
+        # The longest known end and the longest known start both count when they do not overlap:
+        # "Hunde|haft|pflicht" is about a dog and a duty.
+        head_best, head_cut = "", len(token)
+        modifier_best, modifier_cut = "", 0
         for cut in range(MIN_PART, len(token) - MIN_PART + 1):
             head = self._lemmas.get(token[cut:], token[cut:])
-            if len(head) >= MIN_KNOWN_PART and head in self._known_content and len(head) > len(best):
-                best = head
+            if len(head) >= MIN_KNOWN_PART and head in self._known_content and len(head) > len(head_best):
+                head_best, head_cut = head, cut
             for stem in self._modifier_stems(token[:cut]):
-                if len(stem) >= MIN_KNOWN_PART and stem in self._known_content and len(stem) > len(best):
-                    best = stem
+                if (
+                    len(stem) >= MIN_KNOWN_PART
+                    and stem in self._known_content
+                    and len(stem) > len(modifier_best)
+                ):
+                    modifier_best, modifier_cut = stem, cut
+        if head_best and modifier_best and modifier_cut <= head_cut:
+            return (modifier_best, head_best)
+        best = max((head_best, modifier_best), key=len)
         return (best,) if best else ()
 
     def query_tokens(self, text: str) -> list[str]:
         """The query's content words after lemmas and synonym expansion (for tests and tuning)."""
-        tokens, parts, lone = self._query(text)
+        tokens, parts, lone, _ = self._query(text)
         return tokens + parts + lone
 
-    def _query(self, text: str) -> tuple[list[str], list[str], list[str]]:
-        # (words and synonym additions, parts of unknown compounds), each word once: a repeated
-        # word ("bla bla bla …") must not outweigh the one that matters.
+    def _query(self, text: str) -> tuple[list[str], list[str], list[str], frozenset[str]]:
+        # (words and synonym additions, parts of unknown compounds, lone known parts, the lone
+        # parts a rule names), each word once: a repeated word ("bla bla bla …") must not
+        # outweigh the one that matters.
         words = [self._lemmas.get(t, t) for t in _raw_tokens(text)]
+        splits = {w: self.split(w) for w in words}
         # A compound the catalogue does not know counts as its parts too ("Bafögantrag").
-        parts = [p for w in words for p in self.split(w)]
+        parts = [p for w in words for p in splits[w]]
         # ... or, failing that, as its one known part ("Zweithund"), with a lower weight.
-        lone = [p for w in words if not self.split(w) for p in self.known_part(w)]
+        lone = [p for w in words if not splits[w] for p in self.known_part(w)]
         tokens = list(dict.fromkeys(canonical_tokens(text, self._lemmas)))
         # Synonym phrases may contain function words ("Führerschein machen"), so they are
         # matched against every word of the text, not only the content words.
         written = set(words)
-        added = [w for syn in self._synonyms if set(syn.when) <= written for w in syn.add]
+        # Only rules whose words all occur somewhere can apply (one pass over all rules).
+        universe = written | set(parts) | set(lone)
+        rules = [syn for syn, when in self._rule_words if when <= universe]
+        added = [w for syn in rules if syn.applies(written) for w in syn.add]
+        # A word the citizen wrote that another of their words also points to ("Impfung" and
+        # "Masern" -> "Impfung") has two pieces of evidence: it counts once more, as a part.
+        confirmed = [
+            w for syn in rules if syn.applies(written) for w in syn.add if w in tokens and w not in syn.when
+        ]
         tokens += [w for w in dict.fromkeys(added) if w not in tokens]
         # Rules that only a split part triggers are as uncertain as the split itself.
         present = written | set(parts)
-        via_parts = [w for syn in self._synonyms if set(syn.when) <= present for w in syn.add]
+        via_parts = [w for syn in rules if syn.applies(present) for w in syn.add]
         extra = [p for p in dict.fromkeys(parts + via_parts) if p not in _STOPWORDS and p not in tokens]
+        extra += [w for w in dict.fromkeys(confirmed) if w not in extra]
         # The known part triggers its synonyms too ("Zweithund" → "hund" → "Hundesteuer").
-        via_lone = [w for syn in self._synonyms if set(syn.when) <= present | set(lone) for w in syn.add]
+        via_lone = [w for syn in rules if syn.applies(present | set(lone)) for w in syn.add]
         lone = [
             p
             for p in dict.fromkeys(lone + via_lone)
             if p not in _STOPWORDS and p not in tokens and p not in extra
         ]
-        return tokens, extra, lone
+        # A known part that a synonym rule names on its own ("Musik|festival": "festival" ->
+        # "Veranstaltung") is a word with a meaning of its own, not a chance syllable: it and
+        # what it adds count more than an unexplained part.
+        own_rules = {
+            w
+            for syn in rules
+            if len(syn.when) == 1 and syn.when[0] in lone and syn.applies(present | set(lone))
+            for w in (*syn.when, *syn.add)
+        }
+        return tokens, extra, lone, frozenset(own_rules)
 
     def search(self, text: str, limit: int = 4) -> list[Hit]:
         """Up to ``limit`` services for ``text``, best first, each with a score in 0..1.
@@ -325,13 +395,15 @@ class Finder:
         catalogue never uses count in the query's length, so "Wetter morgen" scores low
         even if one service mentions weather.
         """
-        tokens, parts, lone = self._query(text)
+        tokens, parts, lone, named = self._query(text)
         if not (tokens or parts or lone) or limit <= 0:
             return []
         query = _features(tokens)
         for feature, weight in _features(parts, PART_WEIGHT).items():
             query[feature] = query.get(feature, 0.0) + weight
-        for feature, weight in _features(lone, LONE_PART_WEIGHT).items():
+        for feature, weight in _features([p for p in lone if p in named], NAMED_PART_WEIGHT).items():
+            query[feature] = query.get(feature, 0.0) + weight
+        for feature, weight in _features([p for p in lone if p not in named], LONE_PART_WEIGHT).items():
             query[feature] = query.get(feature, 0.0) + weight
         rows: list[int] = []
         weights: list[float] = []
@@ -375,7 +447,10 @@ def _words(value: object, where: str) -> tuple[str, ...]:
 
 
 def parse_synonyms(path: Path) -> tuple[Synonym, ...]:
-    """Read and validate a synonym file; every rule needs ``wenn``, ``dann`` and ``grund``."""
+    """Read and validate a synonym file; every rule needs ``wenn``, ``dann`` and ``grund``.
+
+    An optional ``ausser`` lists words that block the rule when one of them occurs.
+    """
     entries = read_yaml(path).get("synonyme")
     if not isinstance(entries, list) or not entries:
         raise KnowledgeError(f"{path}: 'synonyme' must be a non-empty list")
@@ -391,7 +466,15 @@ def parse_synonyms(path: Path) -> tuple[Synonym, ...]:
         if not isinstance(targets, list) or not targets:
             raise KnowledgeError(f"{where}: 'dann' must be a non-empty list")
         added = tuple(w for t in targets for w in _words(t, f"{where} dann"))
-        rules.append(Synonym(when=_words(raw.get("wenn"), f"{where} wenn"), add=added, reason=reason))
+        unless = raw.get("ausser")
+        rules.append(
+            Synonym(
+                when=_words(raw.get("wenn"), f"{where} wenn"),
+                add=added,
+                reason=reason,
+                unless=() if unless is None else _words(unless, f"{where} ausser"),
+            )
+        )
     return tuple(rules)
 
 
