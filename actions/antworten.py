@@ -156,6 +156,7 @@ def say(
     tracker: Tracker,
     key: str,
     buttons: list[dict[str, str]] | None = None,
+    variant: str | None = None,
     **values: Any,
 ) -> None:
     """Send template ``key`` (with optional buttons) to the citizen.
@@ -163,7 +164,7 @@ def say(
     Button titles may be :class:`Var` values; the message metadata keeps the key and the
     Leichte-Sprache rendering for a later repeat.
     """
-    variant = variant_of(tracker)
+    variant = variant or variant_of(tracker)
     buttons = buttons or []
     leicht = {"text": render(key, LEICHT, values), "buttons": _buttons(buttons, LEICHT)}
     dispatcher.utter_message(

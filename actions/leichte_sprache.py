@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import LEICHT, METADATA_KEY
+from actions.antworten import LEICHT, METADATA_KEY, say
 
 # Answers that are about the language switch itself are not repeated.
 _NOT_REPEATED = ("utter_leichte_sprache_an", "utter_leichte_sprache_aus")
@@ -59,6 +59,11 @@ class ActionLeichteSpracheAn(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.get_slot("sprache") == "en":
+            # Leichte Sprache is German; an English speaker asking for easy language gets
+            # plain English already and is told how to get Leichte Sprache if wanted.
+            say(dispatcher, tracker, "leichte_sprache_englisch", variant="en")
+            return [SlotSet("leichte_sprache", False)]
         dispatcher.utter_message(response="utter_leichte_sprache_an")
         for message in previous_answer(tracker):
             repeat_in_leichte_sprache(dispatcher, message)

@@ -31,12 +31,22 @@ URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
 
 # What a follow-up asks about; the first matching aspect wins.
 _ASPECTS = (
-    ("kosten", re.compile(r"kost|teuer|gebühr|gebuehr|preis|zahl|koschd", re.I)),
+    (
+        "kosten",
+        re.compile(
+            r"kost|teuer|gebühr|gebuehr|preis|zahl|koschd|\bcost|\bfees?\b|\bprice|how\s+much|\bpay\b|\bfree\b",
+            re.I,
+        ),
+    ),
     (
         "online",
-        re.compile(r"online|internet|digital|zu\s+hause|persönlich|persoenlich|selbst\s+hin|vorbei", re.I),
+        re.compile(
+            r"online|internet|digital|zu\s+hause|persönlich|persoenlich|selbst\s+hin|vorbei|from\s+home"
+            r"|in\s+person",
+            re.I,
+        ),
     ),
-    ("dauer", re.compile(r"lange?\b|dauer|schnell|wann", re.I)),
+    ("dauer", re.compile(r"lange?\b|dauer|schnell|wann|how\s+long|\bfast\b|quick|\bwhen\b", re.I)),
 )
 
 
@@ -89,12 +99,18 @@ class ActionNachfrage(Action):
                     dispatcher,
                     tracker,
                     "nachfrage_kosten",
-                    leistung=service.name,
-                    gebuehren=service.fees,
+                    leistung=service_name(service),
+                    gebuehren=service_field(service, "fees"),
                     link=link,
                 )
             else:
-                say(dispatcher, tracker, "nachfrage_kosten_unbekannt", leistung=service.name, link=link)
+                say(
+                    dispatcher,
+                    tracker,
+                    "nachfrage_kosten_unbekannt",
+                    leistung=service_name(service),
+                    link=link,
+                )
         elif aspect == "online":
             say(
                 dispatcher,

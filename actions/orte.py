@@ -8,6 +8,8 @@ resolves it here, so the same text always gives the same place.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,59 @@ def slot_text(value: Any) -> str:
     if isinstance(value, list):
         return " ".join(str(v) for v in value)
     return str(value or "")
+
+
+_GEMEINDE_PAYLOAD = re.compile(r"^/\w+(\{.*\})$")
+# A word the citizen names a button by ("Efze", "Vogelsberg"); shorter ones ("im", "the") never,
+# nor the words of every kind of title ("Kreis", "Stadtteil").
+_MIN_CHOICE_WORD = 4
+_GENERIC_WORDS = frozenset(
+    {"kreis", "landkreis", "stadt", "gemeinde", "stadtteil", "town", "district", "municipality", "city"}
+)
+
+
+def offered_buttons(tracker: Tracker) -> list[dict[str, Any]]:
+    """The buttons of the bot's messages right before the latest user message."""
+    buttons: list[dict[str, Any]] = []
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            buttons = list((event.get("data") or {}).get("buttons") or []) + buttons
+    return buttons
+
+
+def chosen_place(tracker: Tracker, text: str) -> str | None:
+    """The place of the place button the citizen picks by naming what tells it apart.
+
+    After "Lautertal passt zu mehreren Orten", "das im Vogelsberg", "Vogelsberg" or "the one in
+    the Odenwald" mean the button whose title alone has that word (a prefix of five letters
+    or more counts: "Vogelsberg" picks "Vogelsbergkreis"). None unless exactly one button fits.
+    """
+    places: list[tuple[str, set[str]]] = []
+    for button in offered_buttons(tracker):
+        match = _GEMEINDE_PAYLOAD.match(str(button.get("payload") or ""))
+        try:
+            gemeinde = json.loads(match.group(1)).get("gemeinde") if match else None
+        except ValueError:
+            gemeinde = None
+        if isinstance(gemeinde, str):
+            places.append((gemeinde, set(normalise(str(button.get("title") or "")).split())))
+    if len(places) < 2:
+        return None
+    shared = set.intersection(*(words for _, words in places))
+    said = [w for w in normalise(text).split() if len(w) >= _MIN_CHOICE_WORD and w not in _GENERIC_WORDS]
+
+    def names(word: str, title_word: str) -> bool:
+        return word == title_word or (len(word) >= 5 and title_word.startswith(word))
+
+    fitting = [
+        gemeinde for gemeinde, words in places if any(names(w, t) for w in said for t in words - shared)
+    ]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def resolve_or_explain(

@@ -20,7 +20,7 @@ from actions.context import entity_values, user_text
 from actions.fokus import focus_event
 from actions.nachfragen import continue_focus, follow_up_place, redirect_non_place
 from actions.online_leistungen import answer_other_topics
-from actions.orte import Place, resolve_or_explain, slot_text
+from actions.orte import Place, chosen_place, resolve_or_explain, slot_text
 from actions.payloads import intent_payload
 from actions.themen import request_text
 from bot.knowledge.ereignisort import event_place_text, standesamtsbezirk_of
@@ -30,9 +30,9 @@ from bot.knowledge.services import load_services, portal_link
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
 # Words that name a certificate kind when the entity extractor found none.
 _URKUNDE_WORDS = (
-    ("geburtsurkunde", re.compile(r"geburt|geboren", re.IGNORECASE)),
-    ("eheurkunde", re.compile(r"\behe|heirat|hochzeit|trau", re.IGNORECASE)),
-    ("sterbeurkunde", re.compile(r"sterbe|gestorben|verstorben|\btod", re.IGNORECASE)),
+    ("geburtsurkunde", re.compile(r"geburt|geboren|\bbirth|\bborn\b", re.IGNORECASE)),
+    ("eheurkunde", re.compile(r"\behe|heirat|hochzeit|trau|marri|wedding", re.IGNORECASE)),
+    ("sterbeurkunde", re.compile(r"sterbe|gestorben|verstorben|\btod|\bdeath|\bdied\b", re.IGNORECASE)),
 )
 
 
@@ -137,6 +137,8 @@ class ValidateStandesamtForm(FormValidationAction):
         # not with its text.
         if len(entity_values(tracker, "gemeinde")) == 1:
             value = place_text_of_message(tracker)
+        # "das im Vogelsberg" / "Efze" right after the place buttons: the button it names.
+        value = chosen_place(tracker, user_text(tracker)) or value
         if not value:
             return {"ort": None}
         # The slot keeps the place as given (actions/orte.py); the answer resolves it again

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.knowledge.municipalities import load_municipalities
+from bot.nlp.language import detect
 from bot.ops.processes import (
     ACTIONS_HEALTH_PATH,
     RASA_HEALTH_PATH,
@@ -178,8 +180,29 @@ def test_bad_input_gets_a_clear_answer(assistant: Assistant, message: str) -> No
     assert len(text) < 2000
 
 
-def test_english_gets_the_german_only_notice(assistant: Assistant) -> None:
-    assert "Ich spreche nur Deutsch" in texts(assistant.say(sender(), "Hello, can you help me?"))
+def test_english_is_answered_in_english_and_german_switches_back(assistant: Assistant) -> None:
+    kassel = load_municipalities().resolve("Kassel").municipality
+    assert kassel is not None
+    me = sender()
+    answer = texts(assistant.say(me, "How can I get a copy of my birth certificate? I was born in Kassel."))
+    assert f"regschl={kassel.ars}" in answer
+    assert "civil registry office" in answer and "Ich spreche" not in answer
+    # A German message after English: German again.
+    german = texts(assistant.say(me, "Was ist die BundID?"))
+    assert "BundID" in german and detect(german) == "de"
+
+
+def test_the_widgets_switch_decides_for_a_bare_place(assistant: Assistant) -> None:
+    me = sender()
+    first = texts(assistant.say(me, "Sterbeurkunde", metadata={"sprache": "en"}))
+    assert detect(first) == "en"
+    answer = texts(assistant.say(me, "Gießen", metadata={"sprache": "en"}))
+    assert "Gießen" in answer and detect(answer) == "en"
+
+
+def test_another_language_gets_the_notice_with_115(assistant: Assistant) -> None:
+    answer = texts(assistant.say(sender(), "Merhaba, yardım eder misiniz?"))
+    assert "115" in answer and "English" in answer
 
 
 def test_ci_subset_of_the_independent_conversations(assistant: Assistant) -> None:

@@ -25,14 +25,22 @@ from bot.knowledge.sources import KNOWLEDGE_DIR
 STANDESAMTSBEZIRKE_YML = KNOWLEDGE_DIR / "standesamtsbezirke.yml"
 
 # Clauses end at punctuation or at a conjunction that starts a new statement.
-_CLAUSE_SPLIT = re.compile(r"[,.;:!?\n]+|\s+(?:aber|und|jedoch|doch|sondern)\s+", re.IGNORECASE)
+_CLAUSE_SPLIT = re.compile(
+    r"[,.;:!?\n]+|\s+(?:aber|und|jedoch|doch|sondern|but|and|however|though|although)\s+", re.IGNORECASE
+)
 # Hessian dialect drops the final n ("gebore", "gestorbe", "uff die Welt komme").
 _EVENT = re.compile(
     r"geboren?|geburt|zur welt|uff die welt|gestorben?|verstorben?|sterbe|tod|starb|geheiratet|heirat|"
-    r"hochzeit|trauung|getraut|eheschlie|ehe geschlossen",
+    r"hochzeit|trauung|getraut|eheschlie|ehe geschlossen"
+    # English: "born in", "died in", "passed away in", "got married in", "wedding in".
+    r"|\bborn\b|\bbirth\b|\bdied\b|\bdeath\b|passed away|\bmarried\b|\bwedding\b|\bmarriage\b",
     re.IGNORECASE,
 )
-_RESIDENCE = re.compile(r"wohn|lebe|leben|zuhause|zu hause|gemeldet|umgezogen|hergezogen", re.IGNORECASE)
+_RESIDENCE = re.compile(
+    r"wohn|lebe|leben|zuhause|zu hause|gemeldet|umgezogen|hergezogen"
+    r"|\blive\b|\blives\b|\bliving\b|\bmoved\b|\bstay(?:ing)?\b|registered",
+    re.IGNORECASE,
+)
 
 
 def event_place_text(text: str) -> str:

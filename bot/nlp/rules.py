@@ -35,13 +35,15 @@ _OVERRIDABLE = frozenset({"angabe", "out_of_scope", "chitchat", "standesamt_such
 # "Geburtsurkunde Kassel" is also read as "can I get it online?"; only words about the
 # online way keep that intent.
 _ONLINE_CUE = re.compile(
-    r"online|internet|digital|elektronisch|im\s+netz|per\s+mail|von\s+zu\s*hause", re.IGNORECASE
+    r"online|internet|digital|elektronisch|im\s+netz|per\s+mail|von\s+zu\s*hause|from\s+home",
+    re.IGNORECASE,
 )
 # A message that is only a place ("Und in Kassel?", "und Mainz-Kastel?") answers a question
 # or continues a topic; the classifier sometimes calls it out of scope.
-_ID_CARD = re.compile(r"ausweis|perso\b|reisepass|\bpass\b", re.IGNORECASE)
+_ID_CARD = re.compile(r"ausweis|perso\b|reisepass|\bpass\b|\bid\s*card|passport", re.IGNORECASE)
 _LOSS = re.compile(
-    r"verlor|verlier|gestohlen|geklaut|weg\b|abhanden|vermiss|nicht\s+mehr|finde|verschwunden|gefunden",
+    r"verlor|verlier|gestohlen|geklaut|weg\b|abhanden|vermiss|nicht\s+mehr|finde|verschwunden|gefunden"
+    r"|\blost\b|\blose\b|stolen|missing|can'?t\s+find|cannot\s+find",
     re.IGNORECASE,
 )
 _PLACE_ONLY_OVERRIDABLE = frozenset(
@@ -49,7 +51,9 @@ _PLACE_ONLY_OVERRIDABLE = frozenset(
 )
 _PLACE_ONLY_FILLER = re.compile(
     r"^(?:und|auch|in|im|aus|für|fuer|nach|bei|was|wie|ist|mit|dann|denn|noch|bitte|nein|ja|ne|nee|"
-    r"ist\s+es|es|das|dort|da|mit|so|ok|okay)$",
+    r"ist\s+es|es|das|dort|da|mit|so|ok|okay"
+    # The same in English ("and in Kassel?", "what about Fulda?").
+    r"|and|also|from|for|at|what|about|how|is|it|then|please|no|yes|the|there|too)$",
     re.IGNORECASE,
 )
 _CERTIFICATE_INTENT = "urkunde_beantragen"
@@ -65,6 +69,10 @@ _KIND_PATTERNS = (
         re.compile(r"\b(?:ehe|heirats?|hochzeits?|trau)[- ]?urk[ou]n[dt]e?n?\b|\beheregister", re.I),
     ),
     ("sterbeurkunde", re.compile(r"\b(?:sterbe?|todes)[- ]?urk[ou]n[dt]e?n?\b|\bsterberegister", re.I)),
+    # English, with the usual typos of "certificate" ("certifcate", "sertificate", "cert").
+    ("geburtsurkunde", re.compile(r"\bbirth\s+(?:c|s)er?t\w*", re.I)),
+    ("eheurkunde", re.compile(r"\b(?:marriage|marrige|mariage|wedding)\s+(?:c|s)er?t\w*", re.I)),
+    ("sterbeurkunde", re.compile(r"\bdeath\s+(?:c|s)er?t\w*", re.I)),
     # The two words apart: "Urkunde Geburt Korbach", "Urkunde für die Hochzeit".
     ("geburtsurkunde", re.compile(r"\burk[ou]n[dt]e?n?\b(?:\s+\w+){0,2}?\s+geburt\w*", re.I)),
     ("eheurkunde", re.compile(r"\burk[ou]n[dt]e?n?\b(?:\s+\w+){0,2}?\s+(?:ehe|heirat|hochzeit)\w*", re.I)),
@@ -79,7 +87,12 @@ _HERE = re.compile(
     r"|hier(?=\s+(?:in\s+der\s+stadt|in\s+der\s+gemeinde|im\s+ort|bei\s+ihnen|im\s+krankenhaus|im\s+klinikum))"
     r"|(?:geboren|gestorben|geheiratet|heiraten|bestellen|beantragen|bekomme|bekommen|kriege|gibt\s+es|geht\s+das)\s+(?:ich\s+)?(?:das\s+|die\s+|den\s+|eine?n?\s+\w+\s+)?hier\b"
     r"|(?:\w*urkunde\w*|standesamt|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro)\s+(?:von\s+|aus\s+|f(?:ü|ue)r\s+)?hier\b"
-    r"|\bhier\s+(?:eine?n?|die|das|den)\s+\w+\s+(?:bestellen|beantragen|bekommen|anmelden|ummelden))",
+    r"|\bhier\s+(?:eine?n?|die|das|den)\s+\w+\s+(?:bestellen|beantragen|bekommen|anmelden|ummelden)"
+    # English: "born here", "in our town", "the Standesamt here", "the local registry office".
+    r"|\b(?:born|died|married|wed|passed\s+away)\s+(?:right\s+)?here\b"
+    r"|\bin\s+(?:our|my|this)\s+(?:town|city|municipality|village|community)\b|\bhere\s+in\s+(?:town|the\s+city)"
+    r"|\b(?:standesamt|registry\s+office|register\s+office|town\s+hall|city\s+hall)\s+(?:here|in\s+town)\b"
+    r"|\b(?:the\s+)?local\s+(?:standesamt|registry|register\s+office|town\s+hall|office))",
     re.IGNORECASE,
 )
 
@@ -190,6 +203,23 @@ _CERTIFICATE_QUESTIONS = (
         re.compile(r"bundid|bund\s*id|servicekonto|nutzerkonto|\bkonto\b|registrier", re.I),
     ),
     ("faq/urkunde_gebuehr", re.compile(r"\bkost|gebühr|gebuehr|\bteuer|\bpreis|bezahlen|zahlen", re.I)),
+    # English cues of the same questions ("death certificate fee", "how long does it take").
+    (
+        "faq/urkunde_berechtigt",
+        re.compile(
+            r"\b(?:can|may|could|allowed)\b.*\bfor\s+(?:my|his|her|our|a|the)\s+(?:late\s+)?"
+            r"(?:grand\w*|mother|mum|mom|father|dad|parents?|brother|sister|siblings?|son|daughter|wife"
+            r"|husband|partner|aunt|uncle|cousin|friend|neighbou?r|child\w*|kids?|relatives?|someone)\b",
+            re.I,
+        ),
+    ),
+    ("faq/urkunde_international", re.compile(r"in\s+english|international|multilingual|translat", re.I)),
+    (
+        "faq/urkunde_dauer",
+        re.compile(r"how\s+long|how\s+fast|how\s+quick|processing\s+time|when\s+will\s+i\s+get", re.I),
+    ),
+    ("faq/urkunde_konto", re.compile(r"\baccount\b", re.I)),
+    ("faq/urkunde_gebuehr", re.compile(r"\bcosts?\b|\bfees?\b|\bprice|how\s+much|\bpay\b|\bcharge", re.I)),
 )
 # Intents a certificate question may be misread as; the FAQ it belongs to is set instead.
 _QUESTION_OVERRIDABLE = frozenset(
@@ -200,7 +230,9 @@ FAQ_INTENT = "faq"
 
 # A second topic starts after these ("Sterbeurkunde aus Gernsheim, und was kostet ein Pass?").
 _CLAUSES = re.compile(
-    r"[.?!;:]|,\s*(?:und|aber|au(?:ß|ss)erdem)\b|\b(?:und|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss)",
+    r"[.?!;:]|,\s*(?:und|aber|au(?:ß|ss)erdem|and|but|also)\b"
+    r"|\b(?:und|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss)"
+    r"|\b(?:and|also)\s+(?=who|what|how|where|when|whether|if|can|do|does|need)",
     re.I,
 )
 
@@ -225,7 +257,10 @@ def certificate_question(text: str) -> str | None:
 _FILLER_WORDS = frozenset(
     {"bitte", "in", "aus", "von", "für", "fuer", "nach", "eine", "einen", "ein", "die", "der", "das", "den",
      "ich", "brauche", "brauch", "bestellen", "beantragen", "anfordern", "holen", "neue", "neu", "kopie",
-     "standesamt", "urkunde", "und", "mit", "wo", "hallo", "moin", "gude", "geboren", "gestorben", "geheiratet"}
+     "standesamt", "urkunde", "und", "mit", "wo", "hallo", "moin", "gude", "geboren", "gestorben", "geheiratet",
+     # English keyword queries ("birth certificate Kassel please", "death cert from Fulda").
+     "please", "from", "for", "of", "a", "an", "the", "my", "i", "need", "order", "get", "copy", "new",
+     "and", "with", "where", "hello", "hi", "born", "died", "married", "certificate", "cert"}
 )  # fmt: skip
 _MAX_PLACE_WORDS = 4
 # Keyword queries are short; a longer message names its place in words the ruler finds.
@@ -266,16 +301,22 @@ def only_places(text: str, entities: list[dict[str, Any]]) -> bool:
 
 # A number of municipalities and a word of cooperation or funding is the IKZ calculator's question.
 _IKZ_OVERRIDABLE = frozenset({"angabe", "out_of_scope", "chitchat", "nlu_fallback", "lebenslage", "faq"})
-_MUNICIPALITIES = re.compile(r"\b(?:gemeinden|kommunen|st(?:ä|ae)dte|orte)\b", re.IGNORECASE)
+_MUNICIPALITIES = re.compile(
+    r"\b(?:gemeinden|kommunen|st(?:ä|ae)dte|orte|municipalities|towns|communities|villages)\b",
+    re.IGNORECASE,
+)
 _COOPERATION = re.compile(
-    r"f(?:ö|oe)rder|zuschuss|geld|zusammen|gemeinsam|kooperation|ikz|interkommunal|verbund|teilen",
+    r"f(?:ö|oe)rder|zuschuss|geld|zusammen|gemeinsam|kooperation|ikz|interkommunal|verbund|teilen"
+    r"|fund|grant|subsid|money|together|joint|cooperat|co-operat|share|merge",
     re.IGNORECASE,
 )
 
 
 # How to apply, who advises: their own FAQ answers, even with a number of municipalities.
 _IKZ_OTHER_QUESTION = re.compile(
-    r"antrag|beantrag|berat|ber(?:ä|ae)t|wie\s+lange|dauer|wer\s+hilft", re.IGNORECASE
+    r"antrag|beantrag|berat|ber(?:ä|ae)t|wie\s+lange|dauer|wer\s+hilft"
+    r"|\bapply|application|advice|advis|how\s+long|who\s+helps",
+    re.IGNORECASE,
 )
 
 

@@ -413,7 +413,9 @@ async def play(client: RestClient, conversation: Conversation) -> ConversationOu
     for turn in conversation.turns:
         language = detect(turn.user) or language
         try:
-            reply = await client.say(sender, turn.user, conversation.metadata)
+            # Like the widget, which always sends its DE/EN switch (set to the citizen's language).
+            metadata = {"sprache": conversation.lang, **conversation.metadata}
+            reply = await client.say(sender, turn.user, metadata)
         except TransportError as error:
             outcomes.append(TurnOutcome(turn.user, [], [], error=str(error)))
             break  # the conversation's state is unknown after a lost turn
