@@ -6,10 +6,12 @@ import pytest
 
 from bot.nlp.rules import (
     certificate_kind,
+    certificate_order_misread_as_faq,
     certificate_question,
     faq_override,
     refers_to_here,
     refine,
+    response_key,
     select_response,
 )
 
@@ -230,3 +232,113 @@ def test_dialect_certificate_with_event_word_and_typo_entities() -> None:
     typo = [{"entity": "urkundenart", "value": "Gebrutsurkunde", "start": 0, "end": 14}]
     _, entities = refine("Gebrutsurkunde Offenbach", {"name": "angabe"}, typo, {})
     assert [e["value"] for e in entities if e["entity"] == "urkundenart"] == ["geburtsurkunde"]
+
+
+# --- English (issue 16): the same rules for English words -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("birth certificate Kassel", "geburtsurkunde"),
+        ("birth certifcate", "geburtsurkunde"),
+        ("marriage cert Fulda", "eheurkunde"),
+        ("wedding certificate", "eheurkunde"),
+        ("death certficate of my granpa", "sterbeurkunde"),
+        ("a certificate of good conduct", None),
+    ],
+)
+def test_english_certificate_words(text: str, kind: str | None) -> None:
+    assert certificate_kind(text) == kind
+
+
+def test_english_keyword_query_finds_its_place_and_is_a_request() -> None:
+    new_intent, entities = refine(
+        "death certificate Gross-Umstadt", {"name": "angabe", "confidence": 0.9}, [], {}
+    )
+    assert new_intent == {"name": "urkunde_beantragen", "confidence": 1.0}
+    assert [e["value"] for e in entities if e["entity"] == "gemeinde"] == ["Gross-Umstadt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("death certificate fee", "faq/urkunde_gebuehr"),
+        ("How much is a birth certificate?", "faq/urkunde_gebuehr"),
+        ("how long does a marriage certificate take", "faq/urkunde_dauer"),
+        ("Is the birth certificate available in English?", "faq/urkunde_international"),
+        ("Can I get the birth certificate for my grandma?", "faq/urkunde_berechtigt"),
+        ("Do I need an account to order a birth certificate?", "faq/urkunde_konto"),
+        ("I need a birth certificate", None),
+        ("birth certificate Darmstadt, and how much is a passport?", None),
+    ],
+)
+def test_english_questions_about_a_certificate(text: str, key: str | None) -> None:
+    assert certificate_question(text) == key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was born here",
+        "Where is the Standesamt here?",
+        "Can I do that in our town?",
+        "the local registry office",
+    ],
+)
+def test_english_here_words_point_at_the_place(text: str) -> None:
+    assert refers_to_here(text)
+
+
+def test_english_only_a_place_is_a_place_answer() -> None:
+    kassel = {**place("Kassel"), "start": 7, "end": 13}
+    new_intent, _ = refine("and in Kassel?", {"name": "out_of_scope", "confidence": 0.6}, [kassel], {})
+    assert new_intent == {"name": "angabe", "confidence": 1.0}
+
+
+def test_a_service_with_a_number_is_no_ikz_question() -> None:
+    new_intent, _ = refine(
+        "How much does a passport cost if I am 35 years old?",
+        {"name": "ikz_foerderung", "confidence": 0.8},
+        [],
+        {},
+    )
+    assert new_intent == {"name": "online_beantragen", "confidence": 1.0}
+    kept, _ = refine(
+        "IKZ for 3 municipalities, how much?", {"name": "ikz_foerderung", "confidence": 0.8}, [], {}
+    )
+    assert kept == {"name": "ikz_foerderung", "confidence": 0.8}
+
+
+def test_a_service_with_a_place_is_a_service_question_and_kostheim_no_fee() -> None:
+    giessen = {**place("Gießen"), "start": 12, "end": 18}
+    new_intent, _ = refine("Hundesteuer Gießen", {"name": "angabe", "confidence": 0.9}, [giessen], {})
+    assert new_intent == {"name": "online_beantragen", "confidence": 1.0}
+    assert certificate_question("Geburtsurkunde Mainz-Kostheim") is None
+    assert certificate_question("Was kostet die Geburtsurkunde?") == "faq/urkunde_gebuehr"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "misread"),
+    [
+        ("where do I get a death certificate?", "faq/urkunde_dauer", True),
+        ("Wo bekomme ich eine Sterbeurkunde?", "faq/urkunde_gebuehr", True),
+        ("How long does a death certificate take?", "faq/urkunde_dauer", False),
+        ("where do I get a death certificate?", "faq/bundid_was", False),
+        ("Was ist die BundID?", "faq/urkunde_dauer", False),
+        ("Wer darf eine Sterbeurkunde beantragen?", "faq/urkunde_berechtigt", False),
+    ],
+)
+def test_a_certificate_order_read_as_a_certificate_faq(text: str, key: str, misread: bool) -> None:
+    assert certificate_order_misread_as_faq(text, key) is misread
+
+
+def test_response_key_of_a_selector_output() -> None:
+    assert response_key(select_response({}, "faq/urkunde_dauer")) == "faq/urkunde_dauer"
+    assert response_key(None) is None
+
+
+@pytest.mark.parametrize("text", ["certificate", "Urkunde?", "a certificate"])
+def test_the_bare_certificate_word_is_the_order(text: str) -> None:
+    new_intent, _ = refine(text, {"name": "faq", "confidence": 0.7}, [], {})
+    assert new_intent == {"name": "urkunde_beantragen", "confidence": 1.0}

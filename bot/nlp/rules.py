@@ -57,6 +57,12 @@ _PLACE_ONLY_FILLER = re.compile(
     re.IGNORECASE,
 )
 _CERTIFICATE_INTENT = "urkunde_beantragen"
+_BARE_CERTIFICATE_WORD = re.compile(
+    r"^\s*(?:a\s+|an\s+|eine\s+)?(?:certificates?|urk[ou]n[dt]en?)\s*[?!.]*\s*$", re.IGNORECASE
+)
+# Intents of "no question of its own" that a named service with a place turns into a service question.
+# Not out_of_scope: "Termin beim Jobcenter Offenbach" names a service but is rightly out of scope.
+_SERVICE_KEYWORD_OVERRIDABLE = frozenset({"angabe", "chitchat", "nlu_fallback"})
 # Certificate words as citizens type them: compounds, hyphens, common typos ("urkunte"),
 # missing umlauts don't occur in these words. The stem before "urkunde" decides the kind.
 _KIND_PATTERNS = (
@@ -202,7 +208,11 @@ _CERTIFICATE_QUESTIONS = (
         "faq/urkunde_konto",
         re.compile(r"bundid|bund\s*id|servicekonto|nutzerkonto|\bkonto\b|registrier", re.I),
     ),
-    ("faq/urkunde_gebuehr", re.compile(r"\bkost|gebühr|gebuehr|\bteuer|\bpreis|bezahlen|zahlen", re.I)),
+    # "kost" but not "Kostheim" (Mainz-Kostheim is a place).
+    (
+        "faq/urkunde_gebuehr",
+        re.compile(r"\bkost(?!heim)|gebühr|gebuehr|\bteuer|\bpreis|bezahlen|zahlen", re.I),
+    ),
     # English cues of the same questions ("death certificate fee", "how long does it take").
     (
         "faq/urkunde_berechtigt",
@@ -364,7 +374,10 @@ def refine(
             has_place = True
     entities.sort(key=lambda e: (e.get("start", 0), e.get("end", 0)))
     name = (intent or {}).get("name")
-    if has_place and name in _PLACE_ONLY_OVERRIDABLE and only_places(text, entities):
+    if _BARE_CERTIFICATE_WORD.match(text):
+        # "certificate", "Urkunde?": the order; the form asks which one.
+        intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
+    elif has_place and name in _PLACE_ONLY_OVERRIDABLE and only_places(text, entities):
         intent = {"name": "angabe", "confidence": 1.0}
     elif (
         kind
@@ -384,6 +397,19 @@ def refine(
         # Also when the classifier already said "certificate" but too unsure to pass the
         # fallback threshold: the words leave no doubt.
         intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
+    elif (
+        name == "ikz_foerderung"
+        and names_a_service(text)
+        and not _MUNICIPALITIES.search(text)
+        and not re.search(r"\bikz\b|interkommunal|inter-municipal", text, re.IGNORECASE)
+    ):
+        # "How much does a passport cost if I am 35?": a number and "how much" are no IKZ
+        # question when a citizen's service is named and no municipalities are.
+        intent = {"name": "online_beantragen", "confidence": 1.0}
+    elif name in _SERVICE_KEYWORD_OVERRIDABLE and has_place and names_a_service(text):
+        # "Hundesteuer Gießen", "Wohngeld Kassel": a service and a place is a service question
+        # (the classifier reads such keyword queries as a bare place).
+        intent = {"name": "online_beantragen", "confidence": 1.0}
     elif name in _IKZ_OVERRIDABLE and ikz_funding_question(text):
         # "Wir sind zwei Gemeinden und wollen die Bauhöfe zusammenlegen": the calculator.
         intent = {"name": "ikz_foerderung", "confidence": 1.0}
@@ -406,6 +432,35 @@ def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> s
     if has_place or (intent or {}).get("name") not in _QUESTION_OVERRIDABLE:
         return None
     return certificate_question(text)
+
+
+# "Where do I get a death certificate?" read as the FAQ on duration or fees: those FAQs have
+# reliable cues (certificate_question); without one, a "where / get" question is the order.
+# Not for "who may" (faq/urkunde_berechtigt): "Wer darf eine Sterbeurkunde beantragen?" has no
+# relative to cue on and is still that question.
+_ORDER_CUE = re.compile(r"\b(?:where|wo|woher|get|bekomme?n?|kriege?n?|krieg)\b", re.IGNORECASE)
+_CUED_CERTIFICATE_FAQS = frozenset(
+    {"faq/urkunde_dauer", "faq/urkunde_gebuehr", "faq/urkunde_konto", "faq/urkunde_international"}
+)
+
+
+def certificate_order_misread_as_faq(text: str, response_key: str | None) -> bool:
+    """Whether a certificate FAQ answer ("faq/urkunde_dauer") was picked for an order."""
+    return bool(
+        response_key in _CUED_CERTIFICATE_FAQS
+        and certificate_kind(text)
+        and certificate_question(text) is None
+        and _ORDER_CUE.search(text)
+    )
+
+
+def response_key(selector: Any) -> str | None:
+    """The sub-intent ("faq/urkunde_dauer") the ResponseSelector picked, if any."""
+    try:
+        key = selector["default"]["response"]["intent_response_key"]
+    except (KeyError, TypeError):
+        return None
+    return key if isinstance(key, str) else None
 
 
 def select_response(selector: Any, key: str) -> dict[str, Any]:

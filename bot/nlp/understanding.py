@@ -12,7 +12,15 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.entities import StatelessComponent
-from bot.nlp.rules import FAQ_INTENT, PLACE_LABEL, faq_override, refine, select_response
+from bot.nlp.rules import (
+    FAQ_INTENT,
+    PLACE_LABEL,
+    certificate_order_misread_as_faq,
+    faq_override,
+    refine,
+    response_key,
+    select_response,
+)
 
 RESPONSE_SELECTOR = "response_selector"
 
@@ -38,6 +46,10 @@ class ContextualUnderstanding(StatelessComponent):
                     select_response(message.get(RESPONSE_SELECTOR), faq_key),
                     add_to_output=True,
                 )
+            elif (intent or {}).get("name") == FAQ_INTENT and certificate_order_misread_as_faq(
+                message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR))
+            ):
+                intent = {"name": "urkunde_beantragen", "confidence": 1.0}
             if intent is not before and intent is not None:
                 message.set(INTENT, intent, add_to_output=True)
                 # The rule decided: the classifier's ranking goes, or the FallbackClassifier
