@@ -20,8 +20,11 @@ from actions.payloads import intent_payload
 from bot.knowledge.services import Service, load_services
 from bot.nlp.rules import certificate_kind
 
-# Clause boundaries: a second topic usually follows "und", "außerdem", a comma or a new sentence.
-_CLAUSES = re.compile(r"[.?!;:,]|\b(?:und|sowie|au(?:ß|ss)erdem|ausserdem|noch|auch)\b", re.IGNORECASE)
+# Clause boundaries: a second topic usually follows "und", "außerdem" ("and", "also"), a comma
+# or a new sentence.
+_CLAUSES = re.compile(
+    r"[.?!;:,]|\b(?:und|sowie|au(?:ß|ss)erdem|ausserdem|noch|auch|and|also|plus|as\s+well)\b", re.IGNORECASE
+)
 _MAX_TOPICS = 2
 
 
