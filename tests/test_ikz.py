@@ -75,3 +75,18 @@ def test_sources_are_listed_in_facts() -> None:
 def test_format_eur() -> None:
     assert format_eur(100_000) == "100.000 €"
     assert format_eur(5) == "5 €"
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("How much IKZ money do three municipalities get?", 3),
+        ("we are two towns", 2),
+        ("both villages want to cooperate", 2),
+        ("we want to work together with 2 other villages", 3),
+        ("Wir haben mit zwei Nachbargemeinden überlegt, die Kasse zusammenzulegen", 3),
+        ("a town with 5000 inhabitants", None),
+    ],
+)
+def test_english_numerals_and_the_speakers_own_municipality(text: str, count: int | None) -> None:
+    assert parse_count(text) == count

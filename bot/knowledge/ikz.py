@@ -97,15 +97,25 @@ _COLLECTIVE = {
     "zwoelft": 12,
     "zwolft": 12,
 }
+# English numerals (issue 16): "three municipalities", "both towns".
+_ENGLISH = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "both": 2,
+}  # fmt: skip
 # Indefinite articles look like "one"; they only count right before a count noun.
-_ARTICLES = {"ein": 1, "eine": 1, "einer": 1, "einen": 1, "einem": 1}
+_ARTICLES = {"ein": 1, "eine": 1, "einer": 1, "einen": 1, "einem": 1, "one": 1}
 _COUNT_NOUN = re.compile(
     r"^(gemeinde|kommune|stadt|staedte|stadte|ort|partner|kooperationspartner|"
-    r"mitglied|verwaltung|landkreis|kreis|teilnehmer|beteiligte)"
+    r"mitglied|verwaltung|landkreis|kreis|teilnehmer|beteiligte|"
+    r"municipalit|town|village|communit|cities|city|district|member)"
 )
 _NOT_A_COUNT_UNIT = re.compile(
-    r"^(einwohner|euro|eur|prozent|jahr|km|quadratkilometer|mio|millionen|tsd|tausend|uhr)"
+    r"^(einwohner|euro|eur|prozent|jahr|km|quadratkilometer|mio|millionen|tsd|tausend|uhr|"
+    r"inhabitant|resident|people|percent|year|million|thousand)"
 )
+# "mit zwei Nachbargemeinden", "with 2 other villages": the speaker's own municipality is one more.
+_WITH = frozenset({"mit", "with"})
+_OTHER = re.compile(r"^(andere|weitere|nachbar|other|further|neighbo|more)")
 
 
 def _word_value(word: str) -> int | None:
@@ -118,6 +128,8 @@ def _word_value(word: str) -> int | None:
         return _SPECIAL[word]
     if word in _TENS:
         return _TENS[word]
+    if word in _ENGLISH:
+        return _ENGLISH[word]
     # Compounds such as "einundzwanzig", "dreiundvierzig".
     unit, sep, tens = word.partition("und")
     if sep and tens in _TENS and (unit in _UNITS or unit == "ein"):
@@ -140,6 +152,8 @@ def parse_count(text: str) -> int | None:
     4
     >>> parse_count("Gemeinde mit PLZ 35390 im Jahr 2024") is None
     True
+    >>> parse_count("we are a village, want to work together with 2 other villages")
+    3
     """
     words = normalise(text).split()
     loose: int | None = None
@@ -155,6 +169,8 @@ def parse_count(text: str) -> int | None:
             continue
         if _NOT_A_COUNT_UNIT.match(following):
             continue
+        if previous in _WITH and _OTHER.match(following) and value < _MAX_COUNT:
+            return value + 1
         if _COUNT_NOUN.match(following):
             return value
         if loose is None:

@@ -214,6 +214,15 @@ _CERTIFICATE_QUESTIONS = (
         re.compile(r"\bkost(?!heim)|gebühr|gebuehr|\bteuer|\bpreis|bezahlen|zahlen", re.I),
     ),
     # English cues of the same questions ("death certificate fee", "how long does it take").
+    # "Who can order my grandma's death certificate?", "Wer darf die Sterbeurkunde beantragen?"
+    # Not "Wer kann mir helfen …" / "who can help me …": that asks for help, not who may.
+    (
+        "faq/urkunde_berechtigt",
+        re.compile(
+            r"\b(?:who|wer)\s+(?:can|may|is\s+allowed\s+to|darf|kann|d(?:ü|ue)rfen)\s+(?!mir\b|me\b|help|helfen)",
+            re.I,
+        ),
+    ),
     (
         "faq/urkunde_berechtigt",
         re.compile(
