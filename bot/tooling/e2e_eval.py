@@ -434,7 +434,8 @@ async def _bounded(items: Sequence[T], work: Callable[[T], Awaitable[R]], concur
     return list(await asyncio.gather(*(one(i) for i in items)))
 
 
-def _session(timeout_s: float, concurrency: int) -> aiohttp.ClientSession:
+def client_session(timeout_s: float, concurrency: int) -> aiohttp.ClientSession:
+    """An HTTP session with a per-request timeout and at most ``concurrency`` connections."""
     timeout = aiohttp.ClientTimeout(total=timeout_s, connect=10)
     return aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=concurrency))
 
@@ -446,7 +447,7 @@ async def play_all(
     timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> list[ConversationOutcome]:
     """Play ``conversations`` against the server at ``base_url``, bounded in concurrency and time."""
-    async with _session(timeout_s, concurrency) as session:
+    async with client_session(timeout_s, concurrency) as session:
         client = RestClient(session, base_url)
         return await _bounded(conversations, lambda c: play(client, c), concurrency)
 
@@ -596,7 +597,7 @@ async def run_sweep(
     timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> list[SweepOutcome]:
     """Send every sweep message as a fresh conversation and check the reply."""
-    async with _session(timeout_s, concurrency) as session:
+    async with client_session(timeout_s, concurrency) as session:
         client = RestClient(session, base_url)
 
         async def one(case: SweepCase) -> SweepOutcome:

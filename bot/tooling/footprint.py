@@ -22,10 +22,8 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-import aiohttp
-
 from bot.tooling.bench import pid_listening_on, rss_kib
-from bot.tooling.e2e_eval import DEFAULT_MODEL, REST_WEBHOOK, local_stack
+from bot.tooling.e2e_eval import DEFAULT_MODEL, RestClient, client_session, local_stack
 
 # Everyday turns of both languages: a certificate with a place, a follow-up, a service,
 # a catalogue service, an FAQ, a life event, small talk.
@@ -46,17 +44,13 @@ MESSAGES = (
 async def _play(base_url: str, rounds: int) -> list[float]:
     """Latency in ms of every turn of ``rounds`` conversations over the REST channel."""
     timings: list[float] = []
-    timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
+    async with client_session(timeout_s=60, concurrency=1) as session:
+        client = RestClient(session, base_url)
         for _ in range(rounds):
             sender = f"footprint-{uuid.uuid4().hex}"
             for message in MESSAGES:
                 started = time.perf_counter()
-                async with session.post(
-                    base_url + REST_WEBHOOK, json={"sender": sender, "message": message}
-                ) as response:
-                    response.raise_for_status()
-                    await response.json(content_type=None)
+                await client.say(sender, message, {})
                 timings.append((time.perf_counter() - started) * 1000)
     return timings
 
