@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.antworten import Var, label, say, text
-from actions.context import entity_values, user_text
+from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import focus_event
 from actions.nachfragen import continue_focus, follow_up_place, redirect_non_place
 from actions.online_leistungen import answer_other_topics
@@ -349,8 +349,14 @@ class ActionAskOrt(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         urkundenart = tracker.get_slot("urkundenart")
+        # On a municipality's page its name is one tap away ("Wo ist das Standesamt?" on
+        # Hanau's website), but still a choice: the event may have happened elsewhere.
+        home = home_municipality(tracker)
+        buttons = (
+            [{"title": home.label, "payload": intent_payload("angabe", gemeinde=home.ags)}] if home else []
+        )
         if tracker.get_slot("anliegen") == "urkunde" and urkundenart in URKUNDENARTEN:
-            say(dispatcher, tracker, f"ask_ort_{urkundenart}")
+            say(dispatcher, tracker, f"ask_ort_{urkundenart}", buttons)
         else:
-            say(dispatcher, tracker, "ask_ort_standesamt")
+            say(dispatcher, tracker, "ask_ort_standesamt", buttons)
         return []

@@ -214,6 +214,23 @@ async def test_leichte_sprache_changes_the_answer() -> None:
     assert max(len(s) for s in leicht["text"].split(".")) < max(len(s) for s in normal["text"].split("."))
 
 
+async def test_the_place_question_offers_the_pages_municipality_as_a_button() -> None:
+    tracker = make_tracker(
+        "Wo ist das Standesamt?",
+        "standesamt_suchen",
+        slots={"anliegen": "standesamt"},
+        metadata={"kommune": MARBURG.ags},
+    )
+    _, [question] = await run(ActionAskOrt(), tracker)
+    assert question["buttons"] == [
+        {"title": MARBURG.label, "payload": f'/angabe{{"gemeinde": "{MARBURG.ags}"}}'}
+    ]
+    _, [without_page] = await run(
+        ActionAskOrt(), make_tracker("x", "standesamt_suchen", slots={"anliegen": "standesamt"})
+    )
+    assert without_page["buttons"] == []
+
+
 async def test_form_questions_depend_on_the_certificate() -> None:
     _, [geburt] = await run(
         ActionAskOrt(),
