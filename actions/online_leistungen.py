@@ -11,6 +11,7 @@ from actions.antworten import Var, join, say, text
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import focus_event
 from actions.katalog import answer_from_catalogue
+from actions.kontakt import gemeinde_hinweis
 from actions.payloads import intent_payload
 from actions.themen import other_topics
 from bot.knowledge.finder import SERVICE_QUESTION_SCORE
@@ -92,6 +93,8 @@ def answer_other_topics(
         answer_service(dispatcher, tracker, service, municipality_in_question(tracker), answer_others=False)
     if others.certificate_buttons:
         say(dispatcher, tracker, "weiteres_thema", list(others.certificate_buttons))
+    if others.handoff:
+        say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker))
 
 
 def requested_service(tracker: Tracker) -> Service | None:

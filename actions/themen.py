@@ -5,7 +5,8 @@ classifier picks one intent, so the answer to the first topic would silently dro
 second. After answering, the actions call
 :func:`actions.online_leistungen.answer_other_topics` with the topic they handled: every
 other detailed service the message names is answered right away; another certificate,
-which needs its own place, is offered as a button that starts exactly that request.
+which needs its own place, is offered as a button that starts exactly that request; a request
+for a person gets the handoff (115, the home municipality's administration).
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ _CLAUSES = re.compile(
     r"[.?!;:,]|\b(?:und|sowie|au(?:ß|ss)erdem|ausserdem|noch|auch|and|also|plus|as\s+well)\b", re.IGNORECASE
 )
 _MAX_TOPICS = 2
+# A request for a person beside the question ("… und wenn nicht, eine Telefonnummer bitte",
+# "if not, give me a phone number"): the handoff is added after the answer.
+_HANDOFF = re.compile(
+    r"telefonnummer|telefon\b|anrufen|hotline|mit\s+einem\s+menschen|mitarbeiter"
+    r"|phone|\bcall\s+(?:someone|somebody|you)|talk\s+to\s+(?:a|someone|somebody)|speak\s+to\s+(?:a|someone)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class OtherTopics:
 
     services: tuple[Service, ...] = ()
     certificate_buttons: tuple[dict[str, str], ...] = ()
+    handoff: bool = False
 
 
 def other_topics(text: str, handled: str | None) -> OtherTopics:
@@ -55,7 +64,7 @@ def other_topics(text: str, handled: str | None) -> OtherTopics:
         if service and service.id not in seen and not kind:
             seen.add(service.id)
             services.append(service)
-    return OtherTopics(tuple(services), tuple(buttons))
+    return OtherTopics(tuple(services), tuple(buttons), bool(_HANDOFF.search(text)))
 
 
 def request_text(tracker: Tracker, intents: tuple[str, ...]) -> str:

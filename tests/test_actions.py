@@ -522,3 +522,27 @@ async def test_ort_kontext_for_a_district_offers_its_town() -> None:
     assert wiesbaden is not None
     assert messages[0]["text"].startswith("Biebrich gehört zu Wiesbaden.")
     assert messages[-1]["buttons"][0]["payload"] == f'/standesamt_suchen{{"gemeinde": "{wiesbaden.ags}"}}'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kann ich Wohngeld online beantragen? Wenn nicht, brauche ich eine Telefonnummer.",
+        "Can I apply for Wohngeld online? If not, give me a phone number please.",
+    ],
+)
+async def test_a_request_for_a_person_beside_the_question_gets_the_handoff(text: str) -> None:
+    tracker = make_tracker(text, "online_beantragen", [{"entity": "leistung", "value": "wohngeld"}])
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert len(messages) == 2
+    assert "Wohngeld" in messages[0]["text"] and "115" in messages[1]["text"]
+
+
+async def test_no_handoff_without_a_request_for_a_person() -> None:
+    tracker = make_tracker(
+        "Kann ich Wohngeld online beantragen?",
+        "online_beantragen",
+        [{"entity": "leistung", "value": "wohngeld"}],
+    )
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert len(messages) == 1
