@@ -67,6 +67,15 @@ class Var(str):
         return self.forms.get(variant, str(self))
 
 
+def with_translations(
+    standard: str, translations: Mapping[str, str], name: str, leicht: str | None = None
+) -> Var:
+    """A data field as a :class:`Var`: its other languages come from ``translations``, which
+    holds them as "<name>_<code>" (leistungen.yml, lebenslagen.yml: "summary_en")."""
+    others = {code: translations.get(f"{name}_{code}") for code in load_sprachen().foreign}
+    return Var(standard, leicht, **others)
+
+
 def join(parts: list[Var], **overrides: str) -> Var:
     """The concatenation of ``parts`` in every variant; ``overrides`` replace single variants
     (``leicht=""`` for a part the Leichte answer says otherwise)."""

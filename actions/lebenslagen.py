@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import Var, join, label, say, text
+from actions.antworten import Var, join, label, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
 from actions.online_leistungen import service_field, service_name
 from actions.payloads import intent_payload
@@ -195,8 +195,7 @@ def _label(schritt: Schritt, catalogue: ServiceCatalogue) -> Var:
     service = catalogue.get(schritt.leistung)
     assert service is not None  # checked when loading
     if schritt.titel:
-        others = {c: schritt.translations.get(f"titel_{c}") for c in load_sprachen().foreign}
-        return Var(schritt.titel, None, **others)
+        return with_translations(schritt.titel, schritt.translations, "titel")
     return service_name(service)
 
 
@@ -211,8 +210,7 @@ def _office_line(schritt: Schritt, catalogue: ServiceCatalogue) -> Var:
 
 
 def _hinweis(schritt: Schritt) -> Var:
-    others = {c: schritt.translations.get(f"hinweis_{c}") for c in load_sprachen().foreign}
-    return Var(schritt.hinweis, schritt.hinweis_leicht, **others)
+    return with_translations(schritt.hinweis, schritt.translations, "hinweis", schritt.hinweis_leicht)
 
 
 def steps_text(event: Lebenslage) -> Var:
@@ -244,8 +242,7 @@ def step_buttons(event: Lebenslage) -> list[dict[str, str]]:
 
 
 def _event_text(event: Lebenslage, name: str, leicht: str | None = None) -> Var:
-    others = {c: event.translations.get(f"{name}_{c}") for c in load_sprachen().foreign}
-    return Var(str(getattr(event, name)), leicht, **others)
+    return with_translations(str(getattr(event, name)), event.translations, name, leicht)
 
 
 def _nachsatz(event: Lebenslage) -> Var:

@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import Var, join, say, text
+from actions.antworten import Var, join, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import focus_event
 from actions.katalog import answer_from_catalogue
@@ -15,7 +15,6 @@ from actions.kontakt import gemeinde_hinweis
 from actions.payloads import intent_payload
 from actions.themen import other_topics
 from bot.knowledge.finder import SERVICE_QUESTION_SCORE
-from bot.knowledge.languages import load_sprachen
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
 from bot.knowledge.stand import stand_label
@@ -49,9 +48,7 @@ def service_name(service: Service) -> Var:
 
 def service_field(service: Service, name: str, leicht: str | None = None) -> Var:
     """Field ``name`` of ``service`` ("summary", "office", ...) with its written translations."""
-    standard = str(getattr(service, name) or "")
-    others = {code: service.translated(name, code) for code in load_sprachen().foreign}
-    return Var(standard, leicht, **others)
+    return with_translations(str(getattr(service, name) or ""), service.translations, name, leicht)
 
 
 def online_status_text(service: Service, tracker: Tracker) -> Var:
