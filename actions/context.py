@@ -94,3 +94,18 @@ def place_buttons(
         for place, land in outside
     ]
     return buttons
+
+
+def previous_answer(tracker: Tracker) -> list[dict[str, Any]]:
+    """The bot messages of the turn before the latest user message (oldest first)."""
+    answer: list[dict[str, Any]] = []
+    users_seen = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            users_seen += 1
+            if users_seen == 2:
+                break
+        elif kind == "bot" and users_seen == 1:
+            answer.append(event)
+    return list(reversed(answer))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.context import user_text
+from actions.context import previous_answer, user_text
 
 FOKUS_SLOT = "fokus"
 _CERTIFICATES = frozenset({"geburtsurkunde", "eheurkunde", "sterbeurkunde"})
@@ -29,7 +29,7 @@ _CERTIFICATES = frozenset({"geburtsurkunde", "eheurkunde", "sterbeurkunde"})
 class Focus:
     """The topic a follow-up refers to: its kind and, where it has one, its value."""
 
-    kind: str  # leistung | urkunde | standesamt | ikz
+    kind: str  # leistung | urkunde | standesamt | lebenslage | ikz | konto (the last two also from a FAQ)
     value: str | None = None
 
 
@@ -38,8 +38,38 @@ def focus_event(kind: str, value: str | None = None) -> SlotSet:
     return SlotSet(FOKUS_SLOT, f"{kind}:{value}" if value else kind)
 
 
+# FAQ answers are domain responses and set no slot; the previous turn's FAQ is the topic
+# in focus instead ("Was ist die BundID?" then "Wie lege ich die an?").
+_FAQ_FAMILIES = (
+    ("faq/ikz_", "ikz"),
+    ("faq/bundid_", "konto"),
+    ("faq/servicekonto_", "konto"),
+    ("faq/ohne_konto", "konto"),
+    ("faq/vertrauensniveau", "konto"),
+    ("faq/postfach", "konto"),
+    ("faq/eid_elster", "konto"),
+)
+
+
+def previous_faq(tracker: Tracker) -> str | None:
+    """The FAQ key ("faq/bundid_was") the previous answer gave, if it was a FAQ answer.
+
+    Read from the bot events of the previous turn (Rasa records each response's name as
+    ``utter_action``), so a FAQ given by a rule and one given by an action both count.
+    """
+    for event in reversed(previous_answer(tracker)):
+        action = str((event.get("metadata") or {}).get("utter_action") or "")
+        if action.startswith("utter_faq/"):
+            return action.removeprefix("utter_")
+    return None
+
+
 def current_focus(tracker: Tracker) -> Focus | None:
-    """The topic in focus, from the slot ``fokus``."""
+    """The topic in focus: the previous turn's FAQ family, else the slot ``fokus``."""
+    faq = previous_faq(tracker)
+    for prefix, kind in _FAQ_FAMILIES:
+        if faq and faq.startswith(prefix):
+            return Focus(kind, faq)
     raw = tracker.get_slot(FOKUS_SLOT)
     if not isinstance(raw, str) or not raw:
         return None
@@ -61,6 +91,23 @@ _FOCUS_FAQS = {
         ),
         (re.compile(r"antrag|beantrag|wie\s+lange|dauer", re.IGNORECASE), "utter_faq/ikz_antrag"),
         (re.compile(r"bis\s+wann|l(?:ä|ae)uft|laufzeit|2026|2027|ende", re.IGNORECASE), "utter_faq/ikz_was"),
+    ),
+    "konto": (
+        (
+            re.compile(
+                r"daten|(?:ü|ue)bernomm|(?:ü|ue)bertrag|transfer|migrat|alte[sn]?\s+konto|old\s+account",
+                re.IGNORECASE,
+            ),
+            "utter_faq/servicekonto_bundid",
+        ),
+        (
+            re.compile(
+                r"anleg|einricht|erstell|registrier|anmeld|eröffn|create|set\s*(?:it\s*|one\s*)?up|sign\s*up"
+                r"|\bregister|\bopen\b|\bget\s+(?:one|it)\b",
+                re.IGNORECASE,
+            ),
+            "utter_faq/bundid_registrieren",
+        ),
     ),
 }
 

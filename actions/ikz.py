@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import Var, join, say, text
 from actions.context import user_text
-from actions.fokus import focus_event
+from actions.fokus import current_focus, focus_event
 from bot.knowledge.ikz import (
     DIGITAL_2020_URL,
     FOERDERHOEHE_URL,
@@ -22,15 +22,20 @@ from bot.knowledge.ikz import (
 )
 
 
+def _eur(amount: int) -> Var:
+    """An amount in every language's format: "75.000 €" in German, "€75,000" in English."""
+    return Var(format_eur(amount), en=f"€{amount:,}")
+
+
 def _alternatives(estimate: FundingEstimate, tracker: Tracker) -> list[tuple[Var, str]]:
     """Other rules that may apply, each with its source (none for a single municipality)."""
     if estimate.verband_eur is None:
         return []
     if estimate.digital_eur is not None:
-        digital = text("ikz_digital", tracker, anzahl=estimate.count, betrag=format_eur(estimate.digital_eur))
+        digital = text("ikz_digital", tracker, anzahl=estimate.count, betrag=_eur(estimate.digital_eur))
     else:
         digital = text("ikz_digital_ohne_betrag", tracker)
-    verband = text("ikz_verband", tracker, anzahl=estimate.count, betrag=format_eur(estimate.verband_eur))
+    verband = text("ikz_verband", tracker, anzahl=estimate.count, betrag=_eur(estimate.verband_eur))
     return [(digital, DIGITAL_2020_URL), (verband, FOERDERHOEHE_URL)]
 
 
@@ -75,24 +80,40 @@ class ActionIkzFoerderung(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        count = int(tracker.get_slot("anzahl_kommunen") or 0)
-        estimate = estimate_funding(count)
-        betrag = format_eur(estimate.amount_eur) if estimate.amount_eur is not None else ""
-        alternativen = [
-            text("ikz_alternative", tracker, text=line, url=url)
-            for line, url in _alternatives(estimate, tracker)
-        ]
-        say(
-            dispatcher,
-            tracker,
-            "ikz_foerderung",
-            ergebnis=text(f"ikz_ergebnis_{estimate.case}", tracker, anzahl=count, betrag=betrag),
-            quelle=estimate.source_url,
-            hinweis=text("ikz_hinweis", tracker),
-            alternativen=join(alternativen),
-        )
-        # "Und für vier?" next recalculates (actions/fokus.py).
-        return [SlotSet("anzahl_kommunen", None), focus_event("ikz")]
+        return answer_funding(dispatcher, tracker, int(tracker.get_slot("anzahl_kommunen") or 0))
+
+
+def ikz_recount(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """Answer "Und für vier?" / "and if we are only two?" for that number, with IKZ in focus.
+
+    Answered here, not by a FollowupAction: after a fallback or follow-up intent no rule or
+    story continues from action_ikz_foerderung, and the policies would loop.
+    """
+    focus = current_focus(tracker)
+    count = parse_count(user_text(tracker)) if focus and focus.kind == "ikz" else None
+    if count is None:
+        return None
+    return answer_funding(dispatcher, tracker, count)
+
+
+def answer_funding(dispatcher: CollectingDispatcher, tracker: Tracker, count: int) -> list[EventType]:
+    """Send the funding for ``count`` municipalities; put IKZ in focus for the next number."""
+    estimate = estimate_funding(count)
+    betrag = _eur(estimate.amount_eur) if estimate.amount_eur is not None else ""
+    alternativen = [
+        text("ikz_alternative", tracker, text=line, url=url) for line, url in _alternatives(estimate, tracker)
+    ]
+    say(
+        dispatcher,
+        tracker,
+        "ikz_foerderung",
+        ergebnis=text(f"ikz_ergebnis_{estimate.case}", tracker, anzahl=count, betrag=betrag),
+        quelle=estimate.source_url,
+        hinweis=text("ikz_hinweis", tracker),
+        alternativen=join(alternativen),
+    )
+    # "Und für vier?" next recalculates (actions/fokus.py).
+    return [SlotSet("anzahl_kommunen", None), focus_event("ikz")]
 
 
 class ActionAskAnzahlKommunen(Action):

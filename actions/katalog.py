@@ -17,13 +17,16 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import say, text
 from actions.context import entity_values, home_municipality, user_text
-from actions.fokus import focus_faq
+from actions.fokus import current_focus
+from actions.fokus_antwort import answer_from_focus
 from actions.kontakt import ActionFallbackThemen, missed_before
 from bot.knowledge.catalogue import CatalogueService, Hit, load_catalogue, regulating_level
 from bot.knowledge.finder import CONFIDENT_SCORE, FALLBACK_SCORE, is_confident
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import load_services
 
+# Topics whose follow-ups (cost, online, duration) action_nachfrage answers.
+_SERVICE_FOCUS = frozenset({"leistung", "urkunde", "lebenslage"})
 # Hits within this share of the best score are "just as plausible": several of them that are
 # not variants of the best one are offered as buttons instead of guessing.
 AMBIGUOUS_SHARE = 0.85
@@ -151,10 +154,16 @@ class ActionLeistungSuchen(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         min_score = CONFIDENT_SCORE if intent == "out_of_scope" else FALLBACK_SCORE
         message = user_text(tracker)
-        response = focus_faq(tracker)
-        if response:
-            dispatcher.utter_message(response=response)
-            return []
+        from_focus = answer_from_focus(dispatcher, tracker)
+        if from_focus is not None:
+            return from_focus
+        # Imported here: nachfragen imports online_leistungen, which imports this module.
+        from actions.nachfragen import ActionNachfrage, aspect_of
+
+        focus = current_focus(tracker)
+        if focus and focus.kind in _SERVICE_FOCUS and aspect_of(message) != "allgemein":
+            # "und für meine Tochter, die ist 8?" after a passport answer: its fee.
+            return await ActionNachfrage().run(dispatcher, tracker, domain)
         if load_services().find(message):
             # A detailed service's keyword ("Reisepass", "Kirchenaustritt") is precise enough
             # on its own; the catalogue's score is for the long tail.

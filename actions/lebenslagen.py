@@ -19,7 +19,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import Var, join, label, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
-from actions.online_leistungen import service_field, service_name
+from actions.fokus import focus_event
+from actions.fokus_antwort import answer_from_focus
+from actions.online_leistungen import ActionOnlineLeistung, service_field, service_name
 from actions.payloads import intent_payload
 from bot.knowledge.languages import load_sprachen
 from bot.knowledge.municipalities import Municipality, load_municipalities
@@ -263,6 +265,15 @@ class ActionLebenslage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         event = requested_event(tracker)
+        if event is None and load_services().find(user_text(tracker)):
+            # A long story around one service ("… Hund aus dem Tierheim … muss die anmelden")
+            # reads like a life event to the NLU; the service it names is the answer.
+            return await ActionOnlineLeistung().run(dispatcher, tracker, domain)
+        if event is None:
+            # "Werden meine Daten übernommen?" after the Servicekonto answer names no event.
+            from_focus = answer_from_focus(dispatcher, tracker)
+            if from_focus is not None:
+                return from_focus
         if event is None:
             say(
                 dispatcher,
@@ -290,4 +301,5 @@ class ActionLebenslage(Action):
             nachsatz=_nachsatz(event),
             ort=ort,
         )
-        return []
+        # "Was kostet ein neuer?" next asks about one of its steps (actions/nachfragen.py).
+        return [focus_event("lebenslage", event.id)]

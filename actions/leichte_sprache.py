@@ -10,24 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.antworten import LEICHT, METADATA_KEY, say
+from actions.context import previous_answer, user_text
+from actions.fokus import focus_event
+from actions.online_leistungen import answer_service, municipality_in_question
+from bot.knowledge.services import load_services
 
 # Answers that are about the language switch itself are not repeated.
 _NOT_REPEATED = ("utter_leichte_sprache_an", "utter_leichte_sprache_aus")
-
-
-def previous_answer(tracker: Tracker) -> list[dict[str, Any]]:
-    """The bot messages of the turn before the latest user message (oldest first)."""
-    answer: list[dict[str, Any]] = []
-    users_seen = 0
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            users_seen += 1
-            if users_seen == 2:
-                break
-        elif kind == "bot" and users_seen == 1:
-            answer.append(event)
-    return list(reversed(answer))
 
 
 def repeat_in_leichte_sprache(dispatcher: CollectingDispatcher, message: dict[str, Any]) -> None:
@@ -65,6 +54,11 @@ class ActionLeichteSpracheAn(Action):
             say(dispatcher, tracker, "leichte_sprache_englisch", variant="en")
             return [SlotSet("leichte_sprache", False)]
         dispatcher.utter_message(response="utter_leichte_sprache_an")
+        service = load_services().find(user_text(tracker))
+        if service is not None:
+            # "Bitte in einfachen Worten: Wie bekomme ich Wohngeld?" asks its question too.
+            answer_service(dispatcher, tracker, service, municipality_in_question(tracker))
+            return [focus_event("leistung", service.id)]
         for message in previous_answer(tracker):
             repeat_in_leichte_sprache(dispatcher, message)
         return []

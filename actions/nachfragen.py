@@ -12,7 +12,10 @@ from rasa_sdk.types import DomainDict
 from actions.antworten import say
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import current_focus, focus_event
+from actions.fokus_antwort import answer_from_focus
+from actions.ikz import ikz_recount
 from actions.kontakt import gemeinde_hinweis, topic_menu
+from actions.lebenslagen import load_lebenslagen
 from actions.online_leistungen import (
     answer_service,
     online_status_text,
@@ -23,7 +26,7 @@ from actions.online_leistungen import (
 )
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
-from bot.knowledge.services import load_services, portal_link
+from bot.knowledge.services import Service, load_services, portal_link
 
 PORTAL_URL = "https://verwaltungsportal.hessen.de"
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
@@ -47,6 +50,16 @@ _ASPECTS = (
         ),
     ),
     ("dauer", re.compile(r"lange?\b|dauer|schnell|wann|how\s+long|\bfast\b|quick|\bwhen\b", re.I)),
+    # An age ("und wenn ich 19 bin?", "für meine Tochter, die ist 8", "I am 19"): the fees of
+    # ID documents depend on it, and the fee answer names every age group.
+    (
+        "kosten",
+        re.compile(
+            r"\b(?:bin|ist|sind|wird|werde|am|is|turns?)\s+(?:erst\s+|only\s+)?\d{1,2}\b"
+            r"|\b\d{1,2}\s*(?:jahre|jahren|years?|bin|ist|bist)\b",
+            re.I,
+        ),
+    ),
 )
 
 
@@ -67,6 +80,9 @@ class ActionNachfrage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        from_focus = answer_from_focus(dispatcher, tracker)
+        if from_focus is not None:
+            return from_focus
         focus = current_focus(tracker)
         aspect = aspect_of(user_text(tracker))
         service_id = None
@@ -76,6 +92,8 @@ class ActionNachfrage(Action):
         if service is None:
             # "Wo beantrage ich hier einen neuen Perso und was kostet der?" names its service.
             service = requested_service(tracker)
+        if service is None and focus and focus.kind == "lebenslage":
+            service = _step_service(focus.value, aspect)
         if focus and focus.kind == "urkunde" and aspect == "kosten":
             dispatcher.utter_message(response="utter_faq/urkunde_gebuehr")
             return []
@@ -133,6 +151,21 @@ class ActionNachfrage(Action):
         return []
 
 
+def _step_service(event_id: str | None, aspect: str) -> Service | None:
+    """The step of a life event a follow-up most likely means ("Was kostet ein neuer?").
+
+    For costs the first step whose fees are known (after "Ausweis verloren" the new ID card,
+    not the report of the loss); otherwise the first step.
+    """
+    event = load_lebenslagen().get(event_id or "")
+    if event is None:
+        return None
+    steps = [s for s in (load_services().get(step.leistung) for step in event.schritte) if s is not None]
+    if aspect == "kosten":
+        steps = [s for s in steps if s.fees] or steps
+    return steps[0] if steps else None
+
+
 _FOLLOW_UP_START = re.compile(r"^\s*(?:und|auch|noch|dann|und\s+noch)\b", re.IGNORECASE)
 
 
@@ -161,12 +194,8 @@ async def continue_focus(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     focus = current_focus(tracker)
     if focus is None:
         return None
-    text = user_text(tracker)
     if focus.kind == "ikz":
-        count = parse_count(text)
-        if count is None:
-            return None
-        return [SlotSet("anzahl_kommunen", float(count)), FollowupAction("action_ikz_foerderung")]
+        return ikz_recount(dispatcher, tracker)
     places = entity_values(tracker, "gemeinde")
     kinds = [k for k in entity_values(tracker, "urkundenart") if k in URKUNDENARTEN]
     previous = follow_up_place(tracker)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -78,11 +80,11 @@ def answer_service(
         hinweis=hint(service, link, municipality, tracker),
     )
     if answer_others:
-        answer_other_topics(dispatcher, tracker, user_text(tracker), service.id)
+        answer_other_topics(dispatcher, tracker, user_text(tracker), (service.id,))
 
 
 def answer_other_topics(
-    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, handled: str | None
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, handled: Collection[str]
 ) -> None:
     """After an answer: answer the other services ``text`` names, offer other certificates as buttons."""
     others = other_topics(text, handled)

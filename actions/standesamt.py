@@ -26,6 +26,7 @@ from actions.themen import request_text
 from bot.knowledge.ereignisort import event_place_text, standesamtsbezirk_of
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import load_services, portal_link
+from bot.nlp.rules import certificate_requests, follow_on_certificate_question
 
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
 # Words that name a certificate kind when the entity extractor found none.
@@ -90,15 +91,27 @@ class ActionStandesamtVorbereiten(Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         anliegen = "urkunde" if intent == "urkunde_beantragen" else "standesamt"
+        pairs = certificate_requests(user_text(tracker))
+        if pairs:
+            # Two certificates with two event places: the first is the form's request, the
+            # answer adds the others (ActionStandesamtAuskunft).
+            kind, place_text = pairs[0]
+            return [SlotSet("anliegen", "urkunde"), SlotSet("urkundenart", kind), SlotSet("ort", place_text)]
         kinds = entity_values(tracker, "urkundenart")
         urkundenart = kinds[0] if kinds else urkundenart_from(user_text(tracker))
+        # "Und eine Sterbeurkunde?" right after an answer keeps that answer's place.
+        ort = place_text_of_message(tracker) or follow_up_place(tracker)
         if anliegen == "standesamt":
             urkundenart = None
+            home = home_municipality(tracker)
+            if ort is None and home is not None:
+                # "Where is the Standesamt?" on Hanau's website asks for Hanau's office. A
+                # certificate is different: it comes from the event place, which is asked.
+                ort = home.ags
         return [
             SlotSet("anliegen", anliegen),
             SlotSet("urkundenart", urkundenart if urkundenart in URKUNDENARTEN else None),
-            # "Und eine Sterbeurkunde?" right after an answer keeps that answer's place.
-            SlotSet("ort", place_text_of_message(tracker) or follow_up_place(tracker)),
+            SlotSet("ort", ort),
         ]
 
 
@@ -162,6 +175,12 @@ def _kreis_text(place: Place) -> str:
     return m.kreis_label if m else ""
 
 
+# Questions about a certificate whose answers the certificate answer does not contain.
+_NOT_IN_CERTIFICATE_ANSWER = frozenset(
+    {"faq/urkunde_dauer", "faq/urkunde_konto", "faq/urkunde_international"}
+)
+
+
 class ActionStandesamtAuskunft(Action):
     """Answer with the responsible Standesamt and a Verwaltungsportal link for that place."""
 
@@ -171,6 +190,10 @@ class ActionStandesamtAuskunft(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        request = request_text(tracker, ("urkunde_beantragen", "standesamt_suchen"))
+        pairs = certificate_requests(request) if request == user_text(tracker) else []
+        if pairs:
+            return self._several(dispatcher, tracker, request, pairs)
         place = resolve_or_explain(dispatcher, tracker, tracker.get_slot("ort"))
         if place is None:
             return [SlotSet("ort", None)]
@@ -180,12 +203,31 @@ class ActionStandesamtAuskunft(Action):
         else:
             self._office(dispatcher, tracker, place)
         self._shared_office(dispatcher, tracker, place)
-        request = request_text(tracker, ("urkunde_beantragen", "standesamt_suchen"))
-        answer_other_topics(dispatcher, tracker, request, urkundenart)
+        follow_on = follow_on_certificate_question(request) if urkundenart in URKUNDENARTEN else None
+        if follow_on in _NOT_IN_CERTIFICATE_ANSWER:
+            # "… and do I need a BundID for that?": who may and the fees are in the answer.
+            dispatcher.utter_message(response=f"utter_{follow_on}")
+        answer_other_topics(dispatcher, tracker, request, (urkundenart,) if urkundenart else ())
         focus = (
             focus_event("urkunde", urkundenart) if urkundenart in URKUNDENARTEN else focus_event("standesamt")
         )
         return [focus]
+
+    def _several(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, request: str, pairs: list[tuple[str, str]]
+    ) -> list[EventType]:
+        """Answer each certificate for its own place ("Geburtsurkunde Hünfeld und Heiratsurkunde Fulda").
+
+        The slots hold one certificate and one place (and the entity mapping may pair them
+        wrongly), so the pairs come from the message itself (rules.certificate_requests).
+        """
+        for kind, place_text in pairs:
+            place = resolve_or_explain(dispatcher, tracker, place_text)
+            if place is not None:
+                self._certificate(dispatcher, tracker, place, kind)
+                self._shared_office(dispatcher, tracker, place)
+        answer_other_topics(dispatcher, tracker, request, {kind for kind, _ in pairs})
+        return [focus_event("urkunde", pairs[-1][0])]
 
     @staticmethod
     def _shared_office(dispatcher: CollectingDispatcher, tracker: Tracker, place: Place) -> None:
@@ -349,8 +391,8 @@ class ActionAskOrt(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         urkundenart = tracker.get_slot("urkundenart")
-        # On a municipality's page its name is one tap away ("Wo ist das Standesamt?" on
-        # Hanau's website), but still a choice: the event may have happened elsewhere.
+        # On a municipality's page its name is one tap away, but for a certificate still a
+        # choice: the event may have happened elsewhere.
         home = home_municipality(tracker)
         buttons = (
             [{"title": home.label, "payload": intent_payload("angabe", gemeinde=home.ags)}] if home else []

@@ -12,6 +12,7 @@ for a person gets the handoff (115, the home municipality's administration).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rasa_sdk import Tracker
@@ -45,11 +46,11 @@ class OtherTopics:
     handoff: bool = False
 
 
-def other_topics(text: str, handled: str | None) -> OtherTopics:
-    """The detailed services and certificates in ``text`` other than ``handled`` (an id or kind)."""
+def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
+    """The detailed services and certificates in ``text`` other than ``handled`` (ids or kinds)."""
     services: list[Service] = []
     buttons: list[dict[str, str]] = []
-    seen = {handled} if handled else set()
+    seen = set(handled)
     for clause in _CLAUSES.split(text):
         if not clause.strip() or len(services) + len(buttons) >= _MAX_TOPICS:
             continue

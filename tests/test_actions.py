@@ -191,6 +191,49 @@ async def test_auskunft_for_the_office_links_the_responsible_standesamt() -> Non
     assert "regschl=064330012012" in message["text"]
 
 
+async def test_two_certificates_with_two_event_places_are_answered_each_for_its_place() -> None:
+    text = "Ich bin in Nidda geboren und habe in Schotten geheiratet. Wo bekomme ich die Geburts- und die Heiratsurkunde?"
+    slots = slots_of((await run(ActionStandesamtVorbereiten(), make_tracker(text, "urkunde_beantragen")))[0])
+    assert slots["urkundenart"] == "geburtsurkunde" and "Nidda" in slots["ort"]
+    # The entity mapping may have paired the slots wrongly; the answer pairs from the text.
+    tracker = make_tracker(
+        text, "urkunde_beantragen", slots={"anliegen": "urkunde", "urkundenart": "eheurkunde", "ort": "Nidda"}
+    )
+    events, messages = await run(ActionStandesamtAuskunft(), tracker)
+    answers = [m["text"] for m in messages if "Standesamt des Ortes" in m.get("text", "")]
+    assert len(answers) == 2
+    assert "Geburtsurkunde" in answers[0] and "Nidda" in answers[0] and "regschl=064400016016" in answers[0]
+    assert "Eheurkunde" in answers[1] and "Schotten" in answers[1]
+    # No button offers again what was just answered.
+    assert not any(m.get("buttons") for m in messages)
+    assert slots_of(events)["fokus"] == "urkunde:eheurkunde"
+
+
+async def test_a_question_about_the_certificate_after_the_order_is_answered_too() -> None:
+    text = "Geburtsurkunde Kassel, wie lange dauert das?"
+    tracker = make_tracker(
+        text,
+        "urkunde_beantragen",
+        slots={"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": "Kassel"},
+    )
+    _, messages = await run(ActionStandesamtAuskunft(), tracker)
+    assert "Kassel" in messages[0]["text"]
+    assert [m.get("response") for m in messages[1:]] == ["utter_faq/urkunde_dauer"]
+
+
+async def test_where_is_the_standesamt_on_a_municipal_page_means_that_municipality() -> None:
+    page = {"kommune": MARBURG.ags}
+    tracker = make_tracker("Where is the Standesamt?", "standesamt_suchen", metadata=page)
+    slots = slots_of((await run(ActionStandesamtVorbereiten(), tracker))[0])
+    assert slots["ort"] == MARBURG.ags and slots["anliegen"] == "standesamt"
+    # A certificate comes from the event place: that place is still asked for.
+    tracker = make_tracker("Wo bekomme ich eine Geburtsurkunde?", "urkunde_beantragen", metadata=page)
+    assert slots_of((await run(ActionStandesamtVorbereiten(), tracker))[0])["ort"] is None
+    # Without a page, the office's place is asked for.
+    tracker = make_tracker("Where is the Standesamt?", "standesamt_suchen")
+    assert slots_of((await run(ActionStandesamtVorbereiten(), tracker))[0])["ort"] is None
+
+
 async def test_correction_with_an_ambiguous_place_asks_back_and_clears_the_slot() -> None:
     tracker = make_tracker(
         "nein, Homberg",

@@ -22,7 +22,7 @@ from actions.online_leistungen import ActionOnlineLeistung
 from bot.knowledge.facts import load_facts
 from bot.knowledge.services import KnowledgeError, load_services
 from bot.knowledge.sources import load_source_titles
-from tests.tracker_factory import gemeinde, make_tracker, run
+from tests.tracker_factory import gemeinde, make_tracker, run, slots_of
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ("geburt", "umzug", "todesfall", "heirat", "ausweis_verloren", "selbstaendig")
@@ -70,7 +70,9 @@ async def answer(
 async def test_each_event_answers_an_ordered_list_with_one_button_per_step(event_id: str) -> None:
     event = load_lebenslagen()[event_id]
     events, messages = await answer("Was muss ich jetzt tun?", [lebenslage(event_id)])
-    assert events == []
+    # Only the topic in focus, for follow-ups ("Was kostet ein neuer?").
+    assert [e.get("event") for e in events] == ["slot"]
+    assert slots_of(events) == {"fokus": f"lebenslage:{event_id}"}
     [message] = messages
     lines = message["text"].splitlines()
     numbered = [line for line in lines if re.match(r"^\d+\. ", line)]
@@ -111,8 +113,8 @@ async def test_a_death_starts_with_sympathy_and_does_not_start_the_certificate_f
     )
     assert message["text"].startswith("Mein herzliches Beileid.")
     assert message["text"].index("Beileid") < message["text"].index("1. ")
-    # No form, no slot: the certificate is one step with its own button.
-    assert events == []
+    # No form, no certificate slot: the certificate is one step with its own button.
+    assert slots_of(events) == {"fokus": "lebenslage:todesfall"}
     assert "sterbeurkunde" in [payload_service(b) for b in message["buttons"]]
     assert "dritten Werktag" in message["text"]
 

@@ -26,7 +26,7 @@ from actions.online_leistungen import ActionOnlineLeistung
 from bot.knowledge.facts import load_facts, stand_of
 from bot.knowledge.services import load_services
 from bot.tooling.linkcheck import extract_urls
-from tests.tracker_factory import make_tracker, run, user_event
+from tests.tracker_factory import make_tracker, run, slots_of, user_event
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSAR = yaml.safe_load((ROOT / "data" / "knowledge" / "glossar_leichte_sprache.yml").read_text("utf-8"))
@@ -281,3 +281,16 @@ async def test_button_titles_follow_the_variant() -> None:
     assert "Wohnsitz an- oder ummelden" in normal_titles and "Wohnung anmelden" in leicht_titles
     assert [b["payload"] for b in normal["buttons"]] == [b["payload"] for b in leicht["buttons"]]
     assert not forbidden(" ".join(leicht_titles))
+
+
+async def test_a_request_for_leichte_sprache_with_a_question_answers_the_question() -> None:
+    from actions.leichte_sprache import ActionLeichteSpracheAn
+
+    text = (
+        "Ich habe Lernschwierigkeiten. Können Sie mir in einfachen Worten erklären, wie ich Wohngeld bekomme?"
+    )
+    tracker = make_tracker(text, "leichte_sprache_an", slots={"leichte_sprache": True})
+    events, messages = await run(ActionLeichteSpracheAn(), tracker)
+    assert messages[0]["response"] == "utter_leichte_sprache_an"
+    assert messages[1]["text"].startswith("Wohn-Geld:")
+    assert slots_of(events)["fokus"] == "leistung:wohngeld"

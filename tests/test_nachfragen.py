@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fokus import current_focus, focus_event
@@ -58,8 +59,85 @@ async def test_a_bare_place_after_a_certificate_offer_continues_that_request() -
 async def test_a_number_after_the_ikz_calculator_recalculates() -> None:
     tracker = make_tracker("Und vier?", "angabe", slots={"fokus": "ikz"})
     events, messages = await run(ActionOrtKontext(), tracker)
-    assert messages == [] and slots_of(events)["anzahl_kommunen"] == 4.0
-    assert followups(events) == ["action_ikz_foerderung"]
+    assert "4 Kommunen" in texts(messages) and "100.000" in texts(messages)
+    # Answered at once: a FollowupAction after a follow-up or fallback intent made the
+    # policies loop.
+    assert followups(events) == [] and slots_of(events)["fokus"] == "ikz"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "amount"),
+    [
+        ("und wenn wir nur zu zweit sind?", "nlu_fallback", "50.000"),
+        ("and for five?", "nachfrage", "100.000"),
+        ("and if we are only two?", "nachfrage", "50.000"),
+    ],
+)
+async def test_a_number_in_any_follow_up_after_the_ikz_calculator_recalculates(
+    text: str, intent: str, amount: str
+) -> None:
+    from actions.katalog import ActionLeistungSuchen
+
+    action = ActionNachfrage() if intent == "nachfrage" else ActionLeistungSuchen()
+    events, messages = await run(action, make_tracker(text, intent, slots={"fokus": "ikz"}))
+    assert amount in texts(messages) and followups(events) == []
+    # Without IKZ in focus the same words are no funding question.
+    _, messages = await run(action, make_tracker(text, intent))
+    assert amount not in texts(messages)
+
+
+def faq_turn(text: str, response: str) -> list[dict]:
+    """A previous turn answered by the FAQ ``response`` (Rasa records it as utter_action)."""
+    return [user_event(text, "faq"), {"event": "bot", "text": "…", "metadata": {"utter_action": response}}]
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "intent", "expected"),
+    [
+        ("utter_faq/bundid_was", "how do I create one?", "nachfrage", "utter_faq/bundid_registrieren"),
+        (
+            "utter_faq/servicekonto_was",
+            "werden meine Daten übernommen?",
+            "lebenslage",
+            "utter_faq/servicekonto_bundid",
+        ),
+        ("utter_faq/ikz_beratung", "und bis wann läuft die Förderung?", "nlu_fallback", "utter_faq/ikz_was"),
+    ],
+)
+async def test_the_previous_faq_is_the_topic_of_a_follow_up(
+    previous: str, text: str, intent: str, expected: str
+) -> None:
+    from actions.katalog import ActionLeistungSuchen
+    from actions.lebenslagen import ActionLebenslage
+
+    action = {"nachfrage": ActionNachfrage, "lebenslage": ActionLebenslage}.get(
+        intent, ActionLeistungSuchen
+    )()
+    tracker = make_tracker(text, intent, history=faq_turn("Was ist das?", previous))
+    _, messages = await run(action, tracker)
+    assert [m.get("response") for m in messages] == [expected]
+    # A FAQ two turns back is no longer the topic.
+    older = [
+        *faq_turn("Was ist das?", previous),
+        user_event("Danke", "chitchat"),
+        {"event": "bot", "text": "Gern"},
+    ]
+    _, messages = await run(action, make_tracker(text, intent, history=older))
+    assert [m.get("response") for m in messages] != [expected]
+
+
+async def test_what_does_a_new_one_cost_after_a_lost_id_card_names_the_id_card_fee() -> None:
+    from actions.lebenslagen import ActionLebenslage
+
+    events, _ = await run(
+        ActionLebenslage(), make_tracker("Ich habe meinen Personalausweis verloren.", "lebenslage")
+    )
+    assert slots_of(events)["fokus"] == "lebenslage:ausweis_verloren"
+    tracker = make_tracker(
+        "was kostet ein neuer?", "nachfrage", slots={"fokus": "lebenslage:ausweis_verloren"}
+    )
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "Personalausweis" in texts(messages) and "46,00 €" in texts(messages)
 
 
 async def test_a_place_without_focus_gets_the_place_menu_as_before() -> None:
@@ -103,6 +181,10 @@ def test_aspects() -> None:
     assert aspect_of("geht des aach online?") == "online"
     assert aspect_of("Wie lange dauert das?") == "dauer"
     assert aspect_of("Wer macht das?") == "allgemein"
+    # An age asks for the fee of that age group.
+    assert aspect_of("und wenn ich 19 bin?") == "kosten"
+    assert aspect_of("und für meine Tochter, die ist 8?") == "kosten"
+    assert aspect_of("and if I am 17?") == "kosten"
 
 
 def test_focus_slot_round_trip() -> None:
@@ -265,3 +347,13 @@ async def test_a_question_the_nlu_missed_gets_the_faq_of_the_topic_in_focus() ->
     assert [m.get("response") for m in messages] == ["utter_faq/ikz_beratung"]
     _, messages = await run(ActionLeistungSuchen(), make_tracker("wer berät uns da?", "nlu_fallback"))
     assert messages[0].get("response") != "utter_faq/ikz_beratung"
+
+
+async def test_an_age_the_nlu_missed_gets_the_fee_of_the_service_in_focus() -> None:
+    from actions.katalog import ActionLeistungSuchen
+
+    tracker = make_tracker(
+        "und für meine Tochter, die ist 8?", "nlu_fallback", slots={"fokus": "leistung:reisepass"}
+    )
+    _, messages = await run(ActionLeistungSuchen(), tracker)
+    assert "Reisepass" in texts(messages) and "37,50 €" in texts(messages)

@@ -227,3 +227,32 @@ def test_a_service_keyword_with_a_typo_is_found_but_short_words_need_the_exact_w
         found = catalogue.find(text)
         assert found is not None and found.id == service_id
     assert catalogue.find("Wie ist das Wetter heute?") is None
+
+
+def test_a_real_word_one_letter_apart_at_the_start_is_no_typo() -> None:
+    # "Wintergarten" is not a typo of "Kindergarten" (a keyword of the Kita place).
+    assert load_services().find("Ich will einen Wintergarten an mein Haus anbauen.") is None
+    found = load_services().find("Kindergarden Platz")
+    assert found is not None and found.id == "kita_platz"
+
+
+@pytest.mark.parametrize(
+    ("text", "service_id"),
+    [
+        ("Isch will aus de Kersch austrede, wo geht des?", "kirchenaustritt"),
+        ("Gude, wie kann isch mei Audo ummelde?", "kfz_zulassung"),
+        ("Isch will angele gehe am Main, was brauch isch do?", "fischereischein"),
+    ],
+)
+def test_hessian_dialect_is_read_in_standard_german_too(text: str, service_id: str) -> None:
+    found = load_services().find(text)
+    assert found is not None and found.id == service_id
+
+
+def test_the_dialect_reading_replaces_whole_words_only() -> None:
+    from bot.knowledge.dialekt import load_dialekt, standardise
+
+    assert standardise("Isch will aus de Kersch austrede") == "ich will aus der kirche austreten"
+    # "Desktop" and "Bismarck" contain listed words but are not them.
+    assert standardise("Desktop in Bismarck") == "Desktop in Bismarck"
+    assert all(word == word.casefold() for pair in load_dialekt().items() for word in pair)

@@ -190,3 +190,26 @@ async def test_leichte_sprache_stays_german_in_an_english_conversation() -> None
     assert wohngeld is not None and wohngeld.name_leicht
     assert message["text"].startswith(wohngeld.name_leicht)
     assert "housing benefit" not in message["text"].lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("Je cherche l'état civil de Darmstadt, s'il vous plaît.", True),
+        ("Merhaba, doğum belgesi için nereye gitmeliyim?", True),
+        ("Где получить свидетельство о рождении?", True),
+        ("كيف أحصل على شهادة ميلاد؟", True),
+        ("Bonjour", False),
+        ("Ich bin in Kassel geboren", False),
+        ("I need a birth certificate for my wife", False),
+        ("per Post oder online?", False),
+        ("Geburtsurkunde Kassel", False),
+    ],
+)
+def test_other_languages_are_recognised_and_get_the_notice(text: str, other: bool) -> None:
+    from bot.nlp.language import other_language
+    from bot.nlp.rules import refine
+
+    assert other_language(text) is other
+    intent, _ = refine(text, {"name": "nlu_fallback", "confidence": 0.3}, [], None)
+    assert ((intent or {}).get("name") == "andere_sprache") is other

@@ -345,3 +345,142 @@ def test_response_key_of_a_selector_output() -> None:
 def test_the_bare_certificate_word_is_the_order(text: str) -> None:
     new_intent, _ = refine(text, {"name": "faq", "confidence": 0.7}, [], {})
     assert new_intent == {"name": "urkunde_beantragen", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Wird meine BundID gelöscht, wenn ich sie nicht benutze?", "faq/bundid_was"),
+        (
+            "Jetzt wollte ich mich einloggen und das Konto existiert nicht mehr. Wie kann das sein?",
+            "faq/bundid_was",
+        ),
+        (
+            "Brauche ich für meinen Handwerksbetrieb die BundID oder gibt es was für Firmen?",
+            "faq/unternehmenskonto",
+        ),
+        ("Is there an account for my company?", "faq/unternehmenskonto"),
+        ("Servicekonto Hessen Login", "faq/servicekonto_bundid"),
+        ("Wer hilft uns bei de interkommunale Zusammenarbeit?", "faq/ikz_beratung"),
+        ("und bis wann läuft die Förderung?", "faq/ikz_was"),
+        # Not cued: the classifier decides.
+        ("Was ist die BundID?", None),
+        ("Wie viel IKZ-Förderung gibt es für drei Gemeinden?", None),
+        ("Kann ich mit der BundID mein Gewerbe anmelden?", None),
+    ],
+)
+def test_questions_only_one_faq_answers(text: str, key: str | None) -> None:
+    from bot.nlp.rules import cued_faq
+
+    assert cued_faq(text) == key
+    overridden = faq_override(text, {"name": "nlu_fallback"}, has_place=True)
+    assert overridden == key
+    # A request for a person stays one.
+    assert faq_override(text, {"name": "kontakt_mensch"}, has_place=False) in (
+        None,
+        certificate_question(text),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "dissatisfied"),
+    [
+        ("Das war nicht hilfreich. Wer kann mir sonst helfen?", True),
+        ("Das hilft mir nicht weiter", True),
+        ("So ein Quatsch", True),
+        ("This is not helpful at all", True),
+        ("Nein", False),
+        ("Nein, Fulda", False),
+        ("Wer kann mir helfen?", False),
+    ],
+)
+def test_unmistakable_dissatisfaction_overrides_small_talk(text: str, dissatisfied: bool) -> None:
+    for before in ("chitchat", "kontakt_mensch", "deny"):
+        intent, _ = refine(text, {"name": before, "confidence": 0.9}, [], None)
+        assert ((intent or {}).get("name") == "unzufrieden") is dissatisfied
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        (
+            "Geburtsurkunde Hünfeld und Heiratsurkunde Fulda, wo bekomme ich beides?",
+            [("geburtsurkunde", "Hünfeld"), ("eheurkunde", "Fulda")],
+        ),
+        (
+            "Ich bin in Nidda geboren und habe in Schotten geheiratet. Wo bekomme ich die Geburts- und die Heiratsurkunde?",
+            [("geburtsurkunde", "Nidda"), ("eheurkunde", "Schotten")],
+        ),
+        (
+            "Meine Kinder sind in Heusenstamm und in Mainz geboren. Wo kriege ich die Geburtsurkunden?",
+            [("geburtsurkunde", "Heusenstamm"), ("geburtsurkunde", "Mainz")],
+        ),
+        (
+            "I was born in Kassel and married in Fulda, where do I get the certificates?",
+            [("geburtsurkunde", "Kassel"), ("eheurkunde", "Fulda")],
+        ),
+        # One event place, or a place of residence: one request, the form handles it.
+        ("Ich wohne in Kassel und bin in Fulda geboren, wo bekomme ich die Geburtsurkunde?", []),
+        ("Ich bin in Kassel geboren und in Fulda aufgewachsen", []),
+        ("Geburtsurkunde und Heiratsurkunde aus Kassel", []),
+        ("Geburtsurkunde Dillenburg und wie melde ich mich in Herborn um?", []),
+    ],
+)
+def test_certificates_for_several_event_places(text: str, pairs: list[tuple[str, str]]) -> None:
+    from bot.nlp.rules import certificate_requests
+
+    found = certificate_requests(text)
+    assert [kind for kind, _ in found] == [kind for kind, _ in pairs]
+    for (_, clause), (_, name) in zip(found, pairs, strict=True):
+        assert name in clause
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("I need a birth certificate from Darmstadt, and do I need a BundID for that?", "faq/urkunde_konto"),
+        ("Geburtsurkunde Kassel, wie lange dauert das?", "faq/urkunde_dauer"),
+        ("Sterbeurkunde für meine Oma aus Fulda, geht das auf Englisch?", "faq/urkunde_international"),
+        ("Geburtsurkunde Kassel bitte", None),
+        ("Ich brauche eine Geburtsurkunde aus Fulda und wie lange dauert ein Reisepass?", None),
+    ],
+)
+def test_a_question_about_the_certificate_after_the_order(text: str, key: str | None) -> None:
+    from bot.nlp.rules import follow_on_certificate_question
+
+    assert follow_on_certificate_question(text) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "misread"),
+    [
+        ("Reisepass Gebühren", "faq/urkunde_gebuehr", True),
+        ("Geburtsurkunde Gebühren", "faq/urkunde_gebuehr", False),
+        ("Reisepass Gebühren", "faq/ozg_was", True),
+        ("Reisepass online?", "faq/ozg_was", False),
+        ("Was kostet das?", "faq/urkunde_gebuehr", False),
+        # Any FAQ, when the question is about a service's fees.
+        ("Was kostet ein Reisepass?", "faq/passfoto", True),
+        ("Brauche ich für den Reisepass ein digitales Passfoto?", "faq/passfoto", False),
+    ],
+)
+def test_another_service_read_as_a_certificate_faq(text: str, key: str, misread: bool) -> None:
+    from bot.nlp.rules import service_misread_as_certificate_faq
+
+    assert service_misread_as_certificate_faq(text, key) is misread
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Can I request my mother's birth certificate?", "faq/urkunde_berechtigt"),
+        ("Can I get the birth certificate in another language?", "faq/urkunde_international"),
+        ("How many days until I receive the marriage certificate?", "faq/urkunde_dauer"),
+        ("Is the death certificate free?", "faq/urkunde_gebuehr"),
+        ("Do I need to log in to order a birth certificate?", "faq/urkunde_konto"),
+        ("I need my father's death certificate", None),
+        ("Where can I get my birth certificate?", None),
+    ],
+)
+def test_more_english_questions_about_a_certificate(text: str, key: str | None) -> None:
+    assert certificate_question(text) == key

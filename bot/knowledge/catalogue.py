@@ -17,6 +17,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.knowledge.dialekt import standardise
 from bot.knowledge.sources import KNOWLEDGE_DIR, KnowledgeError
 
 if TYPE_CHECKING:
@@ -150,8 +151,20 @@ class Catalogue:
         return Finder(self._services, load_synonyms())
 
     def search(self, text: str, limit: int = 4) -> list[Hit]:
-        """Services for a free-text question, best first (see :mod:`bot.knowledge.finder`)."""
-        return self._finder.search(text, limit)
+        """Services for a free-text question, best first (see :mod:`bot.knowledge.finder`).
+
+        A question in Hessian dialect is also read in standard German; each service keeps
+        the better of its two scores.
+        """
+        hits = self._finder.search(text, limit)
+        standard = standardise(text)
+        if standard == text:
+            return hits
+        best: dict[CatalogueService, Hit] = {}
+        for hit in (*hits, *self._finder.search(standard, limit)):
+            if hit.service not in best or hit.score > best[hit.service].score:
+                best[hit.service] = hit
+        return sorted(best.values(), key=lambda h: -h.score)[:limit]
 
 
 def _parse_row(row: dict[str, str], line: int, path: Path) -> CatalogueService:

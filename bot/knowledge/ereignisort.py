@@ -64,6 +64,11 @@ def event_place_text(text: str) -> str:
     return text or ""
 
 
+def is_residence(clause: str) -> bool:
+    """Whether ``clause`` talks about where someone lives, not where an event happened."""
+    return bool(_RESIDENCE.search(clause)) and not _EVENT.search(clause)
+
+
 def _names_a_place(clause: str) -> bool:
     return load_municipalities().resolve(clause).status != "unknown"
 

@@ -8,7 +8,7 @@ named by its code in actions/antworten.yml, domain responses with the condition
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +23,8 @@ class Sprachen:
 
     standard: str
     woerter: dict[str, frozenset[str]]
+    # Languages recognised but not answered in ("erkannt"), with their marker words.
+    erkannt: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -46,4 +48,8 @@ def load_sprachen(path: Path = SPRACHEN_PATH) -> Sprachen:
     standard = str(data["standard"])
     if standard not in woerter:
         raise KnowledgeError(f"{path}: standard language {standard!r} is not listed")
-    return Sprachen(standard=standard, woerter=woerter)
+    erkannt = {
+        str(entry["code"]): frozenset(str(w).casefold() for w in entry["woerter"])
+        for entry in data.get("erkannt") or ()
+    }
+    return Sprachen(standard=standard, woerter=woerter, erkannt=erkannt)

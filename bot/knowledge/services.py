@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from bot.knowledge.dialekt import standardise
 from bot.knowledge.languages import load_sprachen
 from bot.knowledge.sources import (
     KNOWLEDGE_DIR,
@@ -124,7 +125,9 @@ class ServiceCatalogue:
         case, umlaut spelling and punctuation do not matter. ``None`` if no
         keyword occurs.
         """
-        haystacks = [f" {key} " for key in variants(text) if key]
+        # A question in Hessian dialect ("aus de Kersch austrede") is read in standard German too.
+        readings = dict.fromkeys((*variants(text), *variants(standardise(text))))
+        haystacks = [f" {key} " for key in readings if key]
         for keyword, service_id in self._keywords:
             needle = f" {keyword} "
             if any(needle in haystack for haystack in haystacks):
@@ -136,7 +139,11 @@ class ServiceCatalogue:
         words = {word for haystack in haystacks for word in haystack.split()}
         for keyword, service_id in self._single_words:
             limit = typo_limit(keyword)
-            if limit and any(edit_distance(word, keyword, limit) <= limit for word in words):
+            # Same first letter: typos rarely hit it, and real words that differ there are
+            # other words ("Wintergarten" is not a typo of "Kindergarten").
+            if limit and any(
+                word[:1] == keyword[:1] and edit_distance(word, keyword, limit) <= limit for word in words
+            ):
                 return self._by_id[service_id]
         return None
 

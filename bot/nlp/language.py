@@ -40,3 +40,27 @@ def detect(text: str, sprachen: Sprachen | None = None) -> str | None:
     if best == 0 or best == runner_up:
         return None
     return code
+
+
+# Letters of the Latin script (with accents); a message mostly in other letters (Cyrillic,
+# Arabic, Greek, …) is in a language the assistant does not answer in.
+_LATIN = re.compile(r"[a-zà-ɏ]", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+_MIN_FOREIGN_WORDS = 2
+
+
+def other_language(text: str, sprachen: Sprachen | None = None) -> bool:
+    """Whether ``text`` is written in a language the assistant recognises but does not answer in.
+
+    "Je cherche l'état civil de Darmstadt" (two French words, none German or English),
+    "Где получить свидетельство о рождении?" (Cyrillic letters).
+    """
+    sprachen = sprachen or load_sprachen()
+    cut = text[:_MAX_CHARS]
+    letters = _LETTER.findall(cut)
+    if len(letters) >= 3 and sum(1 for c in letters if _LATIN.match(c)) < len(letters) / 2:
+        return True
+    words = _WORD.findall(cut.casefold())
+    answered = max((sum(1 for w in words if w in m) for m in sprachen.woerter.values()), default=0)
+    other = max((sum(1 for w in words if w in m) for m in sprachen.erkannt.values()), default=0)
+    return other >= _MIN_FOREIGN_WORDS and other > answered

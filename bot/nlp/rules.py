@@ -15,6 +15,14 @@ model keeps getting them wrong on short input (applied in Rasa by
   on (``metadata.kommune``, also set by the messenger channels from ``BOT_KOMMUNE``): it is
   added as a ``gemeinde`` entity (its AGS). Without a known municipality nothing is added,
   so the assistant asks.
+- **Unmistakable dissatisfaction** ("nicht hilfreich", "Quatsch", "not helpful") is
+  ``unzufrieden`` (an apology and a person), whatever question follows it.
+- **Another language** the assistant does not answer in (marker words or script, see
+  :func:`bot.nlp.language.other_language`) is ``andere_sprache``.
+- **Questions only one FAQ answers** (topic word + cue, :func:`cued_faq`: "BundID gelöscht",
+  "Servicekonto Login", "Wer berät uns zur IKZ?") get that FAQ.
+- **Several certificates with their event places** in one message are paired by
+  :func:`certificate_requests`; the Standesamt answer answers each for its own place.
 """
 
 from __future__ import annotations
@@ -23,10 +31,12 @@ import re
 from typing import Any
 
 from bot.knowledge.ags import kommune_from_metadata
+from bot.knowledge.ereignisort import is_residence
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services
 from bot.knowledge.text import edit_distance, typo_limit
+from bot.nlp.language import other_language
 
 PLACE_LABEL = "gemeinde"
 KIND_LABEL = "urkundenart"
@@ -153,6 +163,49 @@ def certificate_kind(text: str) -> str | None:
     return found[0] if found else None
 
 
+# Event words of the three certificates, English too ("born in Nidda, married in Schotten").
+_EVENT_KIND_ANY = (
+    *_EVENT_KIND,
+    ("geburtsurkunde", re.compile(r"\bborn\b|\bbirth\b", re.IGNORECASE)),
+    ("sterbeurkunde", re.compile(r"\bdied\b|passed\s+away|\bdeath\b", re.IGNORECASE)),
+    ("eheurkunde", re.compile(r"\bmarried\b|\bwedding\b|\bmarriage\b", re.IGNORECASE)),
+)
+_REQUEST_CLAUSES = re.compile(r"[,.;:!?\n]+|\s+(?:und|sowie|aber|and|but)\s+", re.IGNORECASE)
+
+
+def certificate_requests(text: str) -> list[tuple[str, str]]:
+    """Certificates for two or more event places in one message: ``(kind, place text)`` pairs.
+
+    "Geburtsurkunde Hünfeld und Heiratsurkunde Fulda", "Ich bin in Nidda geboren und habe in
+    Schotten geheiratet. Wo bekomme ich die Geburts- und die Heiratsurkunde?", "Meine Kinder
+    sind in Heusenstamm und in Mainz geboren": each certificate comes from the Standesamt of
+    its own event place. A clause pairs its place with its certificate or event word; a place
+    without one takes it from the next clause if that names a place too ("in Heusenstamm und
+    in Mainz geboren"). Places of residence are not event places. Empty unless at least two
+    different places pair up.
+    """
+    index = load_municipalities()
+    items: list[tuple[str | None, str | None]] = []
+    for raw in _REQUEST_CLAUSES.split(text):
+        clause = raw.strip()
+        if not clause:
+            continue
+        kind = certificate_kind(clause) or next((k for k, p in _EVENT_KIND_ANY if p.search(clause)), None)
+        names_place = index.resolve(clause).status in ("found", "outside_hessen")
+        place = clause if names_place and not is_residence(clause) else None
+        items.append((kind, place))
+    pairs: list[tuple[str, str]] = []
+    for position, (kind, place) in enumerate(items):
+        if place is None:
+            continue
+        if kind is None and position + 1 < len(items) and all(items[position + 1]):
+            kind = items[position + 1][0]
+        if kind is not None:
+            pairs.append((kind, place))
+    places = {index.resolve(place).municipality or place for _, place in pairs}
+    return pairs if len(places) >= 2 else []
+
+
 def _entity(label: str, value: str, match: re.Match[str]) -> dict[str, Any]:
     # Start and end as the other extractors give them: Rasa's story evaluation sorts by them.
     return {
@@ -232,13 +285,39 @@ _CERTIFICATE_QUESTIONS = (
             re.I,
         ),
     ),
-    ("faq/urkunde_international", re.compile(r"in\s+english|international|multilingual|translat", re.I)),
+    # "Can I request my mother's birth certificate?", "… on behalf of my father", "Am I allowed to …"
+    (
+        "faq/urkunde_berechtigt",
+        re.compile(
+            r"\b(?:can|may|could|allowed)\b.*\b(?:my|his|her|our)\s+(?:late\s+)?(?:grand\w*|mother|mum|mom|father|dad|parents|brother|sister"
+            r"|son|daughter|wife|husband|partner|aunt|uncle|cousin|friend|child|relative)(?:'s|s')"
+            r"|on\s+behalf\s+of|someone\s+else|another\s+person|am\s+i\s+allowed|entitled|eligible",
+            re.I,
+        ),
+    ),
+    (
+        "faq/urkunde_international",
+        re.compile(
+            r"in\s+english|international|multilingual|translat|other\s+languages?|another\s+language"
+            r"|foreign\s+(?:language|authorit|country)|\babroad\b|apostille|bilingual",
+            re.I,
+        ),
+    ),
     (
         "faq/urkunde_dauer",
-        re.compile(r"how\s+long|how\s+fast|how\s+quick|processing\s+time|when\s+will\s+i\s+get", re.I),
+        re.compile(
+            r"how\s+long|how\s+fast|how\s+quick|how\s+soon|processing\s+time|when\s+will\s+i\s+(?:get|receive)"
+            r"|how\s+many\s+(?:days|weeks)|take\s+long|\bwait(?:ing)?\b|turnaround",
+            re.I,
+        ),
     ),
-    ("faq/urkunde_konto", re.compile(r"\baccount\b", re.I)),
-    ("faq/urkunde_gebuehr", re.compile(r"\bcosts?\b|\bfees?\b|\bprice|how\s+much|\bpay\b|\bcharge", re.I)),
+    ("faq/urkunde_konto", re.compile(r"\baccount\b|log\s*-?\s*in|sign\s*-?\s*(?:in|up)", re.I)),
+    (
+        "faq/urkunde_gebuehr",
+        re.compile(
+            r"\bcosts?\b|\bfees?\b|\bprice|how\s+much|\bpay\b|\bcharge|expensive|\bfree\b|€|\beuros?\b", re.I
+        ),
+    ),
 )
 # Intents a certificate question may be misread as; the FAQ it belongs to is set instead.
 _QUESTION_OVERRIDABLE = frozenset(
@@ -250,7 +329,7 @@ FAQ_INTENT = "faq"
 # A second topic starts after these ("Sterbeurkunde aus Gernsheim, und was kostet ein Pass?").
 _CLAUSES = re.compile(
     r"[.?!;:]|,\s*(?:und|aber|au(?:ß|ss)erdem|and|but|also)\b"
-    r"|\b(?:und|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss)"
+    r"|\b(?:und|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss|bis\s+wann|welche|gibt)"
     r"|\b(?:and|also)\s+(?=who|what|how|where|when|whether|if|can|do|does|need)",
     re.I,
 )
@@ -266,6 +345,29 @@ def certificate_question(text: str) -> str | None:
         c for c in _CLAUSES.split(text) if c and (certificate_kind(c) or re.search(r"urkunde", c, re.I))
     ]
     for clause in clauses[:1]:
+        for key, pattern in _CERTIFICATE_QUESTIONS:
+            if pattern.search(clause):
+                return key
+    return None
+
+
+_FOLLOW_ON_CLAUSES = re.compile(r"[.?!;:,]|\b(?:und|and|also)\b", re.IGNORECASE)
+
+
+def follow_on_certificate_question(text: str) -> str | None:
+    """The FAQ key of a question about the certificate in a later clause, if there is one.
+
+    "I need a birth certificate from Darmstadt, and do I need a BundID for that?": the order
+    is answered, and the second clause asks about it without naming it again.
+    """
+    clauses = [c for c in _FOLLOW_ON_CLAUSES.split(text) if c and c.strip()]
+    named = [i for i, c in enumerate(clauses) if certificate_kind(c) or re.search(r"urkunde", c, re.I)]
+    if not named:
+        return None
+    for clause in clauses[named[0] + 1 :]:
+        if certificate_kind(clause) or names_a_service(clause):
+            # Another certificate or service ("… und wie lange dauert ein Reisepass?").
+            continue
         for key, pattern in _CERTIFICATE_QUESTIONS:
             if pattern.search(clause):
                 return key
@@ -319,7 +421,19 @@ def only_places(text: str, entities: list[dict[str, Any]]) -> bool:
 
 
 # A number of municipalities and a word of cooperation or funding is the IKZ calculator's question.
-_IKZ_OVERRIDABLE = frozenset({"angabe", "out_of_scope", "chitchat", "nlu_fallback", "lebenslage", "faq"})
+_IKZ_OVERRIDABLE = frozenset(
+    {
+        "angabe",
+        "out_of_scope",
+        "chitchat",
+        "nlu_fallback",
+        "lebenslage",
+        "faq",
+        "nachfrage",
+        "unzufrieden",
+        "deny",
+    }
+)
 _MUNICIPALITIES = re.compile(
     r"\b(?:gemeinden|kommunen|st(?:ä|ae)dte|orte|municipalities|towns|communities|villages)\b",
     re.IGNORECASE,
@@ -354,6 +468,22 @@ def names_a_service(text: str) -> bool:
     return load_services().find(text) is not None
 
 
+# Unmistakable dissatisfaction with the answers ("hilft mir nicht weiter", "Quatsch", "not
+# helpful"); the classifier reads such a message as small talk or as the question that
+# follows it. Not "falsch" or "nein" alone: after a question they are a plain no.
+_DISSATISFIED = re.compile(
+    r"nicht\s+(?:sehr\s+|wirklich\s+|so\s+)?hilfreich|hilft\s+(?:mir\s+)?(?:nicht|nichts|net|kein)"
+    r"|bringt\s+(?:mir\s+)?nichts|\bquatsch\b|\bunsinn\b|nutzlos|unbrauchbar"
+    r"|verstehen?\s+mich\s+nicht|verstehst\s+mich\s+nicht|verstehen\s+sie\s+mich\s+nicht"
+    r"|not\s+(?:very\s+|really\s+)?helpful|(?:does|did)n[o']?t\s+help|\buseless\b|\bnonsense\b|\brubbish\b"
+    r"|you\s+(?:do\s+not|don'?t)\s+understand",
+    re.IGNORECASE,
+)
+_DISSATISFACTION_OVERRIDABLE = frozenset(
+    {"chitchat", "out_of_scope", "faq", "nachfrage", "deny", "kontakt_mensch", "nlu_fallback", "angabe"}
+)
+
+
 def refine(
     text: str, intent: dict[str, Any] | None, entities: list[dict[str, Any]], metadata: Any
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -383,7 +513,13 @@ def refine(
             has_place = True
     entities.sort(key=lambda e: (e.get("start", 0), e.get("end", 0)))
     name = (intent or {}).get("name")
-    if _BARE_CERTIFICATE_WORD.match(text):
+    if name in _DISSATISFACTION_OVERRIDABLE and _DISSATISFIED.search(text):
+        # "Das war nicht hilfreich. Wer kann mir sonst helfen?": an apology and a person.
+        intent = {"name": "unzufrieden", "confidence": 1.0}
+    elif other_language(text):
+        # "Je cherche l'état civil de Darmstadt": the notice in German and English, with 115.
+        intent = {"name": "andere_sprache", "confidence": 1.0}
+    elif _BARE_CERTIFICATE_WORD.match(text):
         # "certificate", "Urkunde?": the order; the form asks which one.
         intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
     elif has_place and name in _PLACE_ONLY_OVERRIDABLE and only_places(text, entities):
@@ -436,9 +572,86 @@ def refine(
     return intent, entities
 
 
+# Questions whose answer is one FAQ however they are worded: a topic word and a cue. "Wird
+# meine BundID gelöscht, wenn ich sie nicht benutze?" (the deletion after 24 months is in
+# faq/bundid_was), "Brauche ich die BundID oder gibt es was für Firmen?", "Servicekonto
+# Hessen Login", "Wer hilft uns bei de interkommunale Zusammenarbeit?". The classifier
+# spreads them over neighbouring FAQs or, in long messages, falls back.
+_ACCOUNT = r"bund\s*-?\s*id|servicekonto|nutzerkonto|\bkonto\b|\baccount\b"
+_IKZ = r"interkommunal|\bikz\b|inter-?\s?municipal"
+_CUED_FAQS = (
+    (
+        "faq/bundid_was",
+        re.compile(_ACCOUNT, re.IGNORECASE),
+        re.compile(
+            r"l(?:ö|oe|o)sch|existiert\s+nicht\s+mehr|gibt\s+es\s+nicht\s+mehr|verf(?:ä|ae)llt|inaktiv"
+            r"|nicht\s+(?:mehr\s+)?(?:be)?nutz|delet|no\s+longer\s+exist|expire|inactive|not\s+used",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "faq/unternehmenskonto",
+        re.compile(_ACCOUNT, re.IGNORECASE),
+        re.compile(
+            r"\bfirm(?:a|en)\b|unternehm|betrieb|\bcompan(?:y|ies)\b|\bbusiness(?:es)?\b|\bemployer\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "faq/servicekonto_bundid",
+        re.compile(r"servicekonto|service\s+account", re.IGNORECASE),
+        re.compile(
+            r"geworden|log\s*-?\s*in|einlogg|noch\s+(?:be)?nutz|(?:ü|ue)bernomm|(?:ü|ue)bertrag|still\s+use"
+            r"|what\s+happened|transferr",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "faq/ikz_beratung",
+        re.compile(_IKZ, re.IGNORECASE),
+        re.compile(
+            r"wer\s+(?:hilft|ber(?:ä|ae)t|unterst(?:ü|ue)tzt)|beratung|ansprechpartner|who\s+(?:helps|advises)"
+            r"|\badvi[cs]e",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "faq/ikz_was",
+        re.compile(_IKZ + r"|f(?:ö|oe)rder(?:programm|ung)|funding\s+program", re.IGNORECASE),
+        re.compile(r"bis\s+wann|laufzeit|until\s+when|when\s+does\s+the\s+\w+\s+end", re.IGNORECASE),
+    ),
+)
+# Intents a cued FAQ does not override: they ask for something else than an answer.
+_CUE_KEEPS = frozenset(
+    {
+        "kontakt_mensch",
+        "unzufrieden",
+        "andere_sprache",
+        "leichte_sprache_an",
+        "leichte_sprache_aus",
+        "abbrechen",
+    }
+)
+
+
+def cued_faq(text: str) -> str | None:
+    """The FAQ key of a question that only one FAQ answers (topic word and cue), if it is one."""
+    if ikz_funding_question(text):
+        return None
+    for key, topic, cue in _CUED_FAQS:
+        if topic.search(text) and cue.search(text):
+            return key
+    return None
+
+
 def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> str | None:
-    """The FAQ key a certificate question must get instead of the classifier's intent, if any."""
-    if has_place or (intent or {}).get("name") not in _QUESTION_OVERRIDABLE:
+    """The FAQ key a certificate or cued question must get instead of the classifier's intent."""
+    name = (intent or {}).get("name")
+    if name not in _CUE_KEEPS:
+        cued = cued_faq(text)
+        if cued:
+            return cued
+    if has_place or name not in _QUESTION_OVERRIDABLE:
         return None
     return certificate_question(text)
 
@@ -463,6 +676,27 @@ def certificate_order_misread_as_faq(text: str, response_key: str | None) -> boo
     )
 
 
+_CERTIFICATE_SERVICES = frozenset({"geburtsurkunde", "eheurkunde", "sterbeurkunde"})
+
+
+_COST_CUE = re.compile(
+    r"kost(?!heim)|geb(?:ü|ue)hr|\bpreis|\bteuer|\bcosts?\b|\bfees?\b|how\s+much", re.IGNORECASE
+)
+
+
+def service_misread_as_certificate_faq(text: str, response_key: str | None) -> bool:
+    """Whether a FAQ was picked for a question about another service's fees.
+
+    "Reisepass Gebühren" reads like "Urkunde Gebühren" to the classifier, "Was kostet ein
+    Reisepass?" like the FAQ on passport photos; the service's own answer names its fees.
+    """
+    key = response_key or ""
+    if certificate_kind(text) or not (key.startswith("faq/urkunde_") or _COST_CUE.search(text)):
+        return False
+    service = load_services().find(text)
+    return service is not None and service.id not in _CERTIFICATE_SERVICES
+
+
 def response_key(selector: Any) -> str | None:
     """The sub-intent ("faq/urkunde_dauer") the ResponseSelector picked, if any."""
     try:
@@ -470,6 +704,50 @@ def response_key(selector: Any) -> str | None:
     except (KeyError, TypeError):
         return None
     return key if isinstance(key, str) else None
+
+
+# Background topics a "what is …" clause names ("… und was hat civento damit zu tun?").
+_TOPIC_FAQS = (
+    ("faq/civento", re.compile(r"\bcivento\b", re.IGNORECASE)),
+    ("faq/ekom21", re.compile(r"\bekom\s*21\b", re.IGNORECASE)),
+    ("faq/verwaltungsportal", re.compile(r"verwaltungsportal|administration\s+portal", re.IGNORECASE)),
+    ("faq/ozg_was", re.compile(r"\bozg\b|onlinezugangsgesetz|online\s+access\s+act", re.IGNORECASE)),
+    ("faq/smarte_regionen", re.compile(r"smarte?\s+regionen|smart\s+regions", re.IGNORECASE)),
+    ("faq/bundid_was", re.compile(r"bund\s*-?\s*id", re.IGNORECASE)),
+    ("faq/servicekonto_was", re.compile(r"servicekonto", re.IGNORECASE)),
+    ("faq/ikz_was", re.compile(r"interkommunal|\bikz\b", re.IGNORECASE)),
+)
+_MAX_FAQ_ANSWERS = 2
+# Only the opening of a pasted 10 kB text is split into questions.
+_MAX_FAQ_CHARS = 1000
+
+
+_WHAT_IS = re.compile(
+    r"\b(?:was|wer)\s+(?:ist|sind|war|hat|macht|bedeutet)\b|\bwhat(?:'s|\s+is|\s+are|\s+does|\s+has)|\bwho\s+is\b",
+    re.IGNORECASE,
+)
+
+
+def _clause_faq(clause: str) -> str | None:
+    found = cued_faq(clause) or certificate_question(clause)
+    if found or not _WHAT_IS.search(clause):
+        return found
+    return next((key for key, pattern in _TOPIC_FAQS if pattern.search(clause)), None)
+
+
+def faq_answers(text: str, selected: str | None) -> list[str]:
+    """The FAQ answers for ``text``: the selected one, or one per question when it asks two.
+
+    "Was ist das Verwaltungsportal Hessen und was hat civento damit zu tun?" gets both answers,
+    in the order asked; a single question keeps the ResponseSelector's choice.
+    """
+    clauses = [c for c in _CLAUSES.split(text[:_MAX_FAQ_CHARS]) if c and c.strip()]
+    keys = list(dict.fromkeys(k for k in map(_clause_faq, clauses) if k)) if len(clauses) > 1 else []
+    if len(keys) >= _MAX_FAQ_ANSWERS:
+        return keys[:_MAX_FAQ_ANSWERS]
+    if selected and keys and keys[0] != selected:
+        return [selected, keys[0]]
+    return [selected] if selected else keys[:1]
 
 
 def select_response(selector: Any, key: str) -> dict[str, Any]:

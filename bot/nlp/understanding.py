@@ -20,6 +20,7 @@ from bot.nlp.rules import (
     refine,
     response_key,
     select_response,
+    service_misread_as_certificate_faq,
 )
 
 RESPONSE_SELECTOR = "response_selector"
@@ -50,6 +51,10 @@ class ContextualUnderstanding(StatelessComponent):
                 message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR))
             ):
                 intent = {"name": "urkunde_beantragen", "confidence": 1.0}
+            elif (intent or {}).get("name") == FAQ_INTENT and service_misread_as_certificate_faq(
+                message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR))
+            ):
+                intent = {"name": "online_beantragen", "confidence": 1.0}
             if intent is not before and intent is not None:
                 message.set(INTENT, intent, add_to_output=True)
                 # The rule decided: the classifier's ranking goes, or the FallbackClassifier

@@ -1,0 +1,59 @@
+"""FAQ answers through action_faq: the selected answer, or one per question (actions/faq.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.faq import ActionFaq
+from bot.nlp.rules import faq_answers, select_response
+from tests.tracker_factory import make_tracker, run
+
+
+@pytest.mark.parametrize(
+    ("text", "selected", "answers"),
+    [
+        # Two questions: one answer each, in the order asked, whatever the selector chose.
+        (
+            "Was ist das Verwaltungsportal Hessen und was hat civento damit zu tun?",
+            "faq/civento",
+            ["faq/verwaltungsportal", "faq/civento"],
+        ),
+        (
+            "Was ist die BundID und was ist aus dem Servicekonto Hessen geworden?",
+            "faq/servicekonto_was",
+            ["faq/bundid_was", "faq/servicekonto_bundid"],
+        ),
+        (
+            "Wer berät uns zur interkommunalen Zusammenarbeit und bis wann läuft das Förderprogramm?",
+            "faq/ikz_beratung",
+            ["faq/ikz_beratung", "faq/ikz_was"],
+        ),
+        # One question: the selector's answer, even where a keyword would say otherwise.
+        ("Was ist die BundID?", "faq/bundid_was", ["faq/bundid_was"]),
+        ("Was ist civento?", "faq/ekom21", ["faq/ekom21"]),
+        ("Hallo. Was ist die BundID?", "faq/bundid_was", ["faq/bundid_was"]),
+    ],
+)
+def test_one_answer_per_question(text: str, selected: str, answers: list[str]) -> None:
+    assert faq_answers(text, selected) == answers
+
+
+async def test_action_faq_says_the_domain_responses() -> None:
+    text = "Was ist das Verwaltungsportal Hessen und was hat civento damit zu tun?"
+    tracker = make_tracker(text, "faq")
+    tracker.latest_message["response_selector"] = select_response({}, "faq/civento")
+    events, messages = await run(ActionFaq(), tracker)
+    assert events == []
+    assert [m["response"] for m in messages] == ["utter_faq/verwaltungsportal", "utter_faq/civento"]
+
+
+async def test_action_faq_without_a_selection_offers_help_instead_of_nothing() -> None:
+    _, messages = await run(ActionFaq(), make_tracker("Was ist das?", "faq"))
+    assert [m["response"] for m in messages] == ["utter_wie_sonst"]
+
+
+def test_a_topic_word_alone_is_no_second_question() -> None:
+    # "wie lege ich eine BundID an" asks how, not what the BundID is: one answer.
+    assert faq_answers("Hallo, wie lege ich eine BundID an?", "faq/bundid_registrieren") == [
+        "faq/bundid_registrieren"
+    ]
