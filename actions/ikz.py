@@ -19,6 +19,7 @@ from bot.knowledge.ikz import (
     estimate_funding,
     format_eur,
     parse_count,
+    parse_counts,
 )
 
 
@@ -80,7 +81,15 @@ class ActionIkzFoerderung(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        return answer_funding(dispatcher, tracker, int(tracker.get_slot("anzahl_kommunen") or 0))
+        count = int(tracker.get_slot("anzahl_kommunen") or 0)
+        events = answer_funding(dispatcher, tracker, count)
+        # "… bei drei Kommunen, und wie viel, wenn wir fünf sind?": the other numbers briefly.
+        for other in parse_counts(user_text(tracker)):
+            if other != count:
+                estimate = estimate_funding(other)
+                betrag = _eur(estimate.amount_eur) if estimate.amount_eur is not None else ""
+                say(dispatcher, tracker, f"ikz_ergebnis_{estimate.case}", anzahl=other, betrag=betrag)
+        return events
 
 
 def ikz_recount(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:

@@ -9,6 +9,7 @@ done online is not in the catalogue, so the answer never says it is.
 from __future__ import annotations
 
 import json
+import re
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -137,6 +138,22 @@ def answer_from_catalogue(
     return True
 
 
+# A short question that names nothing new continues the topic in focus.
+_SHORT_QUESTION = re.compile(
+    r"^\W*(?:und\s+|and\s+|so\s+)?(?:wo|wer|wie|was|where|who|how|what)\b", re.IGNORECASE
+)
+_SHORT_WORDS = 8
+
+
+def continues_focus(message: str, aspect: str = "allgemein") -> bool:
+    """Whether a message the NLU did not place asks about the service in focus."""
+    if load_services().find(message):
+        return False
+    return aspect != "allgemein" or (
+        len(message.split()) <= _SHORT_WORDS and bool(_SHORT_QUESTION.search(message))
+    )
+
+
 class ActionLeistungSuchen(Action):
     """Out-of-scope and not-understood messages: look for a service before giving up.
 
@@ -161,8 +178,16 @@ class ActionLeistungSuchen(Action):
         from actions.nachfragen import ActionNachfrage, aspect_of
 
         focus = current_focus(tracker)
-        if focus and focus.kind in _SERVICE_FOCUS and aspect_of(message) != "allgemein":
-            # "und für meine Tochter, die ist 8?" after a passport answer: its fee.
+        # Not for out-of-scope messages: "Wie wird das Wetter?" is no question about Wohngeld.
+        in_scope = intent != "out_of_scope"
+        if (
+            in_scope
+            and focus
+            and focus.kind in _SERVICE_FOCUS
+            and continues_focus(message, aspect_of(message))
+        ):
+            # "und für meine Tochter, die ist 8?" after a passport answer: its fee; "where i
+            # register him then" after the dog tax: who is responsible.
             return await ActionNachfrage().run(dispatcher, tracker, domain)
         if load_services().find(message):
             # A detailed service's keyword ("Reisepass", "Kirchenaustritt") is precise enough

@@ -21,7 +21,7 @@ from actions.antworten import Var, join, label, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import focus_event
 from actions.fokus_antwort import answer_from_focus
-from actions.online_leistungen import ActionOnlineLeistung, service_field, service_name
+from actions.online_leistungen import ActionOnlineLeistung, answer_other_topics, service_field, service_name
 from actions.payloads import intent_payload
 from bot.knowledge.languages import load_sprachen
 from bot.knowledge.municipalities import Municipality, load_municipalities
@@ -301,5 +301,7 @@ class ActionLebenslage(Action):
             nachsatz=_nachsatz(event),
             ort=ort,
         )
+        # "… und klappt die Gewerbeanmeldung trotzdem?": a service beside the event's steps.
+        answer_other_topics(dispatcher, tracker, user_text(tracker), {s.leistung for s in event.schritte})
         # "Was kostet ein neuer?" next asks about one of its steps (actions/nachfragen.py).
         return [focus_event("lebenslage", event.id)]

@@ -136,6 +136,8 @@ class ActionNachfrage(Action):
                 "nachfrage_online",
                 leistung=service_name(service),
                 status=online_status_text(service, tracker),
+                # How it is done instead ("persönlich bei der Personalausweisbehörde").
+                zusammenfassung=service_field(service, "summary", service.summary_leicht),
                 link=link,
             )
         else:

@@ -11,8 +11,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import Var, join, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
-from actions.fokus import focus_event
-from actions.katalog import answer_from_catalogue
+from actions.fokus import current_focus, focus_event
+from actions.katalog import answer_from_catalogue, continues_focus
 from actions.kontakt import gemeinde_hinweis
 from actions.payloads import intent_payload
 from actions.themen import other_topics
@@ -163,6 +163,10 @@ class ActionOnlineLeistung(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         service = requested_service(tracker)
+        focus = current_focus(tracker)
+        if service is None and focus and focus.kind == "leistung" and continues_focus(user_text(tracker)):
+            # "where i register him then" after the dog tax: that service again.
+            service = load_services().get(focus.value or "")
         if service is None:
             # No detailed service: the national catalogue may still name it (actions/katalog.py).
             if answer_from_catalogue(dispatcher, tracker, SERVICE_QUESTION_SCORE):

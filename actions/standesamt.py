@@ -23,7 +23,7 @@ from actions.online_leistungen import answer_other_topics
 from actions.orte import Place, chosen_place, resolve_or_explain, slot_text
 from actions.payloads import intent_payload
 from actions.themen import request_text
-from bot.knowledge.ereignisort import event_place_text, standesamtsbezirk_of
+from bot.knowledge.ereignisort import event_place_text, lives_there, standesamtsbezirk_of
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import load_services, portal_link
 from bot.nlp.rules import certificate_requests, follow_on_certificate_question
@@ -62,6 +62,12 @@ def place_text_of_message(tracker: Tracker) -> str | None:
     """The text naming the event place in the latest message, or None if it names none."""
     places = entity_values(tracker, "gemeinde")
     text = user_text(tracker)
+    if len(places) == 1 and lives_there(text, places[0]):
+        # "… passed away in Bad Hersfled (a typo the ruler missed). We live in Fulda.": the only
+        # place found is the residence, never the event place; the event clause decides or
+        # the form asks.
+        clause = event_place_text(text)
+        return clause if load_municipalities().resolve(clause).status != "unknown" else None
     if len(places) == 1:
         # "Allendorf an der Lumda": the ruler tags "Allendorf" only; the whole clause decides.
         index = load_municipalities()

@@ -589,3 +589,14 @@ async def test_no_handoff_without_a_request_for_a_person() -> None:
     )
     _, messages = await run(ActionOnlineLeistung(), tracker)
     assert len(messages) == 1
+
+
+async def test_ikz_a_second_number_asked_about_gets_its_amount_too() -> None:
+    text = (
+        "Wie hoch ist die Förderung, wenn drei Kommunen mitmachen, und wie viel gibt es, wenn wir fünf sind?"
+    )
+    tracker = make_tracker(text, "ikz_foerderung", slots={"anzahl_kommunen": 3.0})
+    _, messages = await run(ActionIkzFoerderung(), tracker)
+    answer = "\n".join(m["text"] for m in messages)
+    assert "3 Kommunen" in answer and "75.000 €" in answer
+    assert "5 Kommunen" in answer and "100.000 €" in answer

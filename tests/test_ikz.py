@@ -90,3 +90,15 @@ def test_format_eur() -> None:
 )
 def test_english_numerals_and_the_speakers_own_municipality(text: str, count: int | None) -> None:
     assert parse_count(text) == count
+
+
+def test_every_number_asked_about_in_order() -> None:
+    from bot.knowledge.ikz import parse_counts
+
+    text = (
+        "Wie hoch ist die Förderung, wenn drei Kommunen mitmachen, und wie viel gibt es, wenn wir fünf sind?"
+    )
+    assert parse_counts(text) == [3, 5]
+    assert parse_counts("How much for three municipalities and for five?") == [3, 5]
+    # A later number that is not asked about is no second question.
+    assert parse_counts("Wir sind drei Gemeinden und zwei davon haben schon ein Standesamt") == [3]

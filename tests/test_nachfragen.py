@@ -357,3 +357,31 @@ async def test_an_age_the_nlu_missed_gets_the_fee_of_the_service_in_focus() -> N
     )
     _, messages = await run(ActionLeistungSuchen(), tracker)
     assert "Reisepass" in texts(messages) and "37,50 €" in texts(messages)
+
+
+async def test_a_short_question_without_a_service_continues_the_service_in_focus() -> None:
+    from actions.katalog import ActionLeistungSuchen
+
+    tracker = make_tracker(
+        "where i register him then", "online_beantragen", slots={"fokus": "leistung:hundesteuer"}
+    )
+    events, messages = await run(ActionOnlineLeistung(), tracker)
+    assert "Hundesteuer" in texts(messages) and slots_of(events)["fokus"] == "leistung:hundesteuer"
+    # Out of scope stays out of scope, focus or not.
+    tracker = make_tracker(
+        "Wie wird das Wetter morgen?", "out_of_scope", slots={"fokus": "leistung:wohngeld"}
+    )
+    _, messages = await run(ActionLeistungSuchen(), tracker)
+    assert "Wohngeld" not in texts(messages)
+    # A new service is a new topic.
+    tracker = make_tracker(
+        "Was ist mit Elterngeld?", "online_beantragen", slots={"fokus": "leistung:wohngeld"}
+    )
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert texts(messages).startswith("Elterngeld")
+
+
+async def test_online_follow_up_says_how_it_is_done_instead() -> None:
+    tracker = make_tracker("geht das auch online?", "nachfrage", slots={"fokus": "leistung:personalausweis"})
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "nicht vollständig online" in texts(messages) and "persönlich" in texts(messages)

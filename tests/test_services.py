@@ -231,7 +231,8 @@ def test_a_service_keyword_with_a_typo_is_found_but_short_words_need_the_exact_w
 
 def test_a_real_word_one_letter_apart_at_the_start_is_no_typo() -> None:
     # "Wintergarten" is not a typo of "Kindergarten" (a keyword of the Kita place).
-    assert load_services().find("Ich will einen Wintergarten an mein Haus anbauen.") is None
+    found = load_services().find("Ich will einen Wintergarten an mein Haus anbauen.")
+    assert found is not None and found.id == "baugenehmigung"
     found = load_services().find("Kindergarden Platz")
     assert found is not None and found.id == "kita_platz"
 
@@ -256,3 +257,12 @@ def test_the_dialect_reading_replaces_whole_words_only() -> None:
     # "Desktop" and "Bismarck" contain listed words but are not them.
     assert standardise("Desktop in Bismarck") == "Desktop in Bismarck"
     assert all(word == word.casefold() for pair in load_dialekt().items() for word in pair)
+
+
+def test_a_keyword_with_parts_needs_them_anywhere_in_the_text() -> None:
+    # "anwohner + ausweis" (Bewohnerparkausweis) is longer, so it wins over "ausweis".
+    text = "Ein Kollege meinte, Anwohner könnten so einen speziellen Ausweis bekommen. Wie heißt der?"
+    found = load_services().find(text)
+    assert found is not None and found.id == "bewohnerparkausweis"
+    found = load_services().find("Ich brauche einen neuen Ausweis")
+    assert found is not None and found.id == "personalausweis"

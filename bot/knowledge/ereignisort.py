@@ -33,7 +33,7 @@ _EVENT = re.compile(
     r"geboren?|geburt|zur welt|uff die welt|gestorben?|verstorben?|sterbe|tod|starb|geheiratet|heirat|"
     r"hochzeit|trauung|getraut|eheschlie|ehe geschlossen"
     # English: "born in", "died in", "passed away in", "got married in", "wedding in".
-    r"|\bborn\b|\bbirth\b|\bdied\b|\bdeath\b|passed away|\bmarried\b|\bwedding\b|\bmarriage\b",
+    r"|\bborn\b|\bbirth\b|\bdied\b|\bdeath\b|pass\w*\s+away|\bmarried\b|\bwedding\b|\bmarriage\b",
     re.IGNORECASE,
 )
 _RESIDENCE = re.compile(
@@ -67,6 +67,12 @@ def event_place_text(text: str) -> str:
 def is_residence(clause: str) -> bool:
     """Whether ``clause`` talks about where someone lives, not where an event happened."""
     return bool(_RESIDENCE.search(clause)) and not _EVENT.search(clause)
+
+
+def lives_there(text: str, place: str) -> bool:
+    """Whether ``place`` occurs in ``text`` only in clauses about residence ("We live in Fulda")."""
+    clauses = [c for c in _CLAUSE_SPLIT.split(text or "") if c and place.casefold() in c.casefold()]
+    return bool(clauses) and all(is_residence(c) for c in clauses)
 
 
 def _names_a_place(clause: str) -> bool:

@@ -178,6 +178,26 @@ def parse_count(text: str) -> int | None:
     return loose
 
 
+_COUNT_CLAUSES = re.compile(r"[,;?!.]|\b(?:und|oder|and|or)\b", re.IGNORECASE)
+_ASKED = re.compile(r"\b(?:wenn|falls|bei|f(?:ü|ue)r|if|for|with)\b", re.IGNORECASE)
+
+
+def parse_counts(text: str) -> list[int]:
+    """Every number of municipalities ``text`` asks about, clause by clause, in order.
+
+    >>> parse_counts("Wie hoch ist die Förderung bei drei Kommunen, und wie viel, wenn wir fünf sind?")
+    [3, 5]
+    """
+    counts: list[int] = []
+    for clause in _COUNT_CLAUSES.split(text):
+        count = parse_count(clause)
+        # A later number counts only where it is asked about ("wenn wir fünf sind"), not in
+        # "wir sind drei Gemeinden und zwei davon haben …".
+        if count is not None and count not in counts and (not counts or _ASKED.search(clause)):
+            counts.append(count)
+    return counts
+
+
 def format_eur(amount: int) -> str:
     """Format an amount the German way: ``100000`` -> ``"100.000 €"``."""
     return f"{amount:,}".replace(",", ".") + " €"

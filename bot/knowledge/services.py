@@ -93,22 +93,41 @@ class Service:
         return self.translations.get(f"{name}_{code}")
 
 
+# Separates the parts of a keyword whose words may stand anywhere in the text.
+_ALL_PARTS = " + "
+
+
+def _keyword_keys(keyword: str) -> set[str]:
+    """The normalised keys of a keyword; "a + b" keeps its parts apart (see ServiceCatalogue)."""
+    parts = [p for p in keyword.split("+") if p.strip()]
+    if len(parts) < 2:
+        return set(variants(keyword))
+    # Canonical and plain spellings part by part (umlauts folded the same way in each).
+    canonical = _ALL_PARTS.join(variants(p)[0] for p in parts)
+    plain = _ALL_PARTS.join(variants(p)[-1] for p in parts)
+    return {canonical, plain}
+
+
 class ServiceCatalogue:
     """Immutable lookup over all services."""
 
     def __init__(self, services: tuple[Service, ...]) -> None:
         self._services = services
         self._by_id = {service.id: service for service in services}
-        # (normalised keyword, service); longest first so the most specific wins.
+        # (normalised keyword, service); longest first so the most specific wins. A keyword
+        # "anwohner + ausweis" needs its parts anywhere in the text, in any order ("Anwohner
+        # können so einen Ausweis bekommen"); as one key its parts are joined by " + ".
         pairs = {
             (key, service.id)
             for service in services
             for keyword in (service.name, *service.keywords)
-            for key in variants(keyword)
+            for key in _keyword_keys(keyword)
             if key
         }
         self._keywords = tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0], pair[1])))
-        self._single_words = tuple((key, sid) for key, sid in self._keywords if " " not in key)
+        self._single_words = tuple(
+            (key, sid) for key, sid in self._keywords if " " not in key and _ALL_PARTS not in key
+        )
 
     def get(self, service_id: str) -> Service | None:
         """Return the service with ``service_id`` or ``None``."""
@@ -129,8 +148,8 @@ class ServiceCatalogue:
         readings = dict.fromkeys((*variants(text), *variants(standardise(text))))
         haystacks = [f" {key} " for key in readings if key]
         for keyword, service_id in self._keywords:
-            needle = f" {keyword} "
-            if any(needle in haystack for haystack in haystacks):
+            needles = [f" {part} " for part in keyword.split(_ALL_PARTS)]
+            if any(all(needle in haystack for needle in needles) for haystack in haystacks):
                 return self._by_id[service_id]
         return self._find_typo(haystacks)
 

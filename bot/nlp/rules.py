@@ -128,12 +128,27 @@ _CANONICAL_KINDS = frozenset({"geburtsurkunde", "eheurkunde", "sterbeurkunde"})
 
 # "Des Kind is in Friedberg gebore, wo hol isch die Urkund?": the bare word "Urkunde" and
 # an event word elsewhere in the message name the kind (Hessian dialect drops the final n).
-_BARE_CERTIFICATE = re.compile(r"\burk[ou]n[dt]e?n?\b", re.IGNORECASE)
+_BARE_CERTIFICATE = re.compile(r"\burk[ou]n[dt]e?n?\b|\bcert(?:ificate|ficate|ifcate)?s?\b", re.IGNORECASE)
 _EVENT_KIND = (
     ("geburtsurkunde", re.compile(r"\bgebore?n?\b|\bgeburt|zur\s+welt|uff\s+die\s+welt", re.IGNORECASE)),
     ("sterbeurkunde", re.compile(r"\bgestorbe?n?\b|\bverstorbe?n?\b|\btod\b|\bsterbe", re.IGNORECASE)),
     ("eheurkunde", re.compile(r"\bgeheirat\w*|\bheirat|\bhochzeit|\bgetraut", re.IGNORECASE)),
 )
+
+
+# Event words of the three certificates, English too ("born in Nidda, married in Schotten").
+_EVENT_KIND_ANY = (
+    *_EVENT_KIND,
+    ("geburtsurkunde", re.compile(r"\bborn\b|\bbirth\b", re.IGNORECASE)),
+    ("sterbeurkunde", re.compile(r"\bdied\b|pass\w*\s+away|\bdeath\b", re.IGNORECASE)),
+    ("eheurkunde", re.compile(r"\bmarried\b|\bwedding\b|\bmarriage\b", re.IGNORECASE)),
+)
+
+
+def _event_kind(text: str) -> str | None:
+    """The certificate an event word points to ("born" → Geburtsurkunde), if exactly one."""
+    kinds = list(dict.fromkeys(kind for kind, pattern in _EVENT_KIND_ANY if pattern.search(text)))
+    return kinds[0] if len(kinds) == 1 else None
 
 
 def _certificate_match(text: str) -> tuple[str, re.Match[str]] | None:
@@ -142,10 +157,9 @@ def _certificate_match(text: str) -> tuple[str, re.Match[str]] | None:
         if match:
             return kind, match
     bare = _BARE_CERTIFICATE.search(text)
-    if bare:
-        kinds = [kind for kind, pattern in _EVENT_KIND if pattern.search(text)]
-        if len(kinds) == 1:
-            return kinds[0], bare
+    event_kind = _event_kind(text) if bare else None
+    if bare and event_kind:
+        return event_kind, bare
     for match in _WORD.finditer(text):
         word = match.group(0).lower()
         if len(word) < 8:
@@ -163,13 +177,6 @@ def certificate_kind(text: str) -> str | None:
     return found[0] if found else None
 
 
-# Event words of the three certificates, English too ("born in Nidda, married in Schotten").
-_EVENT_KIND_ANY = (
-    *_EVENT_KIND,
-    ("geburtsurkunde", re.compile(r"\bborn\b|\bbirth\b", re.IGNORECASE)),
-    ("sterbeurkunde", re.compile(r"\bdied\b|passed\s+away|\bdeath\b", re.IGNORECASE)),
-    ("eheurkunde", re.compile(r"\bmarried\b|\bwedding\b|\bmarriage\b", re.IGNORECASE)),
-)
 _REQUEST_CLAUSES = re.compile(r"[,.;:!?\n]+|\s+(?:und|sowie|aber|and|but)\s+", re.IGNORECASE)
 
 
@@ -565,6 +572,14 @@ def refine(
     ):
         # No life event named, but a service is ("Hund aus dem Tierheim … anmelden?").
         intent = {"name": "online_beantragen", "confidence": 1.0}
+    elif name == "lebenslage" and has_place and _event_kind(text) and _ORDER_CUE.search(text):
+        # "Oh, and my wife was born in Munich, where does she get hers?": an event word, its
+        # place and "where / get" ask for the certificate, not for the life event's list.
+        intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
+        if not any(e.get("entity") == KIND_LABEL for e in entities):
+            entities.append(
+                {"entity": KIND_LABEL, "value": _event_kind(text), "extractor": "ContextualUnderstanding"}
+            )
     elif name == "lebenslage" and _ID_CARD.search(text) and not _LOSS.search(text):
         # "Personalausweis Kosten" is a question about the service, not the life event
         # "ID card lost", whose training examples all name the card.
@@ -603,6 +618,21 @@ _CUED_FAQS = (
         re.compile(
             r"geworden|log\s*-?\s*in|einlogg|noch\s+(?:be)?nutz|(?:ü|ue)bernomm|(?:ü|ue)bertrag|still\s+use"
             r"|what\s+happened|transferr",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "faq/servicekonto_bundid",
+        re.compile(r"servicekonto|service\s+account", re.IGNORECASE),
+        re.compile(r"gibt\s+es\s+.*\bnoch\b|existiert\s+.*\bnoch\b|still\s+exist", re.IGNORECASE),
+    ),
+    (
+        "faq/bundid_registrieren",
+        re.compile(_ACCOUNT, re.IGNORECASE),
+        re.compile(
+            r"\banleg|\blege\b.*\ban\b|einricht|erstell|registrier|er(?:ö|oe)ffn|\bcreate|set\s*(?:it\s*|one\s*)?up"
+            r"|sign\s*up|\bregister\b|\beu[-\s]?(?:b(?:ü|ue)rger|citizen)|ausl(?:ä|ae)nd|foreign"
+            r"|no\s+german\s+id|kein(?:en)?\s+deutschen\s+(?:ausweis|pass)|residence\s+permit",
             re.IGNORECASE,
         ),
     ),
@@ -647,7 +677,9 @@ def cued_faq(text: str) -> str | None:
 def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> str | None:
     """The FAQ key a certificate or cued question must get instead of the classifier's intent."""
     name = (intent or {}).get("name")
-    if name not in _CUE_KEEPS:
+    # A question about a named service keeps its answer ("Wohngeld mit der BundID beantragen").
+    service_question = name == "online_beantragen" and names_a_service(text)
+    if name not in _CUE_KEEPS and not service_question:
         cued = cued_faq(text)
         if cued:
             return cued
