@@ -143,14 +143,24 @@ _SHORT_QUESTION = re.compile(
     r"^\W*(?:und\s+|and\s+|so\s+)?(?:wo|wer|wie|was|where|who|how|what)\b", re.IGNORECASE
 )
 _SHORT_WORDS = 8
+_BACK_REFERENCE = re.compile(
+    r"\b(?:it|him|her|them|that|this|there|then|es|ihn|ihm|sie|das|daf(?:ü|ue)r|dazu|dort|da)\b",
+    re.IGNORECASE,
+)
 
 
 def continues_focus(message: str, aspect: str = "allgemein") -> bool:
     """Whether a message the NLU did not place asks about the service in focus."""
     if load_services().find(message):
         return False
-    return aspect != "allgemein" or (
-        len(message.split()) <= _SHORT_WORDS and bool(_SHORT_QUESTION.search(message))
+    if aspect != "allgemein":
+        return True
+    # "where i register him then": short, a question word and a word pointing back; not
+    # "What can I do online?", which asks something new.
+    return (
+        len(message.split()) <= _SHORT_WORDS
+        and bool(_SHORT_QUESTION.search(message))
+        and bool(_BACK_REFERENCE.search(message))
     )
 
 

@@ -484,3 +484,47 @@ def test_another_service_read_as_a_certificate_faq(text: str, key: str, misread:
 )
 def test_more_english_questions_about_a_certificate(text: str, key: str | None) -> None:
     assert certificate_question(text) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("and my mother died 2019 in Mainz-Kastel, which office for her certificate?", "sterbeurkunde"),
+        ("where is the cert, she was born in Fulda", "geburtsurkunde"),
+        # Another document's name is no certificate of the Standesamt.
+        ("I was born in India and need a certificate of good conduct", None),
+        ("born in Kassel, vehicle registration certificate", None),
+    ],
+)
+def test_the_bare_english_certificate_word_takes_its_kind_from_the_event(text: str, kind: str | None) -> None:
+    assert certificate_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Can I register for a BundID as an EU citizen?", "faq/bundid_registrieren"),
+        ("Gibt es das Servicekonto Hessen eigentlich noch?", "faq/servicekonto_bundid"),
+        # A newcomer's employer or address is no question about accounts for companies.
+        ("My company transferred me to Darmstadt, do I need an account?", None),
+        ("I want to register my address, do I need an account?", None),
+    ],
+)
+def test_account_cues_need_the_account_in_question(text: str, key: str | None) -> None:
+    from bot.nlp.rules import cued_faq
+
+    assert cued_faq(text) == key
+
+
+def test_an_event_with_its_place_and_where_asks_for_the_certificate_not_the_life_event() -> None:
+    munich = {"entity": "gemeinde", "value": "Munich", "start": 31, "end": 37}
+    text = "Oh, and my wife was born in Munich, where does she get hers?"
+    intent, entities = refine(text, {"name": "lebenslage"}, [munich], None)
+    assert (intent or {}).get("name") == "urkunde_beantragen"
+    assert {"entity": "urkundenart", "value": "geburtsurkunde"} in [
+        {k: e[k] for k in ("entity", "value")} for e in entities
+    ]
+    # "get" alone is no such question: the life event stays.
+    text = "Our baby was born in Kassel last week, what do we need to get done?"
+    intent, _ = refine(text, {"name": "lebenslage"}, [dict(munich, value="Kassel")], None)
+    assert (intent or {}).get("name") == "lebenslage"

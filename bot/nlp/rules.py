@@ -128,7 +128,14 @@ _CANONICAL_KINDS = frozenset({"geburtsurkunde", "eheurkunde", "sterbeurkunde"})
 
 # "Des Kind is in Friedberg gebore, wo hol isch die Urkund?": the bare word "Urkunde" and
 # an event word elsewhere in the message name the kind (Hessian dialect drops the final n).
-_BARE_CERTIFICATE = re.compile(r"\burk[ou]n[dt]e?n?\b|\bcert(?:ificate|ficate|ifcate)?s?\b", re.IGNORECASE)
+_BARE_CERTIFICATE = re.compile(
+    r"\burk[ou]n[dt]e?n?\b"
+    # English, but not another document's name ("certificate of good conduct", "registration
+    # certificate", "vehicle registration cert").
+    r"|(?<!registration\s)(?<!vehicle\s)(?<!police\s)(?<!residence\s)(?<!school\s)(?<!medical\s)"
+    r"\bcert(?:ificate|ficate|ifcate)?s?\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
 _EVENT_KIND = (
     ("geburtsurkunde", re.compile(r"\bgebore?n?\b|\bgeburt|zur\s+welt|uff\s+die\s+welt", re.IGNORECASE)),
     ("sterbeurkunde", re.compile(r"\bgestorbe?n?\b|\bverstorbe?n?\b|\btod\b|\bsterbe", re.IGNORECASE)),
@@ -491,6 +498,12 @@ _DISSATISFACTION_OVERRIDABLE = frozenset(
 )
 
 
+# "where / which office": the certificate's place is asked ("get" alone is too common).
+_WHERE_CUE = re.compile(
+    r"\b(?:where|wo|woher|which\s+office|welche[sm]?\s+(?:amt|standesamt))\b", re.IGNORECASE
+)
+
+
 def refine(
     text: str, intent: dict[str, Any] | None, entities: list[dict[str, Any]], metadata: Any
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -572,7 +585,13 @@ def refine(
     ):
         # No life event named, but a service is ("Hund aus dem Tierheim … anmelden?").
         intent = {"name": "online_beantragen", "confidence": 1.0}
-    elif name == "lebenslage" and has_place and _event_kind(text) and _ORDER_CUE.search(text):
+    elif (
+        name == "lebenslage"
+        and has_place
+        and _event_kind(text)
+        and _WHERE_CUE.search(text)
+        and not any(e.get("entity") == "lebenslage" for e in entities)
+    ):
         # "Oh, and my wife was born in Munich, where does she get hers?": an event word, its
         # place and "where / get" ask for the certificate, not for the life event's list.
         intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
@@ -607,8 +626,13 @@ _CUED_FAQS = (
     (
         "faq/unternehmenskonto",
         re.compile(_ACCOUNT, re.IGNORECASE),
+        # The company must be the account's owner ("für Firmen", "business account"), not the
+        # employer of a newcomer's story ("my company transferred me").
         re.compile(
-            r"\bfirm(?:a|en)\b|unternehm|betrieb|\bcompan(?:y|ies)\b|\bbusiness(?:es)?\b|\bemployer\b",
+            r"unternehmenskonto|(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
+            r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*)"
+            r"|(?:business|company|companies|firm)\s+account|account\s+for\s+(?:a\s+|my\s+|our\s+)?"
+            r"(?:business(?:es)?|compan(?:y|ies)|firm)|for\s+(?:businesses|companies)",
             re.IGNORECASE,
         ),
     ),
@@ -631,7 +655,8 @@ _CUED_FAQS = (
         re.compile(_ACCOUNT, re.IGNORECASE),
         re.compile(
             r"\banleg|\blege\b.*\ban\b|einricht|erstell|registrier|er(?:ö|oe)ffn|\bcreate|set\s*(?:it\s*|one\s*)?up"
-            r"|sign\s*up|\bregister\b|\beu[-\s]?(?:b(?:ü|ue)rger|citizen)|ausl(?:ä|ae)nd|foreign"
+            r"|sign\s*up|register\s+(?:for\s+)?(?:a|an|the|my)?\s*(?:bund\s*id|account)"
+            r"|\beu[-\s]?(?:b(?:ü|ue)rger|citizen)|ausl(?:ä|ae)nd|foreign"
             r"|no\s+german\s+id|kein(?:en)?\s+deutschen\s+(?:ausweis|pass)|residence\s+permit",
             re.IGNORECASE,
         ),
