@@ -585,13 +585,7 @@ def refine(
     ):
         # No life event named, but a service is ("Hund aus dem Tierheim … anmelden?").
         intent = {"name": "online_beantragen", "confidence": 1.0}
-    elif (
-        name == "lebenslage"
-        and has_place
-        and _event_kind(text)
-        and _WHERE_CUE.search(text)
-        and not any(e.get("entity") == "lebenslage" for e in entities)
-    ):
+    elif name == "lebenslage" and has_place and _event_kind(text) and _WHERE_CUE.search(text):
         # "Oh, and my wife was born in Munich, where does she get hers?": an event word, its
         # place and "where / get" ask for the certificate, not for the life event's list.
         intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
