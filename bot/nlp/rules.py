@@ -136,16 +136,12 @@ _BARE_CERTIFICATE = re.compile(
     r"\bcert(?:ificate|ficate|ifcate)?s?\b(?!\s+of\b)",
     re.IGNORECASE,
 )
+# Event words of the three certificates, German (dialect drops the final n) and English
+# ("born in Nidda, married in Schotten").
 _EVENT_KIND = (
     ("geburtsurkunde", re.compile(r"\bgebore?n?\b|\bgeburt|zur\s+welt|uff\s+die\s+welt", re.IGNORECASE)),
     ("sterbeurkunde", re.compile(r"\bgestorbe?n?\b|\bverstorbe?n?\b|\btod\b|\bsterbe", re.IGNORECASE)),
     ("eheurkunde", re.compile(r"\bgeheirat\w*|\bheirat|\bhochzeit|\bgetraut", re.IGNORECASE)),
-)
-
-
-# Event words of the three certificates, English too ("born in Nidda, married in Schotten").
-_EVENT_KIND_ANY = (
-    *_EVENT_KIND,
     ("geburtsurkunde", re.compile(r"\bborn\b|\bbirth\b", re.IGNORECASE)),
     ("sterbeurkunde", re.compile(r"\bdied\b|pass\w*\s+away|\bdeath\b", re.IGNORECASE)),
     ("eheurkunde", re.compile(r"\bmarried\b|\bwedding\b|\bmarriage\b", re.IGNORECASE)),
@@ -154,7 +150,7 @@ _EVENT_KIND_ANY = (
 
 def _event_kind(text: str) -> str | None:
     """The certificate an event word points to ("born" → Geburtsurkunde), if exactly one."""
-    kinds = list(dict.fromkeys(kind for kind, pattern in _EVENT_KIND_ANY if pattern.search(text)))
+    kinds = list(dict.fromkeys(kind for kind, pattern in _EVENT_KIND if pattern.search(text)))
     return kinds[0] if len(kinds) == 1 else None
 
 
@@ -204,7 +200,7 @@ def certificate_requests(text: str) -> list[tuple[str, str]]:
         clause = raw.strip()
         if not clause:
             continue
-        kind = certificate_kind(clause) or next((k for k, p in _EVENT_KIND_ANY if p.search(clause)), None)
+        kind = certificate_kind(clause) or next((k for k, p in _EVENT_KIND if p.search(clause)), None)
         names_place = index.resolve(clause).status in ("found", "outside_hessen")
         place = clause if names_place and not is_residence(clause) else None
         items.append((kind, place))
