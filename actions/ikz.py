@@ -20,6 +20,7 @@ from bot.knowledge.ikz import (
     format_eur,
     parse_count,
     parse_counts,
+    special_cases,
 )
 
 
@@ -62,6 +63,9 @@ class ValidateIkzForm(FormValidationAction):
     async def validate_anzahl_kommunen(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:
+            # action_ikz_vorbereiten found no number: the form's question follows, no complaint.
+            return {"anzahl_kommunen": None}
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             count: int | None = int(value)
         else:
@@ -121,6 +125,8 @@ def answer_funding(dispatcher: CollectingDispatcher, tracker: Tracker, count: in
         hinweis=text("ikz_hinweis", tracker),
         alternativen=join(alternativen),
     )
+    if "feuerwehr" in special_cases(user_text(tracker)):
+        say(dispatcher, tracker, "ikz_feuerwehr_regel")
     # "Und für vier?" next recalculates (actions/fokus.py).
     return [SlotSet("anzahl_kommunen", None), focus_event("ikz")]
 
@@ -136,5 +142,8 @@ class ActionAskAnzahlKommunen(Action):
     ) -> list[EventType]:
         buttons: list[dict[str, str]] = [{"title": n, "payload": n} for n in ("2", "3", "4")]
         buttons.append({"title": text("knopf_5_oder_mehr", tracker), "payload": "5"})
+        # "Was gibt es, wenn Ortsteilfeuerwehren fusionieren?" is answered before the question.
+        for case in special_cases(user_text(tracker)):
+            say(dispatcher, tracker, f"ikz_{case}_regel")
         say(dispatcher, tracker, "ask_anzahl_kommunen", buttons)
         return []

@@ -23,6 +23,7 @@ from actions.fokus import focus_event
 from actions.fokus_antwort import answer_from_focus
 from actions.online_leistungen import ActionOnlineLeistung, answer_other_topics, service_field, service_name
 from actions.payloads import intent_payload
+from bot.knowledge.dialekt import standardise
 from bot.knowledge.languages import load_sprachen
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import ServiceCatalogue, load_services
@@ -158,8 +159,12 @@ def load_lebenslagen() -> dict[str, Lebenslage]:
 
 
 def detect(text_in: str, lebenslagen: dict[str, Lebenslage]) -> Lebenslage | None:
-    """The life event whose longest keyword occurs in ``text_in`` as whole words, or None."""
-    haystacks = [f" {key} " for key in variants(text_in) if key]
+    """The life event whose longest keyword occurs in ``text_in`` as whole words, or None.
+
+    Hessian spellings are read in standard German too ("Mei Mudder is gestorbe").
+    """
+    readings = dict.fromkeys((text_in, standardise(text_in)))
+    haystacks = [f" {key} " for reading in readings for key in variants(reading) if key]
     best: tuple[int, str] | None = None
     for event in lebenslagen.values():
         for keyword in event.keywords:

@@ -18,6 +18,7 @@ from actions.kontakt import gemeinde_hinweis, topic_menu
 from actions.lebenslagen import load_lebenslagen
 from actions.online_leistungen import (
     answer_service,
+    municipality_in_question,
     online_status_text,
     popular_buttons,
     requested_service,
@@ -83,6 +84,12 @@ class ActionNachfrage(Action):
         from_focus = answer_from_focus(dispatcher, tracker)
         if from_focus is not None:
             return from_focus
+        if entity_values(tracker, "gemeinde") or entity_values(tracker, "urkundenart"):
+            # "and for my wife? she was born in Friedberg": the certificate or service in focus
+            # for the place just named; "und eine Sterbeurkunde?": another certificate, same place.
+            continued = await continue_focus(dispatcher, tracker)
+            if continued is not None:
+                return continued
         focus = current_focus(tracker)
         aspect = aspect_of(user_text(tracker))
         service_id = None
@@ -103,6 +110,11 @@ class ActionNachfrage(Action):
         if service is None:
             say(dispatcher, tracker, "nachfrage_ohne_fokus", popular_buttons())
             return []
+        if len({name for name, pattern in _ASPECTS if pattern.search(user_text(tracker))}) > 1:
+            # "Was kostet ein neuer Personalausweis und kann ich den auch online beantragen?":
+            # the service's whole answer says both.
+            answer_service(dispatcher, tracker, service, municipality_in_question(tracker))
+            return [focus_event("leistung", service.id)]
         municipality = home_municipality(tracker)
         # These answers name the Verwaltungsportal: link its page for the service where a
         # verified one exists, else its start page (a service's own url may be another town's).

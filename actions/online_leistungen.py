@@ -92,6 +92,8 @@ def answer_other_topics(
         answer_service(dispatcher, tracker, service, municipality_in_question(tracker), answer_others=False)
     if others.certificate_buttons:
         say(dispatcher, tracker, "weiteres_thema", list(others.certificate_buttons))
+    for key in others.faqs:
+        dispatcher.utter_message(response=f"utter_{key}")
     if others.handoff:
         say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker))
 
@@ -106,13 +108,23 @@ def requested_service(tracker: Tracker) -> Service | None:
     return catalogue.find(user_text(tracker))
 
 
+# Only the opening of a long message is searched for a place name.
+_MAX_PLACE_TEXT = 500
+
+
 def municipality_in_question(tracker: Tracker) -> Municipality | None:
-    """A Hessian municipality named in the message, else the website's home municipality."""
+    """A Hessian municipality named in the message, else the website's home municipality.
+
+    Without a place entity the resolver reads the text itself, which knows typed and spoken
+    variants the entity ruler does not ("Parkausweis in Offebach").
+    """
+    index = load_municipalities()
     for value in entity_values(tracker, "gemeinde"):
-        result = load_municipalities().resolve(value)
+        result = index.resolve(value)
         if result.municipality:
             return result.municipality
-    return home_municipality(tracker)
+    in_text = index.resolve(user_text(tracker)[:_MAX_PLACE_TEXT])
+    return in_text.municipality if in_text.status == "found" else home_municipality(tracker)
 
 
 def details(service: Service, tracker: Tracker) -> Var:
@@ -144,6 +156,16 @@ def hint(service: Service, link: str, municipality: Municipality | None, tracker
     parts: list[Var] = []
     if municipality and link != service.url:
         parts.append(text("hinweis_direktlink", tracker, gemeinde=municipality.label))
+    elif service.url_gemeinde and municipality:
+        # The example is another town's page: say where the citizen's own town is found.
+        parts.append(
+            text(
+                "hinweis_beispielseite_gemeinde",
+                tracker,
+                url_gemeinde=service.url_gemeinde,
+                gemeinde=municipality.label,
+            )
+        )
     elif service.url_gemeinde:
         parts.append(text("hinweis_beispielseite", tracker, url_gemeinde=service.url_gemeinde))
     elif municipality:

@@ -77,7 +77,10 @@ def place_text_of_message(tracker: Tracker) -> str | None:
                 return clause
         return places[0]
     if places or load_municipalities().resolve(text).status != "unknown":
-        return event_place_text(text)
+        # Only words that name a place: an event clause without one ("Mein Onkel ist vor zwei
+        # Wochen gestorben") is no place, the form asks instead.
+        clause = event_place_text(text)
+        return clause if load_municipalities().resolve(clause).status != "unknown" else None
     return None
 
 

@@ -5,8 +5,9 @@ classifier picks one intent, so the answer to the first topic would silently dro
 second. After answering, the actions call
 :func:`actions.online_leistungen.answer_other_topics` with the topic they handled: every
 other detailed service the message names is answered right away; another certificate,
-which needs its own place, is offered as a button that starts exactly that request; a request
-for a person gets the handoff (115, the home municipality's administration).
+which needs its own place, is offered as a button that starts exactly that request; a question
+that only one FAQ answers ("… und was ist die BundID?") gets that answer; a request for a person
+gets the handoff (115, the home municipality's administration).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rasa_sdk import Tracker
 from actions.antworten import label
 from actions.payloads import intent_payload
 from bot.knowledge.services import Service, load_services
-from bot.nlp.rules import certificate_kind
+from bot.nlp.rules import certificate_kind, clause_faqs
 
 # Clause boundaries: a second topic usually follows "und", "außerdem" ("and", "also"), a comma
 # or a new sentence.
@@ -44,10 +45,11 @@ class OtherTopics:
     services: tuple[Service, ...] = ()
     certificate_buttons: tuple[dict[str, str], ...] = ()
     handoff: bool = False
+    faqs: tuple[str, ...] = ()
 
 
 def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
-    """The detailed services and certificates in ``text`` other than ``handled`` (ids or kinds)."""
+    """The detailed services, certificates and FAQ questions in ``text`` other than ``handled``."""
     services: list[Service] = []
     buttons: list[dict[str, str]] = []
     seen = set(handled)
@@ -65,7 +67,9 @@ def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
         if service and service.id not in seen and not kind:
             seen.add(service.id)
             services.append(service)
-    return OtherTopics(tuple(services), tuple(buttons), bool(_HANDOFF.search(text)))
+    # Questions about the certificate itself are answered with it (follow_on_certificate_question).
+    faqs = tuple(k for k in clause_faqs(text) if not k.startswith("faq/urkunde_") and k not in seen)
+    return OtherTopics(tuple(services), tuple(buttons), bool(_HANDOFF.search(text)), faqs[:1])
 
 
 def request_text(tracker: Tracker, intents: tuple[str, ...]) -> str:

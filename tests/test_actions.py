@@ -414,6 +414,38 @@ async def test_ikz_question_offers_counts() -> None:
     assert [b["payload"] for b in message["buttons"]] == ["2", "3", "4", "5"]
 
 
+async def test_no_number_in_the_question_is_no_complaint_before_the_form_asks() -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateIkzForm().validate_anzahl_kommunen(
+        None, dispatcher, make_tracker("Förderung Fusion Feuerwehr IKZ", "ikz_foerderung"), DOMAIN
+    )
+    assert result == {"anzahl_kommunen": None} and dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("Förderung Fusion Feuerwehr IKZ", "15.000 €"),
+        ("Wie viel gibt es, wenn mehrere Gemeinden einen Gemeindeverwaltungsverband gründen?", "150.000 €"),
+    ],
+)
+async def test_ikz_special_rules_are_named_before_the_question(text: str, amount: str) -> None:
+    _, messages = await run(ActionAskAnzahlKommunen(), make_tracker(text, "ikz_foerderung"))
+    assert amount in messages[0]["text"] and "beratungszentrum.hessen.de" in messages[0]["text"]
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["2", "3", "4", "5"]
+
+
+async def test_a_fire_brigade_merger_is_named_beside_the_lump_sum() -> None:
+    text = "Wie viel gibt es, wenn drei Gemeinden zusammenarbeiten? Und wenn zwei Ortsteilfeuerwehren fusionieren?"
+    _, messages = await run(
+        ActionIkzFoerderung(), make_tracker(text, "ikz_foerderung", slots={"anzahl_kommunen": 3.0})
+    )
+    answer = "\n".join(m["text"] for m in messages)
+    assert "75.000 €" in answer and "15.000 €" in answer
+    # The two fire brigades are no cooperation of two municipalities.
+    assert "Zwei Kommunen" not in answer
+
+
 # --- Handoff and fallback ---------------------------------------------------------------------
 async def test_kontakt_names_115_and_the_home_municipality() -> None:
     _, [message] = await run(

@@ -102,3 +102,25 @@ def test_every_number_asked_about_in_order() -> None:
     assert parse_counts("How much for three municipalities and for five?") == [3, 5]
     # A later number that is not asked about is no second question.
     assert parse_counts("Wir sind drei Gemeinden und zwei davon haben schon ein Standesamt") == [3]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        # "einen Gemeindeverwaltungsverband" is no count of one; "mehrere" is no number.
+        ("Wie viel gibt es, wenn mehrere Gemeinden einen Gemeindeverwaltungsverband gründen?", None),
+        ("Mir wolle mit zwaa Nachbargemeinde unser Bauhöf zammelesche", 3),
+        ("Was zahlt das Land, wenn zwei Ortsteilfeuerwehren fusionieren?", None),
+        ("Wir sind eine Gemeinde", 1),
+    ],
+)
+def test_counts_in_dialect_and_what_is_no_count(text: str, count: int | None) -> None:
+    assert parse_count(text) == count
+
+
+def test_special_funding_rules_are_recognised() -> None:
+    from bot.knowledge.ikz import special_cases
+
+    assert special_cases("Förderung Fusion Feuerwehr IKZ") == ("feuerwehr",)
+    assert special_cases("wenn mehrere Gemeinden einen Gemeindeverwaltungsverband gründen") == ("verband",)
+    assert special_cases("Wir sind drei Gemeinden") == ()

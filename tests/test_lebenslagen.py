@@ -42,6 +42,7 @@ BACKGROUND = (
     "digitalprogramm",
     "ikz_digital",
     "smarte_regionen",
+    "ministerium",
 )
 STAND = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -395,3 +396,17 @@ def test_life_event_training_data_has_about_25_examples_per_event() -> None:
         assert 22 <= count <= 30, (event_id, count)
     # Certificate requests stay with urkunde_beantragen: no example asks for a certificate.
     assert not [line for line in lines if re.search(r"urkunde", line, re.I)]
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("Mei Mudder is letzt Woch im Klinikum in Fulda gestorbe. Was muss isch erledische?", "todesfall"),
+        ("Unsere Tochter ist letzte Woche auf die Welt gekommen! Was müssen wir jetzt erledigen?", "geburt"),
+        ("Er ist zu Hause friedlich eingeschlafen.", "todesfall"),
+        ("We had our baby last week, what do we need to do?", "geburt"),
+    ],
+)
+def test_life_events_in_dialect_and_without_the_usual_word(text: str, event: str) -> None:
+    found = detect(text, load_lebenslagen())
+    assert found is not None and found.id == event

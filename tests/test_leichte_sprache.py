@@ -294,3 +294,18 @@ async def test_a_request_for_leichte_sprache_with_a_question_answers_the_questio
     assert messages[0]["response"] == "utter_leichte_sprache_an"
     assert messages[1]["text"].startswith("Wohn-Geld:")
     assert slots_of(events)["fokus"] == "leistung:wohngeld"
+
+
+async def test_a_question_asked_with_the_switch_is_answered_in_leichte_sprache() -> None:
+    from actions.leichte_sprache import ActionLeichteSpracheAn
+
+    earlier = {"event": "bot", "text": "Vorherige Antwort", "metadata": {"utter_action": "utter_faq/civento"}}
+    tracker = make_tracker(
+        "Kannst du das einfacher erklären? Was ist die BundID?",
+        "leichte_sprache_an",
+        slots={"leichte_sprache": True},
+        history=[earlier],
+    )
+    _, messages = await run(ActionLeichteSpracheAn(), tracker)
+    # The question is answered, not the previous answer repeated.
+    assert [m.get("response") for m in messages] == ["utter_leichte_sprache_an", "utter_faq/bundid_was"]

@@ -222,6 +222,19 @@ def test_event_place_wins_over_residence(text: str, label: str) -> None:
     assert result.municipality is not None and result.municipality.label == label
 
 
+def test_an_event_there_means_the_place_of_the_clause_before() -> None:
+    from bot.knowledge.ereignisort import lives_there
+
+    text = (
+        "Mein Onkel ist vor zwei Wochen gestorben. Er hat über 40 Jahre in Mainz-Kastel gewohnt und ist "
+        "auch dort zu Hause eingeschlafen. Wo bekomme ich die Sterbeurkunde?"
+    )
+    result = INDEX.resolve(event_place_text(text))
+    assert result.municipality is not None and result.municipality.label.startswith("Wiesbaden")
+    assert not lives_there(text, "Mainz-Kastel")
+    assert lives_there("Wir wohnen in Fulda. Er ist in Kassel gestorben.", "Fulda")
+
+
 # --- Issue 12: places that are not municipality names --------------------------------------
 @pytest.mark.parametrize(
     ("text", "district"),
@@ -508,3 +521,12 @@ def test_a_name_with_its_river_or_region_in_words(text: str, label: str) -> None
     assert result.municipality.label.startswith(label)
     # Official names with "am" stay as they are; a bare shared name is still asked back.
     assert load_municipalities().resolve("Homberg").status == "ambiguous"
+
+
+def test_an_event_place_in_the_clause_after_the_event() -> None:
+    text = (
+        "Wir wohnen ja in Butzbach, und unsere Kleine ist im März auf die Welt gekommen, allerdings nicht "
+        "bei uns, sondern im Krankenhaus in Bad Nauheim. Wo bekomme ich die Geburtsurkunde?"
+    )
+    result = INDEX.resolve(event_place_text(text))
+    assert result.municipality is not None and result.municipality.label.startswith("Bad Nauheim")

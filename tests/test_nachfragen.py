@@ -385,3 +385,66 @@ async def test_online_follow_up_says_how_it_is_done_instead() -> None:
     tracker = make_tracker("geht das auch online?", "nachfrage", slots={"fokus": "leistung:personalausweis"})
     _, messages = await run(ActionNachfrage(), tracker)
     assert "nicht vollständig online" in texts(messages) and "persönlich" in texts(messages)
+
+
+async def test_a_follow_up_with_an_event_place_continues_the_certificate_in_focus() -> None:
+    tracker = make_tracker(
+        "and for my wife? she was born in Friedberg",
+        "nachfrage",
+        [gemeinde("Friedberg")],
+        slots={"fokus": "urkunde:geburtsurkunde"},
+    )
+    events, messages = await run(ActionNachfrage(), tracker)
+    assert messages == []
+    assert slots_of(events) == {"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": "Friedberg"}
+    assert followups(events) == ["action_standesamt_auskunft"]
+
+
+async def test_a_what_is_question_beside_a_certificate_is_answered_after_it() -> None:
+    first = user_event(
+        "Two questions: what exactly is this BundID? And where do I get our marriage certificate, "
+        "we got married in Limburg.",
+        "urkunde_beantragen",
+    )
+    slots = {"anliegen": "urkunde", "urkundenart": "eheurkunde", "ort": "Limburg"}
+    tracker = make_tracker("Limburg", "angabe", [gemeinde("Limburg")], slots=slots, history=[first])
+    _, messages = await run(ActionStandesamtAuskunft(), tracker)
+    assert "Limburg" in texts(messages)
+    assert messages[-1].get("response") == "utter_faq/bundid_was"
+
+
+async def test_a_service_for_a_town_with_an_example_page_names_that_town() -> None:
+    tracker = make_tracker(
+        "Gude, wo krieh isch en Parkausweis fer Anwohner in Offebach?",
+        "online_beantragen",
+        [{"entity": "leistung", "value": "bewohnerparkausweis"}],
+    )
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    # The typed place is read by the resolver although no entity tagged it.
+    assert "Offenbach am Main" in texts(messages)
+
+
+async def test_und_eine_sterbeurkunde_read_as_a_follow_up_keeps_the_place() -> None:
+    answered = user_event("Heiratsurkunde Taunusstein", "urkunde_beantragen", [gemeinde("Taunusstein")])
+    tracker = make_tracker(
+        "und eine Sterbeurkunde?",
+        "nachfrage",
+        [{"entity": "urkundenart", "value": "sterbeurkunde"}],
+        slots={"fokus": "urkunde:eheurkunde", "ort": "Taunusstein"},
+        history=[answered],
+    )
+    events, _ = await run(ActionNachfrage(), tracker)
+    assert slots_of(events).get("urkundenart") == "sterbeurkunde"
+    assert followups(events) == ["action_standesamt_auskunft"]
+
+
+async def test_cost_and_online_in_one_follow_up_get_the_whole_service_answer() -> None:
+    tracker = make_tracker(
+        "Was kostet ein neuer Personalausweis und kann ich den auch online beantragen?",
+        "nachfrage",
+        [{"entity": "leistung", "value": "personalausweis"}],
+    )
+    events, messages = await run(ActionNachfrage(), tracker)
+    answer = texts(messages)
+    assert "46,00 €" in answer and "persönlich" in answer
+    assert slots_of(events)["fokus"] == "leistung:personalausweis"

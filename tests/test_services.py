@@ -116,6 +116,14 @@ def test_get_unknown_returns_none(catalogue) -> None:  # type: ignore[no-untyped
         ("Heiratsurkunde bestellen", "eheurkunde"),
         ("Ich möchte ein Gewerbe anmelden", "gewerbeanmeldung"),
         ("Ich brauche eine erweiterte Meldebescheinigung", "meldebescheinigung"),
+        # Words between the car and the verb; "ummelden" alone is the address.
+        ("Ich möchte mein Auto online abmelden, ich wohne im Landkreis Kassel.", "kfz_abmeldung"),
+        ("Kann ich mein Auto online ummelden?", "kfz_zulassung"),
+        ("Wie kann ich mich online ummelden?", "wohnsitz_anmelden"),
+        ("My car still has Hamburg plates, do I need to change something?", "kfz_zulassung"),
+        ("Ein altes Schlafsofa und ein Lattenrost, wie werde ich das los?", "sperrmuell"),
+        ("there is some monthly money from the state for children, how is it called?", "kindergeld"),
+        ("we got a puppy, do we have to register it?", "hundesteuer"),
     ],
 )
 def test_find_matches_free_text(catalogue, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]

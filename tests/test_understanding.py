@@ -457,7 +457,9 @@ def test_a_question_about_the_certificate_after_the_order(text: str, key: str | 
         ("Reisepass Gebühren", "faq/urkunde_gebuehr", True),
         ("Geburtsurkunde Gebühren", "faq/urkunde_gebuehr", False),
         ("Reisepass Gebühren", "faq/ozg_was", True),
-        ("Reisepass online?", "faq/ozg_was", False),
+        # A service's online way read as the OZG in general: the service answers it.
+        ("Reisepass online?", "faq/ozg_was", True),
+        ("Reisepass online?", "faq/bundid_was", False),
         ("Was kostet das?", "faq/urkunde_gebuehr", False),
         # Any FAQ, when the question is about a service's fees.
         ("Was kostet ein Reisepass?", "faq/passfoto", True),
@@ -465,9 +467,9 @@ def test_a_question_about_the_certificate_after_the_order(text: str, key: str | 
     ],
 )
 def test_another_service_read_as_a_certificate_faq(text: str, key: str, misread: bool) -> None:
-    from bot.nlp.rules import service_misread_as_certificate_faq
+    from bot.nlp.rules import service_misread_as_faq
 
-    assert service_misread_as_certificate_faq(text, key) is misread
+    assert service_misread_as_faq(text, key) is misread
 
 
 @pytest.mark.parametrize(
@@ -528,3 +530,255 @@ def test_an_event_with_its_place_and_where_asks_for_the_certificate_not_the_life
     text = "Our baby was born in Kassel last week, what do we need to get done?"
     intent, _ = refine(text, {"name": "lebenslage"}, [dict(munich, value="Kassel")], None)
     assert (intent or {}).get("name") == "lebenslage"
+
+
+@pytest.mark.parametrize(
+    ("text", "dissatisfied"),
+    [
+        ("Ich bin echt bedient, Ihr Chat schickt mich nur im Kreis.", True),
+        ("Ach des is doch nix, des hilft mer kaa Stück weider.", True),
+        ("ur bot is rly not helping me at all", True),
+        ("Honestly this is really frustrating and I am very unhappy with this service.", True),
+        # A district is no circle: "im Kreis Offenbach" names a place.
+        ("Standesamt im Kreis Offenbach", False),
+        ("Wir fahren abends im Kreis und suchen einen Parkplatz", False),
+    ],
+)
+def test_more_ways_to_say_it_does_not_help(text: str, dissatisfied: bool) -> None:
+    for before in ("kontakt_mensch", "leichte_sprache_aus", "angabe"):
+        intent, _ = refine(text, {"name": before, "confidence": 0.9}, [], None)
+        assert ((intent or {}).get("name") == "unzufrieden") is dissatisfied
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("und wenn ich mich da ewig nicht einlogge, ist das Konto dann irgendwann weg?", "faq/bundid_was"),
+        ("und brauch ich da so ein Konto für?", "faq/ohne_konto"),
+        ("Geht das auch ohne Konto?", "faq/ohne_konto"),
+        (
+            "Welches Ministerium ist heute für die Digitalisierung der Verwaltung zuständig?",
+            "faq/ministerium",
+        ),
+        ("was wird aus meinem alten Servicekonto Hessen?", "faq/servicekonto_bundid"),
+        # The certificate's own question, not whether an account is needed at all.
+        ("Brauche ich für die Geburtsurkunde eine BundID?", None),
+        ("Brauche ich ein Konto für Wohngeld?", None),
+    ],
+)
+def test_more_questions_only_one_faq_answers(text: str, key: str | None) -> None:
+    from bot.nlp.rules import cued_faq
+
+    assert cued_faq(text) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "answers"),
+    [
+        ("Was bedeutet eigentlich OZG 2.0 und wer steckt hinter civento?", ["faq/ozg_was", "faq/civento"]),
+        ("Wie lege ich eine BundID an und was wird aus meinem alten Servicekonto Hessen?",
+         ["faq/bundid_registrieren", "faq/servicekonto_bundid"]),
+    ],
+)  # fmt: skip
+def test_what_is_and_who_is_behind_ask_a_second_faq(text: str, answers: list[str]) -> None:
+    from bot.nlp.rules import faq_answers
+
+    assert faq_answers(text, answers[0]) == answers
+
+
+def test_named_certificates_decide_which_event_words_are_requests() -> None:
+    from bot.nlp.rules import certificate_requests
+
+    story = (
+        "My mum lives in Kassel now because she married again. Grandpa was born 1950 in Eschwege. "
+        "So I need his birth certificate, where do I get it?"
+    )
+    # The marriage is part of the story, only the birth certificate is asked for.
+    assert certificate_requests(story) == []
+    both = "I was born in Nidda and married in Schotten. Where do I get the birth and marriage certificates?"
+    assert [kind for kind, _ in certificate_requests(both)] == ["geburtsurkunde", "eheurkunde"]
+
+
+def test_where_to_order_and_what_it_costs_with_a_place_is_the_order() -> None:
+    text = "Where do I order a marriage certificate, we married in Heppenheim, and how much does it cost?"
+    for before in ("nachfrage", "faq"):
+        intent, entities = refine(text, {"name": before, "confidence": 0.39}, [place("Heppenheim")], None)
+        assert (intent or {}).get("name") == "urkunde_beantragen"
+    # Without "where" a follow-up with a kind stays a follow-up.
+    intent, _ = refine(
+        "und was kostet die Eheurkunde aus Heppenheim?", {"name": "nachfrage"}, [place("Heppenheim")], None
+    )
+    assert (intent or {}).get("name") == "nachfrage"
+
+
+def test_an_unsure_place_answer_is_made_certain() -> None:
+    entity = {**place("Großauheim"), "start": 8, "end": 18}
+    intent, _ = refine("und für Großauheim?", {"name": "angabe", "confidence": 0.48}, [entity], None)
+    assert intent == {"name": "angabe", "confidence": 1.0}
+
+
+def test_an_unsure_story_that_names_a_service_is_that_service() -> None:
+    story = (
+        "Wir räumen die Wohnung meiner Tante leer. Jetzt stehen hier noch ein altes Schlafsofa und zwei "
+        "Schränke rum. Wie werde ich das Zeug los?"
+    )
+    intent, _ = refine(story, {"name": "out_of_scope", "confidence": 0.45}, [], None)
+    assert (intent or {}).get("name") == "online_beantragen"
+    # A confident classifier keeps its intent; no service named, no change.
+    assert refine(story, {"name": "out_of_scope", "confidence": 0.9}, [], None)[0] == {
+        "name": "out_of_scope",
+        "confidence": 0.9,
+    }
+    assert refine("Wie wird das Wetter?", {"name": "out_of_scope", "confidence": 0.4}, [], None)[0] == {
+        "name": "out_of_scope",
+        "confidence": 0.4,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "after"),
+    [
+        ("use easier words, my english is not good", "faq", "leichte_sprache_an"),
+        ("can you talk more easy", "leichte_sprache_aus", "leichte_sprache_an"),
+        ("disable easy-to-read", "leichte_sprache_an", "leichte_sprache_aus"),
+        ("Bitte wieder normale Sprache", "faq", "leichte_sprache_aus"),
+        ("start over", "lebenslage", "abbrechen"),
+        ("nvm", "affirm", "abbrechen"),
+        ("reset please", "angabe", "abbrechen"),
+        # A longer message with "cancel" is a request, not "stop this".
+        ("Cancel my trade registration please", "nachfrage", "nachfrage"),
+        # A service question in simple words keeps its intent (the action switches and answers).
+        ("Einfache Worte bitte: wie bekomme ich Wohngeld?", "online_beantragen", "online_beantragen"),
+    ],
+)
+def test_easy_language_and_cancel_words(text: str, before: str, after: str) -> None:
+    intent, _ = refine(text, {"name": before, "confidence": 0.5}, [], None)
+    assert (intent or {}).get("name") == after
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("will my birth certificate arrive before Friday", "faq/urkunde_dauer"),
+        ("when can I expect my Heiratsurkunde", "faq/urkunde_dauer"),
+        ("can I get the marriage certificate of my parents", "faq/urkunde_berechtigt"),
+        ("can I order a birth certificate as a guest", "faq/urkunde_konto"),
+        ("birth certificate for use in Spain", "faq/urkunde_international"),
+        ("I need my birth certificate, what do I expect to pay?", "faq/urkunde_gebuehr"),
+        ("I need a birth certificate from Kassel", None),
+    ],
+)
+def test_english_certificate_questions_in_other_words(text: str, key: str | None) -> None:
+    assert certificate_question(text) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("inter municipal cooperation what is it", "faq/ikz_was"),
+        ("Was ist IKZ?", "faq/ikz_was"),
+        # About money: the calculator or the funding FAQ decides.
+        ("Was ist die IKZ-Förderung?", None),
+        ("Wie viel IKZ-Förderung gibt es für drei Gemeinden?", None),
+    ],
+)
+def test_what_ikz_is(text: str, key: str | None) -> None:
+    from bot.nlp.rules import cued_faq
+
+    assert cued_faq(text) == key
+
+
+def test_an_unsure_message_with_an_event_and_its_place_asks_for_that_certificate() -> None:
+    text = "Ich bin in Kostheim geboren, ist das hier zuständig?"
+    intent, entities = refine(text, {"name": "angabe", "confidence": 0.4}, [place("Kostheim")], None)
+    assert (intent or {}).get("name") == "urkunde_beantragen"
+    assert {"entity": "urkundenart", "value": "geburtsurkunde"}.items() <= entities[-1].items()
+    # Sure of a place answer, or no event word: unchanged.
+    assert refine(text, {"name": "angabe", "confidence": 0.9}, [place("Kostheim")], None)[0] == {
+        "name": "angabe",
+        "confidence": 0.9,
+    }
+    assert refine(
+        "Kostheim, ist das hier?", {"name": "angabe", "confidence": 0.4}, [place("Kostheim")], None
+    )[0] == {
+        "name": "angabe",
+        "confidence": 0.4,
+    }
+
+
+def test_unsure_short_intents_with_a_service_follow_ups_and_another_certificate() -> None:
+    # "Fuehrerschein umschreiben lassen" read as "abbrechen": the service decides.
+    intent, _ = refine(
+        "Fuehrerschein umschreiben lassen", {"name": "abbrechen", "confidence": 0.55}, [], None
+    )
+    assert (intent or {}).get("name") == "online_beantragen"
+    # A short message opening like a follow-up, read unsure as something else: the focus decides.
+    intent, _ = refine(
+        "und für meine Tochter, die ist 8?", {"name": "ikz_foerderung", "confidence": 0.35}, [], None
+    )
+    assert (intent or {}).get("name") == "nachfrage"
+    # "und eine Sterbeurkunde?" read as the fee FAQ: another certificate, asked as a follow-up.
+    kind = [{"entity": "urkundenart", "value": "sterbeurkunde"}]
+    intent, _ = refine("und eine Sterbeurkunde?", {"name": "faq", "confidence": 1.0}, kind, None)
+    assert (intent or {}).get("name") == "nachfrage"
+    # With a question of its own it stays the FAQ.
+    intent, _ = refine("und was kostet eine Sterbeurkunde?", {"name": "faq", "confidence": 1.0}, kind, None)
+    assert (intent or {}).get("name") == "faq"
+
+
+def test_a_word_for_here_with_a_certificate_is_the_order_not_a_place_answer() -> None:
+    entities = [{"entity": "urkundenart", "value": "sterbeurkunde", "start": 0, "end": 13}]
+    intent, _ = refine(
+        "Sterbeurkunde hier", {"name": "angabe", "confidence": 0.91}, entities, {"kommune": "06433012"}
+    )
+    assert (intent or {}).get("name") == "urkunde_beantragen"
+
+
+def test_an_unsure_order_in_other_words_takes_its_kind_from_the_event() -> None:
+    text = "yo i need my birth paper, i was born in Friedberg, how i get it??"
+    entities = [{"entity": "urkundenart", "value": "geburt"}, place("Friedberg")]
+    intent, found = refine(text, {"name": "urkunde_beantragen", "confidence": 0.47}, entities, None)
+    assert (intent or {}).get("name") == "urkunde_beantragen"
+    assert [e["value"] for e in found if e["entity"] == "urkundenart"] == ["geburtsurkunde"]
+
+
+def test_a_service_question_read_as_a_background_faq_is_the_service() -> None:
+    from bot.nlp.rules import service_misread_as_faq
+
+    assert service_misread_as_faq("Geht Elterngeld komplett digital?", "faq/digitalprogramm")
+    assert not service_misread_as_faq("Was tut das Land für die Digitalisierung?", "faq/digitalprogramm")
+
+
+def test_a_lost_card_read_as_the_id_card_service_is_the_life_event() -> None:
+    intent, entities = refine(
+        "hab meinen persnalausweiss verlorn was muss ich jetz machn", {"name": "online_beantragen"}, [], None
+    )
+    assert (intent or {}).get("name") == "lebenslage"
+    assert [e["value"] for e in entities if e["entity"] == "lebenslage"] == ["ausweis_verloren"]
+    # "nicht mehr gültig" is no loss.
+    intent, _ = refine("Mein Ausweis ist nicht mehr gültig", {"name": "online_beantragen"}, [], None)
+    assert (intent or {}).get("name") == "online_beantragen"
+
+
+def test_an_event_and_where_with_a_place_outside_hessen_is_the_certificate() -> None:
+    text = "und meine Schwester ist in Göttingen geboren, wo kriegt die ihre?"
+    intent, _ = refine(text, {"name": "out_of_scope", "confidence": 0.9}, [place("Göttingen")], None)
+    assert (intent or {}).get("name") == "urkunde_beantragen"
+
+
+def test_a_cued_question_beside_a_certificate_order_leaves_the_order() -> None:
+    text = "Ich brauche die Sterbeurkunde von meinem Onkel, der ist in Hünfeld gestorben. Und außerdem: Wie lege ich eine BundID an?"
+    assert faq_override(text, {"name": "urkunde_beantragen"}, has_place=True) is None
+    assert (
+        faq_override("Wie lege ich eine BundID an?", {"name": "chitchat"}, has_place=False)
+        == "faq/bundid_registrieren"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "dissatisfied"),
+    [("Des is doch alles Kokolores, was du do verzählst.", True), ("So ein Blödsinn", True)],
+)
+def test_hessian_and_plain_words_for_nonsense(text: str, dissatisfied: bool) -> None:
+    intent, _ = refine(text, {"name": "kontakt_mensch", "confidence": 0.9}, [], None)
+    assert ((intent or {}).get("name") == "unzufrieden") is dissatisfied

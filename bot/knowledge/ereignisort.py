@@ -31,10 +31,15 @@ _CLAUSE_SPLIT = re.compile(
 # Hessian dialect drops the final n ("gebore", "gestorbe", "uff die Welt komme").
 _EVENT = re.compile(
     r"geboren?|geburt|zur welt|uff die welt|gestorben?|verstorben?|sterbe|tod|starb|geheiratet|heirat|"
-    r"hochzeit|trauung|getraut|eheschlie|ehe geschlossen"
+    r"hochzeit|trauung|getraut|eheschlie|ehe geschlossen|eingeschlafen|entschlafen"
     # English: "born in", "died in", "passed away in", "got married in", "wedding in".
     r"|\bborn\b|\bbirth\b|\bdied\b|\bdeath\b|pass\w*\s+away|\bmarried\b|\bwedding\b|\bmarriage\b",
     re.IGNORECASE,
+)
+# "… in Mainz-Kastel gewohnt und ist auch dort eingeschlafen": the event happened at the place
+# of the clause before.
+_THERE = re.compile(
+    r"\bdort\b|\bebenda\b|\bauch\s+da\b|\b(?:born|died|married|away)\s+there\b", re.IGNORECASE
 )
 _RESIDENCE = re.compile(
     r"wohn|lebe|leben|zuhause|zu hause|gemeldet|umgezogen|hergezogen"
@@ -49,13 +54,20 @@ def event_place_text(text: str) -> str:
     Prefers a clause with an event word ("geboren", "geheiratet", ...); otherwise
     drops clauses about residence; otherwise returns the whole text.
     """
-    clauses = [c.strip() for c in _CLAUSE_SPLIT.split(text or "") if c and c.strip()]
-    event_clauses = [c for c in clauses if _EVENT.search(c) and not _RESIDENCE.search(c)]
+    clauses, there = _clauses(text)
+    event_clauses = [
+        c for i, c in enumerate(clauses) if _EVENT.search(c) and (i in there or not _RESIDENCE.search(c))
+    ]
     # "isch bräucht mei Geburtsurkund, bin in Offebach gebore": the certificate word is an
     # event word too; the clause that also names a place wins.
     with_place = [c for c in event_clauses if _names_a_place(c)]
     if with_place:
         return " ".join(with_place)
+    # "… ist auf die Welt gekommen, allerdings nicht bei uns, sondern im Krankenhaus in Bad
+    # Nauheim": the event clause names no place, a clause that is not about residence does.
+    placed = [c for c in clauses if not _RESIDENCE.search(c) and _names_a_place(c)]
+    if event_clauses and placed:
+        return " ".join(placed)
     if event_clauses:
         return " ".join(event_clauses)
     other = [c for c in clauses if not _RESIDENCE.search(c)]
@@ -71,8 +83,29 @@ def is_residence(clause: str) -> bool:
 
 def lives_there(text: str, place: str) -> bool:
     """Whether ``place`` occurs in ``text`` only in clauses about residence ("We live in Fulda")."""
-    clauses = [c for c in _CLAUSE_SPLIT.split(text or "") if c and place.casefold() in c.casefold()]
-    return bool(clauses) and all(is_residence(c) for c in clauses)
+    clauses, there = _clauses(text)
+    named = [i for i, c in enumerate(clauses) if place.casefold() in c.casefold()]
+    return bool(named) and all(i not in there and is_residence(clauses[i]) for i in named)
+
+
+def _clauses(text: str) -> tuple[list[str], set[int]]:
+    """The clauses of ``text``, and the indexes of those where an event happened "there".
+
+    A clause saying the event happened "there" ("und ist auch dort eingeschlafen") is joined to
+    the clause before it, whose place it means.
+    """
+    clauses: list[str] = []
+    there: set[int] = set()
+    for raw in _CLAUSE_SPLIT.split(text or ""):
+        clause = raw.strip() if raw else ""
+        if not clause:
+            continue
+        if clauses and _EVENT.search(clause) and _THERE.search(clause) and not _names_a_place(clause):
+            clauses[-1] = f"{clauses[-1]} {clause}"
+            there.add(len(clauses) - 1)
+        else:
+            clauses.append(clause)
+    return clauses, there
 
 
 def _names_a_place(clause: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.knowledge.dialekt import standardise
 from bot.knowledge.text import normalise
 
 __all__ = [
@@ -109,9 +110,15 @@ _COUNT_NOUN = re.compile(
     r"mitglied|verwaltung|landkreis|kreis|teilnehmer|beteiligte|"
     r"municipalit|town|village|communit|cities|city|district|member)"
 )
+# Only the plain noun after an article: "einen Gemeindeverwaltungsverband" is no count of one.
+_ARTICLE_NOUN = re.compile(
+    r"^(gemeinde|kommune|stadt|ort|partner|kooperationspartner|mitglied|landkreis|kreis|"
+    r"municipality|town|village|community|city|district|member)$"
+)
 _NOT_A_COUNT_UNIT = re.compile(
     r"^(einwohner|euro|eur|prozent|jahr|km|quadratkilometer|mio|millionen|tsd|tausend|uhr|"
-    r"inhabitant|resident|people|percent|year|million|thousand)"
+    r"ortsteil|feuerwehr|wehr|bauhof|bauhoef|"
+    r"inhabitant|resident|people|percent|year|million|thousand|fire)"
 )
 # "mit zwei Nachbargemeinden", "with 2 other villages": the speaker's own municipality is one more.
 _WITH = frozenset({"mit", "with"})
@@ -155,7 +162,8 @@ def parse_count(text: str) -> int | None:
     >>> parse_count("we are a village, want to work together with 2 other villages")
     3
     """
-    words = normalise(text).split()
+    # Hessian numerals too ("mit zwaa Nachbargemeinde").
+    words = normalise(standardise(text)).split()
     loose: int | None = None
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
@@ -163,7 +171,7 @@ def parse_count(text: str) -> int | None:
         if previous == "zu" and word in _COLLECTIVE:
             return _COLLECTIVE[word]
         value = _word_value(word)
-        if value is None and word in _ARTICLES and _COUNT_NOUN.match(following):
+        if value is None and word in _ARTICLES and _ARTICLE_NOUN.match(following):
             value = _ARTICLES[word]
         if value is None or not 1 <= value <= _MAX_COUNT:
             continue
@@ -196,6 +204,25 @@ def parse_counts(text: str) -> list[int]:
         if count is not None and count not in counts and (not counts or _ASKED.search(clause)):
             counts.append(count)
     return counts
+
+
+# Funding that follows other rules than the lump sum per cooperation (fakten.yml: ikz_feuerwehr,
+# ikz_verwaltungsverband): named when the question is about it.
+_SPECIAL_CASES = (
+    ("feuerwehr", re.compile(r"feuerwehr|fire\s*(?:brigade|department|service)", re.IGNORECASE)),
+    (
+        "verband",
+        re.compile(
+            r"verwaltungsverband|verwaltungsgemeinschaft|joint\s+administration|administrative\s+(?:association|community)",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def special_cases(text: str) -> tuple[str, ...]:
+    """The special funding rules ``text`` asks about: "feuerwehr", "verband" (in that order)."""
+    return tuple(case for case, pattern in _SPECIAL_CASES if pattern.search(text))
 
 
 def format_eur(amount: int) -> str:

@@ -42,6 +42,25 @@ PLACE_LABEL = "gemeinde"
 KIND_LABEL = "urkundenart"
 # Intents that mean "no question of its own": a keyword query lands here.
 _OVERRIDABLE = frozenset({"angabe", "out_of_scope", "chitchat", "standesamt_suchen", "nlu_fallback"})
+# Below this confidence the FallbackClassifier (config.yml, threshold 0.5) or a near tie would
+# answer with the topic menu; a named service is the better guess.
+_UNSURE = 0.6
+# "und meine Schwester ist in Göttingen geboren, wo kriegt die ihre?" (read as out of scope).
+_EVENT_WHERE_OVERRIDABLE = frozenset({"lebenslage", "out_of_scope", "chitchat", "nachfrage", "angabe"})
+# Short-message intents too: "Fuehrerschein umschreiben lassen" was read as "abbrechen" (0.55).
+_UNSURE_OVERRIDABLE = frozenset(
+    {"out_of_scope", "chitchat", "nlu_fallback", "abbrechen", "affirm", "deny", "greet", "goodbye"}
+    | {"leichte_sprache_aus"}
+)
+_UNSURE_EVENT_OVERRIDABLE = _UNSURE_OVERRIDABLE | {
+    "angabe",
+    "nachfrage",
+    "standesamt_suchen",
+    "urkunde_beantragen",
+}
+# "und für meine Tochter, die ist 8?": a short message that starts like a follow-up.
+_FOLLOW_UP_OPENING = re.compile(r"^\s*(?:und|auch|and|also|what\s+about|how\s+about)\b", re.IGNORECASE)
+_MAX_FOLLOW_UP_WORDS = 10
 # "Geburtsurkunde Kassel" is also read as "can I get it online?"; only words about the
 # online way keep that intent.
 _ONLINE_CUE = re.compile(
@@ -51,13 +70,19 @@ _ONLINE_CUE = re.compile(
 # A message that is only a place ("Und in Kassel?", "und Mainz-Kastel?") answers a question
 # or continues a topic; the classifier sometimes calls it out of scope.
 _ID_CARD = re.compile(r"ausweis|perso\b|reisepass|\bpass\b|\bid\s*card|passport", re.IGNORECASE)
+# Only words that certainly mean the card is gone ("nicht mehr" is also "nicht mehr gültig").
+_LOST_CARD = re.compile(
+    r"verlor|verlier|gestohlen|geklaut|abhanden|verschwunden|\blost\b|stolen|can'?t\s+find|cannot\s+find",
+    re.IGNORECASE,
+)
 _LOSS = re.compile(
     r"verlor|verlier|gestohlen|geklaut|weg\b|abhanden|vermiss|nicht\s+mehr|finde|verschwunden|gefunden"
     r"|\blost\b|\blose\b|stolen|missing|can'?t\s+find|cannot\s+find",
     re.IGNORECASE,
 )
 _PLACE_ONLY_OVERRIDABLE = frozenset(
-    {"out_of_scope", "chitchat", "nlu_fallback", "greet", "goodbye", "affirm"}
+    # "angabe" and "nachfrage" too: "und für Großauheim?" is read as either, too unsure to pass.
+    {"out_of_scope", "chitchat", "nlu_fallback", "greet", "goodbye", "affirm", "angabe", "nachfrage"}
 )
 _PLACE_ONLY_FILLER = re.compile(
     r"^(?:und|auch|in|im|aus|für|fuer|nach|bei|was|wie|ist|mit|dann|denn|noch|bitte|nein|ja|ne|nee|"
@@ -183,6 +208,13 @@ def certificate_kind(text: str) -> str | None:
 _REQUEST_CLAUSES = re.compile(r"[,.;:!?\n]+|\s+(?:und|sowie|aber|and|but)\s+", re.IGNORECASE)
 
 
+_SHARED_GERMAN = re.compile(r"\b(\w+)-(?=\s+(?:und|oder)\b)", re.IGNORECASE)
+_SHARED_ENGLISH = re.compile(
+    r"\b(birth|death|marriage)(?=\s+(?:and|or|&)\s+(?:(?:a|the|his|her|my|our)\s+)?\w+\s+certificates?)",
+    re.IGNORECASE,
+)
+
+
 def certificate_requests(text: str) -> list[tuple[str, str]]:
     """Certificates for two or more event places in one message: ``(kind, place text)`` pairs.
 
@@ -212,6 +244,12 @@ def certificate_requests(text: str) -> list[tuple[str, str]]:
             kind = items[position + 1][0]
         if kind is not None:
             pairs.append((kind, place))
+    # Where certificates are named, only those are asked for: in "… my mum lives in Kassel
+    # because she married again. … I need his birth certificate" the marriage is no request.
+    # "die Geburts- und die Heiratsurkunde", "birth and marriage certificates" name both.
+    spelled_out = _SHARED_ENGLISH.sub(r"\1 certificate", _SHARED_GERMAN.sub(r"\1urkunde", text))
+    named = {certificate_kind(clause) for clause in _REQUEST_CLAUSES.split(spelled_out) if clause} - {None}
+    pairs = [(kind, place) for kind, place in pairs if not named or kind in named]
     places = {index.resolve(place).municipality or place for _, place in pairs}
     return pairs if len(places) >= 2 else []
 
@@ -301,7 +339,9 @@ _CERTIFICATE_QUESTIONS = (
         re.compile(
             r"\b(?:can|may|could|allowed)\b.*\b(?:my|his|her|our)\s+(?:late\s+)?(?:grand\w*|mother|mum|mom|father|dad|parents|brother|sister"
             r"|son|daughter|wife|husband|partner|aunt|uncle|cousin|friend|child|relative)(?:'s|s')"
-            r"|on\s+behalf\s+of|someone\s+else|another\s+person|am\s+i\s+allowed|entitled|eligible",
+            r"|on\s+behalf\s+of|someone\s+else|another\s+person|am\s+i\s+allowed|entitled|eligible"
+            r"|\bof\s+my\s+(?:late\s+)?(?:grand\w*|mother|mum|mom|father|dad|parents|brother|sister|son|daughter"
+            r"|wife|husband|partner|aunt|uncle|cousin|child|relatives?)\b",
             re.I,
         ),
     ),
@@ -309,7 +349,8 @@ _CERTIFICATE_QUESTIONS = (
         "faq/urkunde_international",
         re.compile(
             r"in\s+english|international|multilingual|translat|other\s+languages?|another\s+language"
-            r"|foreign\s+(?:language|authorit|country)|\babroad\b|apostille|bilingual",
+            r"|foreign\s+(?:language|authorit|country)|\babroad\b|apostille|bilingual"
+            r"|(?:for|to)\s+use\s+(?:it\s+)?in\s+(?!germany|hessen)\w+|consulate|embassy",
             re.I,
         ),
     ),
@@ -317,11 +358,15 @@ _CERTIFICATE_QUESTIONS = (
         "faq/urkunde_dauer",
         re.compile(
             r"how\s+long|how\s+fast|how\s+quick|how\s+soon|processing\s+time|when\s+will\s+i\s+(?:get|receive)"
-            r"|how\s+many\s+(?:days|weeks)|take\s+long|\bwait(?:ing)?\b|turnaround",
+            r"|how\s+many\s+(?:days|weeks)|take\s+long|\bwait(?:ing)?\b|turnaround|\barriv|expect\s+(?:my|the|it|them|to\s+(?:get|receive))\b"
+            r"|when\s+(?:can|will|do|would)\s+(?:i|we)\s+(?:get|receive|have|expect)",
             re.I,
         ),
     ),
-    ("faq/urkunde_konto", re.compile(r"\baccount\b|log\s*-?\s*in|sign\s*-?\s*(?:in|up)", re.I)),
+    (
+        "faq/urkunde_konto",
+        re.compile(r"\baccount\b|log\s*-?\s*in|sign\s*-?\s*(?:in|up)|as\s+a\s+guest|\bals\s+gast", re.I),
+    ),
     (
         "faq/urkunde_gebuehr",
         re.compile(
@@ -482,16 +527,70 @@ def names_a_service(text: str) -> bool:
 # helpful"); the classifier reads such a message as small talk or as the question that
 # follows it. Not "falsch" or "nein" alone: after a question they are a plain no.
 _DISSATISFIED = re.compile(
-    r"nicht\s+(?:sehr\s+|wirklich\s+|so\s+)?hilfreich|hilft\s+(?:mir\s+)?(?:nicht|nichts|net|kein)"
-    r"|bringt\s+(?:mir\s+)?nichts|\bquatsch\b|\bunsinn\b|nutzlos|unbrauchbar"
+    r"nicht\s+(?:sehr\s+|wirklich\s+|so\s+)?hilfreich|hilft\s+(?:mir\s+|mer\s+)?(?:nicht|nichts|net|kein|kaa)"
+    r"|bringt\s+(?:mir\s+)?nichts|\bquatsch\b|\bunsinn\b|nutzlos|unbrauchbar|kokolores|\bhumbug\b|schwachsinn"
+    r"|bl(?:ö|oe)dsinn"
     r"|verstehen?\s+mich\s+nicht|verstehst\s+mich\s+nicht|verstehen\s+sie\s+mich\s+nicht"
+    r"|\bbin\s+(?:\w+\s+)?(?:bedient|genervt|frustriert|verärgert|veraergert)\b|schick\w*\s+(?:mich|einen|uns)\s+(?:\w+\s+)?im\s+kreis"
     r"|not\s+(?:very\s+|really\s+)?helpful|(?:does|did)n[o']?t\s+help|\buseless\b|\bnonsense\b|\brubbish\b"
-    r"|you\s+(?:do\s+not|don'?t)\s+understand",
+    r"|you\s+(?:do\s+not|don'?t)\s+understand|(?:not|n'?t)\s+(?:\w+\s+)?helping|\bfrustrat"
+    r"|\b(?:unhappy|fed\s+up)\s+with|in\s+circles|waste\s+of\s+(?:my\s+)?time",
     re.IGNORECASE,
 )
 _DISSATISFACTION_OVERRIDABLE = frozenset(
     {"chitchat", "out_of_scope", "faq", "nachfrage", "deny", "kontakt_mensch", "nlu_fallback", "angabe"}
+    | {"leichte_sprache_aus", "greet", "goodbye", "affirm"}
 )
+
+
+# Asking for Leichte Sprache (easy-to-read German) or back to the standard answers, in words the
+# classifier does not know well ("talk more easy", "disable easy-to-read").
+_EASY_ON = re.compile(
+    r"leichte[rn]?\s+sprache|einfache(?:re)?n?\s+(?:sprache|worte|w(?:ö|oe)rter|s(?:ä|ae)tze)"
+    r"|einfacher\s+(?:erkl|schreib|sagen|formulier)|easy[-\s]+to[-\s]+read|easy\s+language"
+    r"|(?:easier|simpler|simple|plain)\s+(?:words|language|english|german|sentences)"
+    r"|(?:talk|speak|write|explain)\s+(?:it\s+)?(?:more\s+)?(?:easy|easier|simpl\w*)",
+    re.IGNORECASE,
+)
+_EASY_OFF = re.compile(
+    r"(?:normale|standard|schwere)\s+sprache|normal\s+(?:language|text|german|english)"
+    r"|(?:disable|turn\s+off|switch\s+off|stop|deactivate|no\s+more|ausschalten|beenden)\b.*"
+    r"(?:easy|leicht|einfach|simple)|(?:easy[-\s]+to[-\s]+read|leichte\s+sprache)\s+(?:aus|off)\b",
+    re.IGNORECASE,
+)
+_EASY_OVERRIDABLE = frozenset(
+    {
+        "faq",
+        "chitchat",
+        "out_of_scope",
+        "nachfrage",
+        "angabe",
+        "affirm",
+        "deny",
+        "unzufrieden",
+        "nlu_fallback",
+    }
+    | {"leichte_sprache_an", "leichte_sprache_aus"}
+)
+_CANCEL = re.compile(
+    r"\s*(?:start\s+(?:over|again)|reset|nvm|never\s*mind|cancel|von\s+vorne|neu\s+anfangen|vergiss\s+es"
+    r"|abbrechen|abbruch)\b",
+    re.IGNORECASE,
+)
+_CANCEL_OVERRIDABLE = frozenset(
+    {
+        "lebenslage",
+        "affirm",
+        "deny",
+        "angabe",
+        "chitchat",
+        "out_of_scope",
+        "nachfrage",
+        "nlu_fallback",
+        "goodbye",
+    }
+)
+_MAX_CANCEL_WORDS = 3
 
 
 # "where / which office": the certificate's place is asked ("get" alone is too common).
@@ -529,16 +628,26 @@ def refine(
             has_place = True
     entities.sort(key=lambda e: (e.get("start", 0), e.get("end", 0)))
     name = (intent or {}).get("name")
+    unsure = float((intent or {}).get("confidence") or 0.0) < _UNSURE
     if name in _DISSATISFACTION_OVERRIDABLE and _DISSATISFIED.search(text):
         # "Das war nicht hilfreich. Wer kann mir sonst helfen?": an apology and a person.
         intent = {"name": "unzufrieden", "confidence": 1.0}
     elif other_language(text):
         # "Je cherche l'état civil de Darmstadt": the notice in German and English, with 115.
         intent = {"name": "andere_sprache", "confidence": 1.0}
+    elif name in _EASY_OVERRIDABLE and _EASY_OFF.search(text):
+        # "disable easy-to-read", "normale Sprache bitte" (before the next rule: both say "easy").
+        intent = {"name": "leichte_sprache_aus", "confidence": 1.0}
+    elif name in _EASY_OVERRIDABLE and _EASY_ON.search(text):
+        # "use easier words, my english is not good", "Bitte in einfachen Worten".
+        intent = {"name": "leichte_sprache_an", "confidence": 1.0}
+    elif name in _CANCEL_OVERRIDABLE and _CANCEL.match(text) and len(text.split()) <= _MAX_CANCEL_WORDS:
+        # "start over", "nvm", "von vorne": short words that only ever mean "stop this".
+        intent = {"name": "abbrechen", "confidence": 1.0}
     elif _BARE_CERTIFICATE_WORD.match(text):
         # "certificate", "Urkunde?": the order; the form asks which one.
         intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
-    elif has_place and name in _PLACE_ONLY_OVERRIDABLE and only_places(text, entities):
+    elif has_place and not kind and name in _PLACE_ONLY_OVERRIDABLE and only_places(text, entities):
         intent = {"name": "angabe", "confidence": 1.0}
     elif (
         kind
@@ -547,11 +656,14 @@ def refine(
             name in _OVERRIDABLE
             or name == _CERTIFICATE_INTENT
             # "Wo bekomme ich eine Sterbeurkunde aus Bad Arolsen?" is no FAQ question
-            # (fees, who may, how long …); with a place it is a request.
-            or (name == FAQ_INTENT and certificate_question(text) is None)
+            # (fees, who may, how long …); with a place it is a request. "Where do I order …,
+            # and how much does it cost?" too: the answer names the fees.
+            or (name == FAQ_INTENT and (certificate_question(text) is None or _WHERE_CUE.search(text)))
             # "… in Fritzlar gestorben, wo bekomme ich die Sterbeurkunde?" asks for the
             # certificate, not for the whole life event.
             or name == "lebenslage"
+            # "Where do I order a marriage certificate, we married in Heppenheim, …?"
+            or (name == "nachfrage" and _WHERE_CUE.search(text))
             or (name == "online_beantragen" and not _ONLINE_CUE.search(text))
         )
     ):
@@ -581,7 +693,7 @@ def refine(
     ):
         # No life event named, but a service is ("Hund aus dem Tierheim … anmelden?").
         intent = {"name": "online_beantragen", "confidence": 1.0}
-    elif name == "lebenslage" and has_place and _event_kind(text) and _WHERE_CUE.search(text):
+    elif name in _EVENT_WHERE_OVERRIDABLE and has_place and _event_kind(text) and _WHERE_CUE.search(text):
         # "Oh, and my wife was born in Munich, where does she get hers?": an event word, its
         # place and "where / get" ask for the certificate, not for the life event's list.
         intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
@@ -589,9 +701,57 @@ def refine(
             entities.append(
                 {"entity": KIND_LABEL, "value": _event_kind(text), "extractor": "ContextualUnderstanding"}
             )
+    elif name == "online_beantragen" and _ID_CARD.search(text) and _LOST_CARD.search(text):
+        # "hab meinen persnalausweiss verlorn": the lost card is the life event, not the service.
+        intent = {"name": "lebenslage", "confidence": 1.0}
+        entities = [e for e in entities if e.get("entity") != "lebenslage"]
+        entities.append(
+            {"entity": "lebenslage", "value": "ausweis_verloren", "extractor": "ContextualUnderstanding"}
+        )
     elif name == "lebenslage" and _ID_CARD.search(text) and not _LOSS.search(text):
         # "Personalausweis Kosten" is a question about the service, not the life event
         # "ID card lost", whose training examples all name the card.
+        intent = {"name": "online_beantragen", "confidence": 1.0}
+    elif (
+        name in _UNSURE_EVENT_OVERRIDABLE
+        and unsure
+        and has_place
+        and not kind
+        and _event_kind(text)
+        and not names_a_service(text)
+    ):
+        # "Ich bin in Kostheim geboren, ist das hier zuständig?": an event and its place, and
+        # the classifier unsure what is asked; the certificate of that event is the likely need.
+        intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
+        # DIET's own guess of the kind ("birth paper" → "geburt") is no kind the actions know.
+        entities = [e for e in entities if e.get("entity") != KIND_LABEL]
+        entities.append(
+            {"entity": KIND_LABEL, "value": _event_kind(text), "extractor": "ContextualUnderstanding"}
+        )
+    elif (
+        kind
+        and not has_place
+        and name == FAQ_INTENT
+        and _FOLLOW_UP_OPENING.match(text)
+        and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
+        and certificate_question(text) is None
+    ):
+        # "und eine Sterbeurkunde?" after a certificate answer asks for it from the same place;
+        # the fee FAQ the classifier picked answers nothing that was asked.
+        intent = {"name": "nachfrage", "confidence": 1.0}
+    elif (
+        unsure
+        and name not in _CUE_KEEPS
+        and _FOLLOW_UP_OPENING.match(text)
+        and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
+        and not names_a_service(text)
+    ):
+        # The topic in focus decides (actions/nachfragen.py), not the topic menu.
+        intent = {"name": "nachfrage", "confidence": 1.0}
+    elif name in _UNSURE_OVERRIDABLE and unsure and not kind and names_a_service(text):
+        # A long story the classifier is unsure about, but which names one of the detailed
+        # services ("… ein altes Schlafsofa und zwei Schränke, wie werde ich das los?"):
+        # the service's answer instead of the topic menu.
         intent = {"name": "online_beantragen", "confidence": 1.0}
     return intent, entities
 
@@ -609,7 +769,8 @@ _CUED_FAQS = (
         re.compile(_ACCOUNT, re.IGNORECASE),
         re.compile(
             r"l(?:ö|oe|o)sch|existiert\s+nicht\s+mehr|gibt\s+es\s+nicht\s+mehr|verf(?:ä|ae)llt|inaktiv"
-            r"|nicht\s+(?:mehr\s+)?(?:be)?nutz|delet|no\s+longer\s+exist|expire|inactive|not\s+used",
+            r"|nicht\s+(?:mehr\s+)?(?:be)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
+            r"|delet|no\s+longer\s+exist|expire|inactive|not\s+used|(?:never|don'?t|do\s+not)\s+log\s*in",
             re.IGNORECASE,
         ),
     ),
@@ -631,7 +792,7 @@ _CUED_FAQS = (
         re.compile(r"servicekonto|service\s+account", re.IGNORECASE),
         re.compile(
             r"geworden|log\s*-?\s*in|einlogg|noch\s+(?:be)?nutz|(?:ü|ue)bernomm|(?:ü|ue)bertrag|still\s+use"
-            r"|what\s+happened|transferr",
+            r"|what\s+happened|transferr|wird\s+aus|what\s+happens\s+(?:to|with)",
             re.IGNORECASE,
         ),
     ),
@@ -652,11 +813,46 @@ _CUED_FAQS = (
         ),
     ),
     (
+        # "Und brauch ich da so ein Konto für?" after the Verwaltungsportal: whether an account
+        # is needed at all. Only with a word pointing back or "ohne": "Brauche ich für die
+        # Geburtsurkunde eine BundID?" is the certificate's own question (urkunde_konto).
+        "faq/ohne_konto",
+        re.compile(r"\bkonto\b|\baccount\b", re.IGNORECASE),
+        re.compile(
+            r"brauch\w*\s+(?:ich|man|wir)\s+(?:da(?:f(?:ü|ue)r)?|dort|hier)\b|ohne\s+(?:ein\s+|eine\s+)?\w*konto"
+            r"|need\s+an?\s+account\s+(?:for\s+(?:it|that|this)|there)|without\s+(?:an?\s+)?account",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Welches Ministerium ist heute für die Digitalisierung zuständig?" (the classifier
+        # reads the question about digitalisation as the OZG deadline).
+        "faq/ministerium",
+        re.compile(r"ministeri|ministry|\bhmdi\b", re.IGNORECASE),
+        re.compile(
+            r"zust(?:ä|ae)ndig|verantwort|k(?:ü|ue)mmert|responsible|in\s+charge|digital", re.IGNORECASE
+        ),
+    ),
+    (
         "faq/ikz_beratung",
         re.compile(_IKZ, re.IGNORECASE),
         re.compile(
             r"wer\s+(?:hilft|ber(?:ä|ae)t|unterst(?:ü|ue)tzt)|beratung|ansprechpartner|who\s+(?:helps|advises)"
             r"|\badvi[cs]e",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "inter municipal cooperation what is it": what IKZ is, unless it asks about money.
+        "faq/ikz_was",
+        re.compile(
+            r"^(?!.*(?:f(?:ö|oe)rder|funding|grant|zuschuss|zuwendung|geld|money|cost|kost))(?:.*?)(?:"
+            + _IKZ
+            + ")",
+            re.IGNORECASE | re.DOTALL,
+        ),
+        re.compile(
+            r"\b(?:what|was)\s+(?:is|ist|bedeutet|means?)\b|\bwhat'?s\b|\bmeaning\b|erkl(?:ä|ae)r|explain",
             re.IGNORECASE,
         ),
     ),
@@ -694,7 +890,10 @@ def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> s
     name = (intent or {}).get("name")
     # A question about a named service keeps its answer ("Wohngeld mit der BundID beantragen").
     service_question = name == "online_beantragen" and names_a_service(text)
-    if name not in _CUE_KEEPS and not service_question:
+    # "Sterbeurkunde …, der ist in Hünfeld gestorben. Und außerdem: Wie lege ich eine BundID an?":
+    # the order is answered, the question after it (actions/themen.py).
+    certificate_order = name == _CERTIFICATE_INTENT and has_place
+    if name not in _CUE_KEEPS and not service_question and not certificate_order:
         cued = cued_faq(text)
         if cued:
             return cued
@@ -731,14 +930,22 @@ _COST_CUE = re.compile(
 )
 
 
-def service_misread_as_certificate_faq(text: str, response_key: str | None) -> bool:
-    """Whether a FAQ was picked for a question about another service's fees.
+# Background answers about digitalisation in general, which a question about one service's
+# online way is read as.
+_BACKGROUND_FAQS = frozenset({"faq/digitalprogramm", "faq/ozg_frist", "faq/ozg_was", "faq/ikz_digital"})
+
+
+def service_misread_as_faq(text: str, response_key: str | None) -> bool:
+    """Whether a FAQ was picked for a question about a detailed service.
 
     "Reisepass Gebühren" reads like "Urkunde Gebühren" to the classifier, "Was kostet ein
     Reisepass?" like the FAQ on passport photos; the service's own answer names its fees.
+    "Geht Elterngeld komplett digital?" reads like the Land's digitalisation programme; the
+    service's answer says how far it is online.
     """
     key = response_key or ""
-    if certificate_kind(text) or not (key.startswith("faq/urkunde_") or _COST_CUE.search(text)):
+    about_the_service = key.startswith("faq/urkunde_") or _COST_CUE.search(text) or key in _BACKGROUND_FAQS
+    if certificate_kind(text) or not about_the_service:
         return False
     service = load_services().find(text)
     return service is not None and service.id not in _CERTIFICATE_SERVICES
@@ -757,6 +964,7 @@ def response_key(selector: Any) -> str | None:
 _TOPIC_FAQS = (
     ("faq/civento", re.compile(r"\bcivento\b", re.IGNORECASE)),
     ("faq/ekom21", re.compile(r"\bekom\s*21\b", re.IGNORECASE)),
+    ("faq/ministerium", re.compile(r"ministeri|ministry|\bhmdi\b", re.IGNORECASE)),
     ("faq/verwaltungsportal", re.compile(r"verwaltungsportal|administration\s+portal", re.IGNORECASE)),
     ("faq/ozg_was", re.compile(r"\bozg\b|onlinezugangsgesetz|online\s+access\s+act", re.IGNORECASE)),
     ("faq/smarte_regionen", re.compile(r"smarte?\s+regionen|smart\s+regions", re.IGNORECASE)),
@@ -770,7 +978,8 @@ _MAX_FAQ_CHARS = 1000
 
 
 _WHAT_IS = re.compile(
-    r"\b(?:was|wer)\s+(?:ist|sind|war|hat|macht|bedeutet)\b|\bwhat(?:'s|\s+is|\s+are|\s+does|\s+has)|\bwho\s+is\b",
+    r"\b(?:was|wer)\s+(?:genau\s+|eigentlich\s+)?(?:ist|sind|war|hat|macht|bedeutet|steckt)\b"
+    r"|\bwhat(?:'s|\s+(?:exactly\s+|actually\s+)?(?:is|are|does|has))|\bwho(?:'s|\s+is|\s+runs)\b",
     re.IGNORECASE,
 )
 
@@ -782,14 +991,28 @@ def _clause_faq(clause: str) -> str | None:
     return next((key for key, pattern in _TOPIC_FAQS if pattern.search(clause)), None)
 
 
+def faqs_asked(text: str) -> list[str]:
+    """The FAQ keys that the clauses of ``text`` ask, in order.
+
+    Only unmistakable ones: a cued FAQ, a question about a certificate, or "what is" + a topic.
+    """
+    clauses = [c for c in _CLAUSES.split(text[:_MAX_FAQ_CHARS]) if c and c.strip()]
+    return list(dict.fromkeys(k for k in map(_clause_faq, clauses) if k))
+
+
+def clause_faqs(text: str) -> list[str]:
+    """:func:`faqs_asked` for a message with two or more clauses (one clause: the classifier's)."""
+    clauses = [c for c in _CLAUSES.split(text[:_MAX_FAQ_CHARS]) if c and c.strip()]
+    return faqs_asked(text) if len(clauses) > 1 else []
+
+
 def faq_answers(text: str, selected: str | None) -> list[str]:
     """The FAQ answers for ``text``: the selected one, or one per question when it asks two.
 
     "Was ist das Verwaltungsportal Hessen und was hat civento damit zu tun?" gets both answers,
     in the order asked; a single question keeps the ResponseSelector's choice.
     """
-    clauses = [c for c in _CLAUSES.split(text[:_MAX_FAQ_CHARS]) if c and c.strip()]
-    keys = list(dict.fromkeys(k for k in map(_clause_faq, clauses) if k)) if len(clauses) > 1 else []
+    keys = clause_faqs(text)
     if len(keys) >= _MAX_FAQ_ANSWERS:
         return keys[:_MAX_FAQ_ANSWERS]
     if selected and keys and keys[0] != selected:

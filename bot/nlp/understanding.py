@@ -20,7 +20,7 @@ from bot.nlp.rules import (
     refine,
     response_key,
     select_response,
-    service_misread_as_certificate_faq,
+    service_misread_as_faq,
 )
 
 RESPONSE_SELECTOR = "response_selector"
@@ -51,7 +51,7 @@ class ContextualUnderstanding(StatelessComponent):
                 message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR))
             ):
                 intent = {"name": "urkunde_beantragen", "confidence": 1.0}
-            elif (intent or {}).get("name") == FAQ_INTENT and service_misread_as_certificate_faq(
+            elif (intent or {}).get("name") == FAQ_INTENT and service_misread_as_faq(
                 message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR))
             ):
                 intent = {"name": "online_beantragen", "confidence": 1.0}
