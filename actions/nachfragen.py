@@ -162,7 +162,8 @@ class ActionNachfrage(Action):
                 zustaendig=service_field(service, "office"),
                 link=link,
             )
-        return []
+        # "Was kostet ein Reisepass?" answered here: "und für meine Tochter, die ist 8?" next.
+        return [focus_event("leistung", service.id)]
 
 
 def _step_service(event_id: str | None, aspect: str) -> Service | None:

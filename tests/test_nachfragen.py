@@ -448,3 +448,11 @@ async def test_cost_and_online_in_one_follow_up_get_the_whole_service_answer() -
     answer = texts(messages)
     assert "46,00 €" in answer and "persönlich" in answer
     assert slots_of(events)["fokus"] == "leistung:personalausweis"
+
+
+async def test_a_cost_answer_puts_its_service_in_focus_for_the_next_follow_up() -> None:
+    tracker = make_tracker(
+        "Was kostet ein Reisepass?", "nachfrage", [{"entity": "leistung", "value": "reisepass"}]
+    )
+    events, _ = await run(ActionNachfrage(), tracker)
+    assert slots_of(events)["fokus"] == "leistung:reisepass"

@@ -561,6 +561,11 @@ def test_more_ways_to_say_it_does_not_help(text: str, dissatisfied: bool) -> Non
             "faq/ministerium",
         ),
         ("was wird aus meinem alten Servicekonto Hessen?", "faq/servicekonto_bundid"),
+        (
+            "Sie braucht dafür so eine BundID. Was braucht man denn dafür eigentlich?",
+            "faq/bundid_registrieren",
+        ),
+        ("Was brauche ich für Wohngeld?", None),
         # The certificate's own question, not whether an account is needed at all.
         ("Brauche ich für die Geburtsurkunde eine BundID?", None),
         ("Brauche ich ein Konto für Wohngeld?", None),
@@ -642,6 +647,11 @@ def test_an_unsure_story_that_names_a_service_is_that_service() -> None:
         ("can you talk more easy", "leichte_sprache_aus", "leichte_sprache_an"),
         ("disable easy-to-read", "leichte_sprache_an", "leichte_sprache_aus"),
         ("Bitte wieder normale Sprache", "faq", "leichte_sprache_aus"),
+        # Switching off in German names the easy language too: the negation decides.
+        ("Keine einfache Sprache mehr bitte", "leichte_sprache_an", "leichte_sprache_aus"),
+        ("Leichte Sprache wieder deaktivieren", "leichte_sprache_an", "leichte_sprache_aus"),
+        ("Bitte nicht mehr in leichter Sprache", "leichte_sprache_an", "leichte_sprache_aus"),
+        ("Ich verstehe das nicht, keine Ahnung, bitte in leichter Sprache", "faq", "leichte_sprache_an"),
         ("start over", "lebenslage", "abbrechen"),
         ("nvm", "affirm", "abbrechen"),
         ("reset please", "angabe", "abbrechen"),

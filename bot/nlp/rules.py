@@ -554,6 +554,8 @@ _EASY_ON = re.compile(
 )
 _EASY_OFF = re.compile(
     r"(?:normale|standard|schwere)\s+sprache|normal\s+(?:language|text|german|english)"
+    r"|\bkeine\s+(?:\w+\s+)?(?:einfache|leichte)n?\s+sprache|nicht\s+mehr\s+(?:in\s+)?(?:einfache|leichte)"
+    r"|(?:einfache|leichte)r?\s+sprache\s+(?:\w+\s+)?(?:deaktiv|ausschalt|aus\b|beend|stopp|abschalt)"
     r"|(?:disable|turn\s+off|switch\s+off|stop|deactivate|no\s+more|ausschalten|beenden)\b.*"
     r"(?:easy|leicht|einfach|simple)|(?:easy[-\s]+to[-\s]+read|leichte\s+sprache)\s+(?:aus|off)\b",
     re.IGNORECASE,
@@ -701,7 +703,11 @@ def refine(
             entities.append(
                 {"entity": KIND_LABEL, "value": _event_kind(text), "extractor": "ContextualUnderstanding"}
             )
-    elif name == "online_beantragen" and _ID_CARD.search(text) and _LOST_CARD.search(text):
+    elif (
+        (name == "online_beantragen" or (name in _UNSURE_OVERRIDABLE and unsure))
+        and _ID_CARD.search(text)
+        and _LOST_CARD.search(text)
+    ):
         # "hab meinen persnalausweiss verlorn": the lost card is the life event, not the service.
         intent = {"name": "lebenslage", "confidence": 1.0}
         entities = [e for e in entities if e.get("entity") != "lebenslage"]
@@ -808,7 +814,9 @@ _CUED_FAQS = (
             r"\banleg|\blege\b.*\ban\b|einricht|erstell|registrier|er(?:ö|oe)ffn|\bcreate|set\s*(?:it\s*|one\s*)?up"
             r"|sign\s*up|register\s+(?:for\s+)?(?:a|an|the|my)?\s*(?:bund\s*id|account)"
             r"|\beu[-\s]?(?:b(?:ü|ue)rger|citizen)|ausl(?:ä|ae)nd|foreign"
-            r"|no\s+german\s+id|kein(?:en)?\s+deutschen\s+(?:ausweis|pass)|residence\s+permit",
+            r"|no\s+german\s+id|kein(?:en)?\s+deutschen\s+(?:ausweis|pass)|residence\s+permit"
+            # "… braucht so eine BundID. Was braucht man denn dafür?": what registering needs.
+            r"|was\s+brauch\w*\s+(?:man|ich|sie|wir)\b|what\s+do\s+(?:i|you|we)\s+need\b",
             re.IGNORECASE,
         ),
     ),
