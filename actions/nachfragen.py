@@ -92,13 +92,12 @@ class ActionNachfrage(Action):
                 return continued
         focus = current_focus(tracker)
         aspect = aspect_of(user_text(tracker))
-        service_id = None
-        if focus and focus.kind in ("leistung", "urkunde"):
-            service_id = focus.value
-        service = load_services().get(service_id) if service_id else None
-        if service is None:
-            # "Wo beantrage ich hier einen neuen Perso und was kostet der?" names its service.
-            service = requested_service(tracker)
+        # A service the message names wins over the one in focus ("Und was kostet eigentlich
+        # ein Reisepass?" after the ID card); "Wo beantrage ich hier einen neuen Perso und was
+        # kostet der?" needs no focus at all.
+        service = requested_service(tracker)
+        if service is None and focus and focus.kind in ("leistung", "urkunde") and focus.value:
+            service = load_services().get(focus.value)
         if service is None and focus and focus.kind == "lebenslage":
             service = _step_service(focus.value, aspect)
         if focus and focus.kind == "urkunde" and aspect == "kosten":

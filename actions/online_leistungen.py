@@ -189,6 +189,13 @@ class ActionOnlineLeistung(Action):
         if service is None and focus and focus.kind == "leistung" and continues_focus(user_text(tracker)):
             # "where i register him then" after the dog tax: that service again.
             service = load_services().get(focus.value or "")
+        if service is None and focus and focus.kind == "lebenslage":
+            # "can I apply for it online?" after the lost ID card: the step it means.
+            # Imported here: actions.nachfragen imports this module.
+            from actions.nachfragen import ActionNachfrage, aspect_of
+
+            if continues_focus(user_text(tracker), aspect_of(user_text(tracker))):
+                return await ActionNachfrage().run(dispatcher, tracker, domain)
         if service is None:
             # No detailed service: the national catalogue may still name it (actions/katalog.py).
             if answer_from_catalogue(dispatcher, tracker, SERVICE_QUESTION_SCORE):

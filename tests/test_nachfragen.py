@@ -456,3 +456,26 @@ async def test_a_cost_answer_puts_its_service_in_focus_for_the_next_follow_up() 
     )
     events, _ = await run(ActionNachfrage(), tracker)
     assert slots_of(events)["fokus"] == "leistung:reisepass"
+
+
+async def test_a_service_named_in_the_follow_up_wins_over_the_one_in_focus() -> None:
+    tracker = make_tracker(
+        "Und was kostet eigentlich ein Reisepass?",
+        "nachfrage",
+        [{"entity": "leistung", "value": "reisepass"}],
+        slots={"fokus": "leistung:personalausweis"},
+    )
+    events, messages = await run(ActionNachfrage(), tracker)
+    assert "Reisepass" in texts(messages) and "Personalausweis" not in texts(messages)
+    assert slots_of(events)["fokus"] == "leistung:reisepass"
+
+
+async def test_online_after_a_life_event_asks_about_its_step_not_the_catalogue() -> None:
+    tracker = make_tracker(
+        "can I apply for it online?", "online_beantragen", slots={"fokus": "lebenslage:ausweis_verloren"}
+    )
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert "Personalausweis" in texts(messages)
+    assert not any(
+        "IT Dienstleister" in (b.get("title") or "") for m in messages for b in m.get("buttons") or []
+    )

@@ -792,3 +792,37 @@ def test_a_cued_question_beside_a_certificate_order_leaves_the_order() -> None:
 def test_hessian_and_plain_words_for_nonsense(text: str, dissatisfied: bool) -> None:
     intent, _ = refine(text, {"name": "kontakt_mensch", "confidence": 0.9}, [], None)
     assert ((intent or {}).get("name") == "unzufrieden") is dissatisfied
+
+
+def test_three_questions_get_three_answers_and_what_even_is() -> None:
+    from bot.nlp.rules import faq_answers
+
+    text = "Was genau ist eigentlich civento und was hat die ekom21 damit zu tun? Und gibt es das Servicekonto Hessen noch?"
+    assert faq_answers(text, "faq/civento") == ["faq/civento", "faq/ekom21", "faq/servicekonto_bundid"]
+    assert (
+        faq_answers("ok what even is this bundid thing? and who runs civento?", None)[0] == "faq/bundid_was"
+    )
+
+
+def test_both_certificates_named_in_one_clause_are_requested() -> None:
+    from bot.nlp.rules import certificate_requests
+
+    text = (
+        "Ich bin in Michelstadt geboren und habe in Bad König geheiratet. Ich brauche sowohl meine "
+        "Geburtsurkunde als auch die Eheurkunde. Wo bekomme ich die?"
+    )
+    assert [kind for kind, _ in certificate_requests(text)] == ["geburtsurkunde", "eheurkunde"]
+
+
+def test_a_rant_the_classifier_is_unsure_about_is_dissatisfaction() -> None:
+    text = "Ich versuche seit drei Wochen einen Antrag durchzubekommen, und Ihre Antworten haben mir null geholfen."
+    for before in (
+        {"name": "online_beantragen", "confidence": 0.4},
+        {"name": "lebenslage", "confidence": 0.67},
+    ):
+        assert (refine(text, before, [], None)[0] or {}).get("name") == "unzufrieden"
+    # A sure service question is left alone.
+    assert refine(text, {"name": "online_beantragen", "confidence": 0.9}, [], None)[0] == {
+        "name": "online_beantragen",
+        "confidence": 0.9,
+    }

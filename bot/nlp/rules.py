@@ -248,7 +248,8 @@ def certificate_requests(text: str) -> list[tuple[str, str]]:
     # because she married again. … I need his birth certificate" the marriage is no request.
     # "die Geburts- und die Heiratsurkunde", "birth and marriage certificates" name both.
     spelled_out = _SHARED_ENGLISH.sub(r"\1 certificate", _SHARED_GERMAN.sub(r"\1urkunde", text))
-    named = {certificate_kind(clause) for clause in _REQUEST_CLAUSES.split(spelled_out) if clause} - {None}
+    # "sowohl meine Geburtsurkunde als auch die Eheurkunde": every kind in the clause.
+    named = {kind for kind, pattern in _KIND_PATTERNS if pattern.search(spelled_out)}
     pairs = [(kind, place) for kind, place in pairs if not named or kind in named]
     places = {index.resolve(place).municipality or place for _, place in pairs}
     return pairs if len(places) >= 2 else []
@@ -529,7 +530,7 @@ def names_a_service(text: str) -> bool:
 _DISSATISFIED = re.compile(
     r"nicht\s+(?:sehr\s+|wirklich\s+|so\s+)?hilfreich|hilft\s+(?:mir\s+|mer\s+)?(?:nicht|nichts|net|kein|kaa)"
     r"|bringt\s+(?:mir\s+)?nichts|\bquatsch\b|\bunsinn\b|nutzlos|unbrauchbar|kokolores|\bhumbug\b|schwachsinn"
-    r"|bl(?:ö|oe)dsinn"
+    r"|bl(?:ö|oe)dsinn|(?:null|nicht|nichts|kaum|gar\s+nicht)\s+geholfen"
     r"|verstehen?\s+mich\s+nicht|verstehst\s+mich\s+nicht|verstehen\s+sie\s+mich\s+nicht"
     r"|\bbin\s+(?:\w+\s+)?(?:bedient|genervt|frustriert|verärgert|veraergert)\b|schick\w*\s+(?:mich|einen|uns)\s+(?:\w+\s+)?im\s+kreis"
     r"|not\s+(?:very\s+|really\s+)?helpful|(?:does|did)n[o']?t\s+help|\buseless\b|\bnonsense\b|\brubbish\b"
@@ -539,7 +540,7 @@ _DISSATISFIED = re.compile(
 )
 _DISSATISFACTION_OVERRIDABLE = frozenset(
     {"chitchat", "out_of_scope", "faq", "nachfrage", "deny", "kontakt_mensch", "nlu_fallback", "angabe"}
-    | {"leichte_sprache_aus", "greet", "goodbye", "affirm"}
+    | {"leichte_sprache_aus", "greet", "goodbye", "affirm", "lebenslage"}
 )
 
 
@@ -631,7 +632,7 @@ def refine(
     entities.sort(key=lambda e: (e.get("start", 0), e.get("end", 0)))
     name = (intent or {}).get("name")
     unsure = float((intent or {}).get("confidence") or 0.0) < _UNSURE
-    if name in _DISSATISFACTION_OVERRIDABLE and _DISSATISFIED.search(text):
+    if (name in _DISSATISFACTION_OVERRIDABLE or unsure) and _DISSATISFIED.search(text):
         # "Das war nicht hilfreich. Wer kann mir sonst helfen?": an apology and a person.
         intent = {"name": "unzufrieden", "confidence": 1.0}
     elif other_language(text):
@@ -980,14 +981,14 @@ _TOPIC_FAQS = (
     ("faq/servicekonto_was", re.compile(r"servicekonto", re.IGNORECASE)),
     ("faq/ikz_was", re.compile(r"interkommunal|\bikz\b", re.IGNORECASE)),
 )
-_MAX_FAQ_ANSWERS = 2
+_MAX_FAQ_ANSWERS = 3
 # Only the opening of a pasted 10 kB text is split into questions.
 _MAX_FAQ_CHARS = 1000
 
 
 _WHAT_IS = re.compile(
     r"\b(?:was|wer)\s+(?:genau\s+|eigentlich\s+)?(?:ist|sind|war|hat|macht|bedeutet|steckt)\b"
-    r"|\bwhat(?:'s|\s+(?:exactly\s+|actually\s+)?(?:is|are|does|has))|\bwho(?:'s|\s+is|\s+runs)\b",
+    r"|\bwhat(?:'s|\s+(?:exactly\s+|actually\s+|even\s+)?(?:is|are|does|has))|\bwho(?:'s|\s+is|\s+runs)\b",
     re.IGNORECASE,
 )
 
@@ -1015,13 +1016,14 @@ def clause_faqs(text: str) -> list[str]:
 
 
 def faq_answers(text: str, selected: str | None) -> list[str]:
-    """The FAQ answers for ``text``: the selected one, or one per question when it asks two.
+    """The FAQ answers for ``text``: the selected one, or one per question when it asks several.
 
     "Was ist das Verwaltungsportal Hessen und was hat civento damit zu tun?" gets both answers,
     in the order asked; a single question keeps the ResponseSelector's choice.
     """
     keys = clause_faqs(text)
-    if len(keys) >= _MAX_FAQ_ANSWERS:
+    if len(keys) >= 2:
+        # Two or more questions the words decide: each answered, in the order asked.
         return keys[:_MAX_FAQ_ANSWERS]
     if selected and keys and keys[0] != selected:
         return [selected, keys[0]]
