@@ -826,3 +826,18 @@ def test_a_rant_the_classifier_is_unsure_about_is_dissatisfaction() -> None:
         "name": "online_beantragen",
         "confidence": 0.9,
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "entities"),
+    [
+        ("Ich bin in Kostheim geboren, ist das hier zuständig?", "angabe", [{**place("Kostheim"), "start": 11, "end": 19}]),
+        ("hab meinen persnalausweiss verlorn", "online_beantragen", []),
+        ("Oh, my wife was born in Fulda, where does she get hers?", "lebenslage", [{**place("Fulda"), "start": 24, "end": 29}]),
+    ],
+)  # fmt: skip
+def test_entities_the_rules_add_have_their_span(text: str, intent: str, entities: list[dict]) -> None:
+    # Rasa's NLU evaluation and story tests compare entities by start and end.
+    _, found = refine(text, {"name": intent, "confidence": 0.4}, entities, None)
+    assert found and all("start" in e and "end" in e for e in found)
+    assert [e["start"] for e in found] == sorted(e["start"] for e in found)

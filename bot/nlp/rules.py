@@ -179,6 +179,18 @@ def _event_kind(text: str) -> str | None:
     return kinds[0] if len(kinds) == 1 else None
 
 
+def _event_entity(text: str) -> dict[str, Any]:
+    """The certificate kind entity of the one event word in ``text``, with its span.
+
+    The span matters: Rasa's NLU evaluation and story tests sort and compare entities by it.
+    """
+    for kind, pattern in _EVENT_KIND:
+        match = pattern.search(text)
+        if match:
+            return _entity(KIND_LABEL, kind, match)
+    raise ValueError(f"no event word in {text!r}")
+
+
 def _certificate_match(text: str) -> tuple[str, re.Match[str]] | None:
     for kind, pattern in _KIND_PATTERNS:
         match = pattern.search(text)
@@ -701,9 +713,7 @@ def refine(
         # place and "where / get" ask for the certificate, not for the life event's list.
         intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
         if not any(e.get("entity") == KIND_LABEL for e in entities):
-            entities.append(
-                {"entity": KIND_LABEL, "value": _event_kind(text), "extractor": "ContextualUnderstanding"}
-            )
+            entities.append(_event_entity(text))
     elif (
         (name == "online_beantragen" or (name in _UNSURE_OVERRIDABLE and unsure))
         and _ID_CARD.search(text)
@@ -712,9 +722,9 @@ def refine(
         # "hab meinen persnalausweiss verlorn": the lost card is the life event, not the service.
         intent = {"name": "lebenslage", "confidence": 1.0}
         entities = [e for e in entities if e.get("entity") != "lebenslage"]
-        entities.append(
-            {"entity": "lebenslage", "value": "ausweis_verloren", "extractor": "ContextualUnderstanding"}
-        )
+        loss = _LOST_CARD.search(text)
+        assert loss is not None  # checked above
+        entities.append(_entity("lebenslage", "ausweis_verloren", loss))
     elif name == "lebenslage" and _ID_CARD.search(text) and not _LOSS.search(text):
         # "Personalausweis Kosten" is a question about the service, not the life event
         # "ID card lost", whose training examples all name the card.
@@ -732,9 +742,7 @@ def refine(
         intent = {"name": _CERTIFICATE_INTENT, "confidence": 1.0}
         # DIET's own guess of the kind ("birth paper" → "geburt") is no kind the actions know.
         entities = [e for e in entities if e.get("entity") != KIND_LABEL]
-        entities.append(
-            {"entity": KIND_LABEL, "value": _event_kind(text), "extractor": "ContextualUnderstanding"}
-        )
+        entities.append(_event_entity(text))
     elif (
         kind
         and not has_place
@@ -760,6 +768,7 @@ def refine(
         # services ("… ein altes Schlafsofa und zwei Schränke, wie werde ich das los?"):
         # the service's answer instead of the topic menu.
         intent = {"name": "online_beantragen", "confidence": 1.0}
+    entities.sort(key=lambda e: (e.get("start", 0), e.get("end", 0)))
     return intent, entities
 
 
