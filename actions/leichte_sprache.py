@@ -14,11 +14,10 @@ from actions.context import previous_answer, user_text
 from actions.fokus import focus_event
 from actions.online_leistungen import answer_service, municipality_in_question
 from bot.knowledge.services import load_services
-from bot.nlp.rules import faqs_asked
+from bot.nlp.rules import MAX_FAQ_ANSWERS, faqs_asked
 
 # Answers that are about the language switch itself are not repeated.
 _NOT_REPEATED = ("utter_leichte_sprache_an", "utter_leichte_sprache_aus")
-_MAX_FAQ_ANSWERS = 2
 
 
 def repeat_in_leichte_sprache(dispatcher: CollectingDispatcher, message: dict[str, Any]) -> None:
@@ -64,7 +63,7 @@ class ActionLeichteSpracheAn(Action):
         questions = faqs_asked(user_text(tracker))
         if questions:
             # "Kannst du das einfacher erklären? Was ist die BundID?": the question, in Leichte Sprache.
-            for key in questions[:_MAX_FAQ_ANSWERS]:
+            for key in questions[:MAX_FAQ_ANSWERS]:
                 dispatcher.utter_message(response=f"utter_{key}")
             return []
         for message in previous_answer(tracker):

@@ -779,6 +779,7 @@ def refine(
 # spreads them over neighbouring FAQs or, in long messages, falls back.
 _ACCOUNT = r"bund\s*-?\s*id|servicekonto|nutzerkonto|\bkonto\b|\baccount\b"
 _IKZ = r"interkommunal|\bikz\b|inter-?\s?municipal"
+_MINISTRY = r"ministeri|ministry|\bhmdi\b"
 _CUED_FAQS = (
     (
         "faq/bundid_was",
@@ -846,7 +847,7 @@ _CUED_FAQS = (
         # "Welches Ministerium ist heute für die Digitalisierung zuständig?" (the classifier
         # reads the question about digitalisation as the OZG deadline).
         "faq/ministerium",
-        re.compile(r"ministeri|ministry|\bhmdi\b", re.IGNORECASE),
+        re.compile(_MINISTRY, re.IGNORECASE),
         re.compile(
             r"zust(?:ä|ae)ndig|verantwort|k(?:ü|ue)mmert|responsible|in\s+charge|digital", re.IGNORECASE
         ),
@@ -982,7 +983,7 @@ def response_key(selector: Any) -> str | None:
 _TOPIC_FAQS = (
     ("faq/civento", re.compile(r"\bcivento\b", re.IGNORECASE)),
     ("faq/ekom21", re.compile(r"\bekom\s*21\b", re.IGNORECASE)),
-    ("faq/ministerium", re.compile(r"ministeri|ministry|\bhmdi\b", re.IGNORECASE)),
+    ("faq/ministerium", re.compile(_MINISTRY, re.IGNORECASE)),
     ("faq/verwaltungsportal", re.compile(r"verwaltungsportal|administration\s+portal", re.IGNORECASE)),
     ("faq/ozg_was", re.compile(r"\bozg\b|onlinezugangsgesetz|online\s+access\s+act", re.IGNORECASE)),
     ("faq/smarte_regionen", re.compile(r"smarte?\s+regionen|smart\s+regions", re.IGNORECASE)),
@@ -990,7 +991,7 @@ _TOPIC_FAQS = (
     ("faq/servicekonto_was", re.compile(r"servicekonto", re.IGNORECASE)),
     ("faq/ikz_was", re.compile(r"interkommunal|\bikz\b", re.IGNORECASE)),
 )
-_MAX_FAQ_ANSWERS = 3
+MAX_FAQ_ANSWERS = 3
 # Only the opening of a pasted 10 kB text is split into questions.
 _MAX_FAQ_CHARS = 1000
 
@@ -1033,7 +1034,7 @@ def faq_answers(text: str, selected: str | None) -> list[str]:
     keys = clause_faqs(text)
     if len(keys) >= 2:
         # Two or more questions the words decide: each answered, in the order asked.
-        return keys[:_MAX_FAQ_ANSWERS]
+        return keys[:MAX_FAQ_ANSWERS]
     if selected and keys and keys[0] != selected:
         return [selected, keys[0]]
     return [selected] if selected else keys[:1]
