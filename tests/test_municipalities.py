@@ -222,16 +222,34 @@ def test_event_place_wins_over_residence(text: str, label: str) -> None:
     assert result.municipality is not None and result.municipality.label == label
 
 
-def test_an_event_there_means_the_place_of_the_clause_before() -> None:
+_DIED_THERE = (
+    "Mein Onkel ist vor zwei Wochen gestorben. Er hat über 40 Jahre in Mainz-Kastel gewohnt und ist "
+    "auch dort zu Hause eingeschlafen. Wo bekomme ich die Sterbeurkunde?"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # An event "there": the place of the clause before.
+        (_DIED_THERE, "Wiesbaden"),
+        # The event clause names no place, the next clause (not about residence) does.
+        (
+            "Wir wohnen ja in Butzbach, und unsere Kleine ist im März auf die Welt gekommen, allerdings "
+            "nicht bei uns, sondern im Krankenhaus in Bad Nauheim. Wo bekomme ich die Geburtsurkunde?",
+            "Bad Nauheim",
+        ),
+    ],
+)
+def test_an_event_place_in_another_clause(text: str, label: str) -> None:
+    result = INDEX.resolve(event_place_text(text))
+    assert result.municipality is not None and result.municipality.label.startswith(label)
+
+
+def test_a_place_where_the_event_happened_too_is_no_mere_residence() -> None:
     from bot.knowledge.ereignisort import lives_there
 
-    text = (
-        "Mein Onkel ist vor zwei Wochen gestorben. Er hat über 40 Jahre in Mainz-Kastel gewohnt und ist "
-        "auch dort zu Hause eingeschlafen. Wo bekomme ich die Sterbeurkunde?"
-    )
-    result = INDEX.resolve(event_place_text(text))
-    assert result.municipality is not None and result.municipality.label.startswith("Wiesbaden")
-    assert not lives_there(text, "Mainz-Kastel")
+    assert not lives_there(_DIED_THERE, "Mainz-Kastel")
     assert lives_there("Wir wohnen in Fulda. Er ist in Kassel gestorben.", "Fulda")
 
 
@@ -521,12 +539,3 @@ def test_a_name_with_its_river_or_region_in_words(text: str, label: str) -> None
     assert result.municipality.label.startswith(label)
     # Official names with "am" stay as they are; a bare shared name is still asked back.
     assert load_municipalities().resolve("Homberg").status == "ambiguous"
-
-
-def test_an_event_place_in_the_clause_after_the_event() -> None:
-    text = (
-        "Wir wohnen ja in Butzbach, und unsere Kleine ist im März auf die Welt gekommen, allerdings nicht "
-        "bei uns, sondern im Krankenhaus in Bad Nauheim. Wo bekomme ich die Geburtsurkunde?"
-    )
-    result = INDEX.resolve(event_place_text(text))
-    assert result.municipality is not None and result.municipality.label.startswith("Bad Nauheim")
