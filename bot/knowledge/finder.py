@@ -14,6 +14,8 @@ four measured steps (figures in data/knowledge/LEISTUNGSKATALOG.md):
    adds the catalogue's words ("perso" → "personalausweis"), each rule with its reason, and
    optionally words that block it ("gestorben" → "Sterbefall", unless a pet died). A written
    word that another rule also points to counts once more ("Impfung" + "Masern").
+   A longer word that neither the catalogue nor the German lemma table knows, one edit away
+   from exactly one word the finder knows, is read as that word ("Testamnet" → "testament").
 3. **Compounds and character 4-grams**: a word neither the catalogue nor the German lemma
    table knows is split into two known words ("Bafögantrag" → "bafög" + "antrag", which then
    triggers the synonyms of "bafög"), or else counts as its longest known start and end
@@ -124,6 +126,10 @@ MIN_PART = 3
 PART_WEIGHT = 0.5
 # The one known part of a compound whose other part is unknown must be a word of its own.
 MIN_KNOWN_PART = 4
+# A typo is corrected to a known word at one edit (deleted, added, changed or swapped letter):
+# "Testamnet" -> "testament". Only longer words (short ones have too many neighbours) and only
+# when exactly one known word is that close.
+MIN_TYPO = 6
 # Same weight as a part of a two-part split: measured 0.15–0.5, 0.5 best on tuning + dev together.
 LONE_PART_WEIGHT = PART_WEIGHT
 # A known part that a synonym rule names on its own ("Musik|festival") is a word, not a chance
@@ -282,6 +288,19 @@ class Finder:
         self._dictionary = {_fold(w) for w in _full_lemma_table()} | {
             _fold(w) for w in _full_lemma_table().values()
         }
+        self._near = _deletion_index(w for w in self._known_content if len(w) >= MIN_TYPO - 1)
+
+    def correct(self, token: str) -> str:
+        """The one known word ``token`` is a typo of (one edit away), else ``token`` itself."""
+        if len(token) < MIN_TYPO or token in self._known or token in self._dictionary:
+            return token
+        candidates = {
+            word
+            for variant in (token, *_deletions(token))
+            for word in self._near.get(variant, ())
+            if _one_edit_apart(token, word)
+        }
+        return candidates.pop() if len(candidates) == 1 else token
 
     def split(self, token: str) -> tuple[str, ...]:
         """(modifier, head) of a compound the catalogue does not know, both known words, or ()."""
@@ -345,6 +364,9 @@ class Finder:
         # (words and synonym additions, parts of unknown compounds, lone known parts, the lone
         # parts a rule names), each word once: a repeated word ("bla bla bla …") must not
         # outweigh the one that matters.
+        raw = _raw_tokens(text)
+        corrected = {t: self.correct(t) for t in raw}
+        text = " ".join(corrected[t] for t in raw)
         words = [self._lemmas.get(t, t) for t in _raw_tokens(text)]
         splits = {w: self.split(w) for w in words}
         # A compound the catalogue does not know counts as its parts too ("Bafögantrag").
@@ -430,6 +452,36 @@ class Finder:
         pool = candidates if candidates is not None else np.arange(len(scores))
         ranked = sorted(pool.tolist(), key=lambda i: (-scores[i] + self._tiebreak[i], i))
         return [Hit(self._services[i], round(float(scores[i]), 4)) for i in ranked[:count] if scores[i] > 0]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _deletion_index(words: Iterable[str]) -> dict[str, frozenset[str]]:
+    # Each word and each of its one-letter deletions point to the word: two words one edit
+    # apart share a key (symmetric deletion), so a lookup needs no scan over the vocabulary.
+    index: dict[str, set[str]] = {}
+    for word in words:
+        for key in (word, *_deletions(word)):
+            index.setdefault(key, set()).add(word)
+    return {key: frozenset(found) for key, found in index.items()}
+
+
+def _one_edit_apart(first: str, second: str) -> bool:
+    """True if one deleted, added, changed or swapped (adjacent) letter turns one into the other."""
+    if first == second or abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) == len(second):
+        diff = [i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and first[diff[0]] == second[diff[1]]
+            and first[diff[1]] == second[diff[0]]
+        )
+    shorter, longer = sorted((first, second), key=len)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def is_confident(hits: list[Hit], threshold: float = CONFIDENT_SCORE) -> bool:
