@@ -14,7 +14,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.antworten import say
 from actions.context import user_text
+from actions.kontakt import gemeinde_hinweis
+from actions.themen import other_topics
 from bot.nlp.rules import faq_answers, response_key
 
 
@@ -34,4 +37,7 @@ class ActionFaq(Action):
             dispatcher.utter_message(response="utter_wie_sonst")
         for key in keys:
             dispatcher.utter_message(response=f"utter_{key}")
+        # "… And if not, is there a phone number I can call?": the person to contact after it.
+        if keys and other_topics(user_text(tracker), ()).handoff:
+            say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker))
         return []

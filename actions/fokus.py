@@ -103,6 +103,8 @@ _FOCUS_FAQS = {
         (
             re.compile(
                 r"anleg|einricht|erstell|registrier|anmeld|eröffn|create|set\s*(?:it\s*|one\s*)?up|sign\s*up"
+                # Separable verbs: "wo leg ich die an?", "wie richte ich das ein?"
+                r"|\bleg(?:e|t|en)?\b.{0,30}\ban\b|\bricht(?:e|et|en)?\b.{0,30}\bein\b"
                 r"|\bregister|\bopen\b|\bget\s+(?:one|it)\b",
                 re.IGNORECASE,
             ),

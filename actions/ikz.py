@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.antworten import Var, join, say, text
 from actions.context import user_text
 from actions.fokus import current_focus, focus_event
+from actions.themen import other_topics
 from bot.knowledge.ikz import (
     DIGITAL_2020_URL,
     FOERDERHOEHE_URL,
@@ -127,6 +128,10 @@ def answer_funding(dispatcher: CollectingDispatcher, tracker: Tracker, count: in
     )
     if "feuerwehr" in special_cases(user_text(tracker)):
         say(dispatcher, tracker, "ikz_feuerwehr_regel")
+    # "Was ist das OZG 2.0 und was zahlt das Land bei IKZ für zwei Gemeinden?": the other question too.
+    for key in other_topics(user_text(tracker), ()).faqs:
+        if not key.startswith("faq/ikz"):
+            dispatcher.utter_message(response=f"utter_{key}")
     # "Und für vier?" next recalculates (actions/fokus.py).
     return [SlotSet("anzahl_kommunen", None), focus_event("ikz")]
 

@@ -446,6 +446,17 @@ async def test_a_fire_brigade_merger_is_named_beside_the_lump_sum() -> None:
     assert "Zwei Kommunen" not in answer
 
 
+async def test_a_background_question_beside_the_funding_question_is_answered_too() -> None:
+    text = "Was ist eigentlich das OZG 2.0 und was zahlt das Land bei IKZ, wenn nur drei Gemeinden zusammenarbeiten?"
+    _, messages = await run(
+        ActionIkzFoerderung(), make_tracker(text, "ikz_foerderung", slots={"anzahl_kommunen": 3.0})
+    )
+    assert "75.000 €" in "\n".join(str(m.get("text")) for m in messages)
+    assert [m["response"] for m in messages if str(m.get("response")).startswith("utter_faq")] == [
+        "utter_faq/ozg_was"
+    ]
+
+
 # --- Handoff and fallback ---------------------------------------------------------------------
 async def test_kontakt_names_115_and_the_home_municipality() -> None:
     _, [message] = await run(

@@ -57,3 +57,20 @@ def test_a_topic_word_alone_is_no_second_question() -> None:
     assert faq_answers("Hallo, wie lege ich eine BundID an?", "faq/bundid_registrieren") == [
         "faq/bundid_registrieren"
     ]
+
+
+async def test_a_request_for_a_person_after_the_faq_question_gets_the_contact() -> None:
+    text = (
+        "Does my old Servicekonto Hessen still work? And if not, is there a phone number I can call for help?"
+    )
+    tracker = make_tracker(text, "faq")
+    tracker.latest_message["response_selector"] = select_response({}, "faq/servicekonto_was")
+    _, messages = await run(ActionFaq(), tracker)
+    answer = "\n".join(str(m.get("text") or m.get("response")) for m in messages)
+    assert messages[0]["response"] == "utter_faq/servicekonto_was"
+    assert "115" in answer
+    # Without such a request, the answer stays alone.
+    tracker = make_tracker("Was ist das Servicekonto Hessen?", "faq")
+    tracker.latest_message["response_selector"] = select_response({}, "faq/servicekonto_was")
+    _, messages = await run(ActionFaq(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_faq/servicekonto_was"]

@@ -841,3 +841,41 @@ def test_entities_the_rules_add_have_their_span(text: str, intent: str, entities
     _, found = refine(text, {"name": intent, "confidence": 0.4}, entities, None)
     assert found and all("start" in e and "end" in e for e in found)
     assert [e["start"] for e in found] == sorted(e["start"] for e in found)
+
+
+def test_a_lost_card_in_dialect_is_the_life_event_however_sure_the_classifier_is() -> None:
+    text = "Isch hab mei Perso verbummelt, was mach isch dann jetz?"
+    intent, entities = refine(text, {"name": "out_of_scope", "confidence": 0.87}, [], None)
+    assert (intent or {}).get("name") == "lebenslage"
+    assert [e["value"] for e in entities if e["entity"] == "lebenslage"] == ["ausweis_verloren"]
+    # Small talk with no card in it stays small talk.
+    intent, _ = refine("Ich hab mein Handy verbummelt", {"name": "chitchat", "confidence": 0.87}, [], None)
+    assert (intent or {}).get("name") == "chitchat"
+
+
+@pytest.mark.parametrize(
+    ("text", "calculator"),
+    [
+        ("IKZ funding merger volunteer fire brigades Feuerwehr amount", True),
+        ("Wie viel Förderung gibt es, wenn Ortsteilfeuerwehren fusionieren?", True),
+        ("Was bekommen wir für einen Gemeindeverwaltungsverband an Zuschuss?", True),
+        # Not about the money, or not about cooperation: no calculator.
+        ("Wie beantrage ich IKZ-Förderung für die Feuerwehr?", False),
+        ("Wo ist die Feuerwehr in Kassel?", False),
+    ],
+)
+def test_what_ikz_pays_for_a_special_case_is_the_calculator(text: str, calculator: bool) -> None:
+    intent, _ = refine(text, {"name": "faq", "confidence": 0.99}, [], None)
+    assert ((intent or {}).get("name") == "ikz_foerderung") is calculator
+
+
+def test_who_handles_it_in_a_place_is_no_question_about_the_ministry() -> None:
+    from bot.nlp.rules import ministry_misread_as_faq
+
+    assert ministry_misread_as_faq("I live in Wetzlar, who handles it there?", "faq/ministerium", True)
+    assert not ministry_misread_as_faq(
+        "Welches Ministerium ist in Wetzlar zuständig?", "faq/ministerium", True
+    )
+    assert not ministry_misread_as_faq(
+        "Wer ist in Hessen für Digitalisierung zuständig?", "faq/ministerium", False
+    )

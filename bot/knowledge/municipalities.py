@@ -701,5 +701,8 @@ def load_municipalities() -> MunicipalityIndex:
     """The municipality index, read once from ``data/knowledge``."""
     data = yaml.safe_load(OUTSIDE_HESSEN_YML.read_text(encoding="utf-8"))
     return MunicipalityIndex(
-        _read_csv(MUNICIPALITIES_CSV), data["orte"], _read_namesakes(data), read_districts()
+        _read_csv(MUNICIPALITIES_CSV),
+        {**data["orte"], **data.get("grenznahe_orte", {})},
+        _read_namesakes(data),
+        read_districts(),
     )

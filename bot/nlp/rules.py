@@ -32,7 +32,7 @@ from typing import Any
 
 from bot.knowledge.ags import kommune_from_metadata
 from bot.knowledge.ereignisort import is_residence
-from bot.knowledge.ikz import parse_count
+from bot.knowledge.ikz import parse_count, special_cases
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services
 from bot.knowledge.text import edit_distance, typo_limit
@@ -72,11 +72,16 @@ _ONLINE_CUE = re.compile(
 _ID_CARD = re.compile(r"ausweis|perso\b|reisepass|\bpass\b|\bid\s*card|passport", re.IGNORECASE)
 # Only words that certainly mean the card is gone ("nicht mehr" is also "nicht mehr gültig").
 _LOST_CARD = re.compile(
-    r"verlor|verlier|gestohlen|geklaut|abhanden|verschwunden|\blost\b|stolen|can'?t\s+find|cannot\s+find",
+    r"verlor|verlier|gestohlen|geklaut|abhanden|verschwunden|verbummel|verschlamp|verschussel"
+    r"|\blost\b|stolen|misplaced|can'?t\s+find|cannot\s+find",
     re.IGNORECASE,
 )
+# A message that names the ID card and its loss is about the loss, however sure the classifier
+# is of small talk or "out of scope" (dialect: "Perso verbummelt … was mach isch dann jetz?").
+_LOST_CARD_OVERRIDABLE = frozenset({"online_beantragen", "out_of_scope", "chitchat", "nlu_fallback"})
 _LOSS = re.compile(
     r"verlor|verlier|gestohlen|geklaut|weg\b|abhanden|vermiss|nicht\s+mehr|finde|verschwunden|gefunden"
+    r"|verbummel|verschlamp|verschussel|misplaced"
     r"|\blost\b|\blose\b|stolen|missing|can'?t\s+find|cannot\s+find",
     re.IGNORECASE,
 )
@@ -502,6 +507,7 @@ _IKZ_OVERRIDABLE = frozenset(
         "deny",
     }
 )
+_IKZ_WORDS = r"interkommunal|\bikz\b|inter-?\s?municipal|zusammenarbeit|cooperat|fusion|merge|zusammenleg"
 _MUNICIPALITIES = re.compile(
     r"\b(?:gemeinden|kommunen|st(?:ä|ae)dte|orte|municipalities|towns|communities|villages)\b",
     re.IGNORECASE,
@@ -527,6 +533,24 @@ def ikz_funding_question(text: str) -> bool:
         parse_count(text) is not None
         and _MUNICIPALITIES.search(text)
         and _COOPERATION.search(text)
+        and not _IKZ_OTHER_QUESTION.search(text)
+    )
+
+
+_FUNDING = re.compile(
+    r"f(?:ö|oe)rder|zuschuss|zuwendung|geld|betrag|wie\s*viel|fund|grant|subsid|money|amount|how\s+much",
+    re.IGNORECASE,
+)
+
+
+def ikz_special_funding_question(text: str) -> bool:
+    """Whether ``text`` asks what IKZ pays for a special case (merged fire brigades, a Verband)."""
+    cases = special_cases(text)
+    # A Verwaltungsverband is cooperation by itself; fire brigades are not.
+    return bool(
+        cases
+        and ("verband" in cases or re.search(_IKZ_WORDS, text, re.IGNORECASE))
+        and _FUNDING.search(text)
         and not _IKZ_OTHER_QUESTION.search(text)
     )
 
@@ -701,6 +725,10 @@ def refine(
     elif name in _IKZ_OVERRIDABLE and ikz_funding_question(text):
         # "Wir sind zwei Gemeinden und wollen die Bauhöfe zusammenlegen": the calculator.
         intent = {"name": "ikz_foerderung", "confidence": 1.0}
+    elif name in _IKZ_OVERRIDABLE and ikz_special_funding_question(text):
+        # "IKZ funding merger fire brigades amount": the calculator, which names the special rule
+        # (15.000 € per fire brigade) before it asks for the number of municipalities.
+        intent = {"name": "ikz_foerderung", "confidence": 1.0}
     elif (
         name == "lebenslage"
         and not any(e.get("entity") == "lebenslage" for e in entities)
@@ -715,7 +743,7 @@ def refine(
         if not any(e.get("entity") == KIND_LABEL for e in entities):
             entities.append(_event_entity(text))
     elif (
-        (name == "online_beantragen" or (name in _UNSURE_OVERRIDABLE and unsure))
+        (name in _LOST_CARD_OVERRIDABLE or (name in _UNSURE_OVERRIDABLE and unsure))
         and _ID_CARD.search(text)
         and _LOST_CARD.search(text)
     ):
@@ -968,6 +996,16 @@ def service_misread_as_faq(text: str, response_key: str | None) -> bool:
         return False
     service = load_services().find(text)
     return service is not None and service.id not in _CERTIFICATE_SERVICES
+
+
+def ministry_misread_as_faq(text: str, response_key: str | None, has_place: bool) -> bool:
+    """Whether the ministry FAQ was picked for "who handles it in <place>?" about the topic in focus.
+
+    "I live in Wetzlar, who handles it there?" after a Wohngeld answer asks for that service's
+    office in Wetzlar; only a question that names the ministry (or none of the places) wants the
+    Land's ministry.
+    """
+    return response_key == "faq/ministerium" and has_place and not re.search(_MINISTRY, text, re.IGNORECASE)
 
 
 def response_key(selector: Any) -> str | None:

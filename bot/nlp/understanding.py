@@ -17,6 +17,7 @@ from bot.nlp.rules import (
     PLACE_LABEL,
     certificate_order_misread_as_faq,
     faq_override,
+    ministry_misread_as_faq,
     refine,
     response_key,
     select_response,
@@ -55,6 +56,10 @@ class ContextualUnderstanding(StatelessComponent):
                 message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR))
             ):
                 intent = {"name": "online_beantragen", "confidence": 1.0}
+            elif (intent or {}).get("name") == FAQ_INTENT and ministry_misread_as_faq(
+                message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR)), has_place
+            ):
+                intent = {"name": "nachfrage", "confidence": 1.0}
             if intent is not before and intent is not None:
                 message.set(INTENT, intent, add_to_output=True)
                 # The rule decided: the classifier's ranking goes, or the FallbackClassifier
