@@ -110,6 +110,11 @@ _FOCUS_FAQS = {
             ),
             "utter_faq/bundid_registrieren",
         ),
+        # "kostet das was?" after the BundID: the account is free (faq/bundid_was says so).
+        (
+            re.compile(r"kost|geb(?:ü|ue)hr|\bfree\b|\bcosts?\b|how\s+much", re.IGNORECASE),
+            "utter_faq/bundid_was",
+        ),
     ),
 }
 

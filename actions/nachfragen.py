@@ -13,7 +13,7 @@ from actions.antworten import say
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
-from actions.ikz import ikz_recount
+from actions.ikz import answer_funding, ikz_recount
 from actions.kontakt import gemeinde_hinweis, topic_menu
 from actions.lebenslagen import load_lebenslagen
 from actions.online_leistungen import (
@@ -249,17 +249,22 @@ async def continue_focus(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 _MUNICIPALITY_COUNT = re.compile(r"gemeinde|kommune|zweit|dritt|viert|st(?:ä|ae)dte", re.IGNORECASE)
 
 
-def redirect_non_place(tracker: Tracker) -> list[EventType] | None:
-    """Where a message taken for a bare place names no place, the action that fits it, if any.
+def redirect_non_place(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """Where a message taken for a bare place names no place, answer what fits it, if anything.
 
-    A number of municipalities goes to the IKZ calculator, a named service to its answer.
+    A number of municipalities gets the IKZ funding, a named service its answer. Both are
+    answered here, not by a FollowupAction: after the place intent no rule or story continues
+    from those actions, and the policies would predict the topic menu again and again until
+    Rasa's limit ("Und wenn wir zu viert sind?" got eight menus, the next message no reply).
     """
     text = user_text(tracker)
     count = parse_count(text)
     if count is not None and _MUNICIPALITY_COUNT.search(text):
-        return [SlotSet("anzahl_kommunen", float(count)), FollowupAction("action_ikz_foerderung")]
-    if load_services().find(text) is not None:
-        return [FollowupAction("action_online_leistung")]
+        return answer_funding(dispatcher, tracker, count)
+    service = load_services().find(text)
+    if service is not None:
+        answer_service(dispatcher, tracker, service, municipality_in_question(tracker))
+        return [focus_event("leistung", service.id)]
     return None
 
 

@@ -339,7 +339,7 @@ class ActionOrtKontext(Action):
         if place_text is None:
             # Not a place after all ("Führerschein umschreiben lassen", "Wir sind drei
             # Gemeinden …"): a place is only taken from words that name one.
-            redirected = redirect_non_place(tracker)
+            redirected = redirect_non_place(dispatcher, tracker)
             if redirected is not None:
                 return redirected
         text = place_text or user_text(tracker)

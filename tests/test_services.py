@@ -120,6 +120,9 @@ def test_get_unknown_returns_none(catalogue) -> None:  # type: ignore[no-untyped
         ("Ich möchte mein Auto online abmelden, ich wohne im Landkreis Kassel.", "kfz_abmeldung"),
         ("Kann ich mein Auto online ummelden?", "kfz_zulassung"),
         ("Wie kann ich mich online ummelden?", "wohnsitz_anmelden"),
+        # The separable verb: "melde … um".
+        ("Wie melde ich mich in Herborn um?", "wohnsitz_anmelden"),
+        ("Was brauche ich, um meinen neuen Wohnsitz online anzumelden?", "wohnsitz_anmelden"),
         ("My car still has Hamburg plates, do I need to change something?", "kfz_zulassung"),
         ("Ein altes Schlafsofa und ein Lattenrost, wie werde ich das los?", "sperrmuell"),
         ("there is some monthly money from the state for children, how is it called?", "kindergeld"),

@@ -879,3 +879,42 @@ def test_who_handles_it_in_a_place_is_no_question_about_the_ministry() -> None:
     assert not ministry_misread_as_faq(
         "Wer ist in Hessen für Digitalisierung zuständig?", "faq/ministerium", False
     )
+
+
+def test_who_implements_it_technically_is_the_municipal_it_provider() -> None:
+    from bot.nlp.rules import cued_faq
+
+    assert cued_faq("und wer setzt das in Hessen technisch für die Kommunen um?") == "faq/ekom21"
+    assert cued_faq("Who runs it technically for the municipalities?") == "faq/ekom21"
+    assert cued_faq("Wer setzt das um?") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Wie unterstützt das Land Hessen Gemeinden, die zusammenarbeiten wollen?", "faq/ikz_was"),
+        (
+            "no german passport only aufenthaltstitel card. can i still make this BundID thing?",
+            "faq/bundid_registrieren",
+        ),
+        ("Wie unterstützt das Land die Digitalisierung der Gemeinden?", None),
+    ],
+)
+def test_cues_of_the_tenth_round(text: str, key: str | None) -> None:
+    from bot.nlp.rules import cued_faq
+
+    assert cued_faq(text) == key
+
+
+def test_dialect_plural_and_together_still_ask_for_ikz_funding() -> None:
+    from bot.nlp.rules import ikz_funding_question
+
+    assert ikz_funding_question("mir sin vier Gemeinde un wolle unsern Bauhof zusamme mache, gibt's do was?")
+    assert not ikz_funding_question("Die Gemeinde hat vier Bauhöfe")
+
+
+def test_at_the_end_of_ones_nerves_is_dissatisfaction() -> None:
+    intent, _ = refine(
+        "Ich bin am Ende mit meinen Nerven, nichts klappt", {"name": "kontakt_mensch"}, [], None
+    )
+    assert (intent or {}).get("name") == "unzufrieden"

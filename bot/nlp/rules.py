@@ -508,6 +508,10 @@ _IKZ_OVERRIDABLE = frozenset(
     }
 )
 _IKZ_WORDS = r"interkommunal|\bikz\b|inter-?\s?municipal|zusammenarbeit|cooperat|fusion|merge|zusammenleg"
+_COUNTED_MUNICIPALITY = re.compile(
+    r"\b(?:zwaa|zwoo|zwei|drei|vier|f(?:ü|ue)nf|sechs|\d+)\s+gemeinde\b", re.IGNORECASE
+)
+_COOPERATION_DIALECT = re.compile(r"\bzusamme\b", re.IGNORECASE)
 _MUNICIPALITIES = re.compile(
     r"\b(?:gemeinden|kommunen|st(?:ä|ae)dte|orte|municipalities|towns|communities|villages)\b",
     re.IGNORECASE,
@@ -531,8 +535,9 @@ def ikz_funding_question(text: str) -> bool:
     """Whether ``text`` asks about IKZ funding for a number of municipalities."""
     return bool(
         parse_count(text) is not None
-        and _MUNICIPALITIES.search(text)
-        and _COOPERATION.search(text)
+        # Hessian drops the plural's -n: "mir sin vier Gemeinde … wolle unsern Bauhof zusamme mache".
+        and (_MUNICIPALITIES.search(text) or _COUNTED_MUNICIPALITY.search(text))
+        and (_COOPERATION.search(text) or _COOPERATION_DIALECT.search(text))
         and not _IKZ_OTHER_QUESTION.search(text)
     )
 
@@ -569,6 +574,7 @@ _DISSATISFIED = re.compile(
     r"|bl(?:ö|oe)dsinn|(?:null|nicht|nichts|kaum|gar\s+nicht)\s+geholfen"
     r"|verstehen?\s+mich\s+nicht|verstehst\s+mich\s+nicht|verstehen\s+sie\s+mich\s+nicht"
     r"|\bbin\s+(?:\w+\s+)?(?:bedient|genervt|frustriert|verärgert|veraergert)\b|schick\w*\s+(?:mich|einen|uns)\s+(?:\w+\s+)?im\s+kreis"
+    r"|am\s+ende\s+mit\s+(?:meinen|den)\s+nerven"
     r"|not\s+(?:very\s+|really\s+)?helpful|(?:does|did)n[o']?t\s+help|\buseless\b|\bnonsense\b|\brubbish\b"
     r"|you\s+(?:do\s+not|don'?t)\s+understand|(?:not|n'?t)\s+(?:\w+\s+)?helping|\bfrustrat"
     r"|\b(?:unhappy|fed\s+up)\s+with|in\s+circles|waste\s+of\s+(?:my\s+)?time",
@@ -809,6 +815,37 @@ _ACCOUNT = r"bund\s*-?\s*id|servicekonto|nutzerkonto|\bkonto\b|\baccount\b"
 _IKZ = r"interkommunal|\bikz\b|inter-?\s?municipal"
 _MINISTRY = r"ministeri|ministry|\bhmdi\b"
 _CUED_FAQS = (
+    (
+        # "Wie unterstützt das Land Gemeinden, die zusammenarbeiten wollen?": IKZ, not the
+        # digitalisation programme.
+        "faq/ikz_was",
+        re.compile(
+            r"(?:gemeinden|kommunen|municipalities)\b.{0,40}(?:zusammenarbeit|kooperier|cooperat|work\s+together)",
+            re.IGNORECASE,
+        ),
+        re.compile(r"unterst(?:ü|ue)tz|f(?:ö|oe)rder|\bhilft\b|support|\bfund", re.IGNORECASE),
+    ),
+    (
+        # "no german passport only aufenthaltstitel card, can i still make this BundID?"
+        "faq/bundid_registrieren",
+        re.compile(r"bund\s*-?\s*id", re.IGNORECASE),
+        re.compile(
+            r"aufenthaltstitel|residence\s+(?:permit|title|card)|no\s+german\s+(?:passport|id)"
+            r"|ohne\s+(?:deutschen?\s+)?(?:pass|ausweis)|kein(?:en)?\s+deutschen?\s+(?:pass|ausweis)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Wer setzt das in Hessen technisch für die Kommunen um?": the municipal IT provider.
+        "faq/ekom21",
+        re.compile(
+            r"technisch|\bit-?dienstleister|rechenzentrum|\btechnically\b|it\s+provider", re.IGNORECASE
+        ),
+        re.compile(
+            r"\bsetz\w*\b.{0,60}\bum\b|umsetz|betreib|\bwer\s+macht|who\s+(?:runs|builds|implements|does)",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "faq/bundid_was",
         re.compile(_ACCOUNT, re.IGNORECASE),
