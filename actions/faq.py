@@ -2,12 +2,14 @@
 
 Rasa's own ``utter_faq`` says only the ResponseSelector's one answer, so "Was ist das
 Verwaltungsportal Hessen und was hat civento damit zu tun?" lost its second question. This
-action says the selected answer, or one answer per question (bot.nlp.rules.faq_answers). The
+action says the selected answer, or one answer per question (bot.nlp.faq_cues.faq_answers). The
 answers are the domain's ``utter_faq/<key>`` responses, so their Leichte Sprache and English
 variants apply as before.
 """
 
 from __future__ import annotations
+
+import re
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -17,8 +19,13 @@ from rasa_sdk.types import DomainDict
 from actions.antworten import say
 from actions.context import user_text
 from actions.kontakt import gemeinde_hinweis
+from actions.online_leistungen import answer_other_topics
 from actions.themen import other_topics
-from bot.nlp.rules import faq_answers, response_key
+from bot.nlp.faq_cues import faq_answers, faqs_asked, response_key
+
+_SENTENCE_END = re.compile(r"[.?!]+(?=\s|$)")
+# Only the opening of a pasted long text is searched for further topics.
+_MAX_TOPIC_CHARS = 1000
 
 
 class ActionFaq(Action):
@@ -37,7 +44,18 @@ class ActionFaq(Action):
             dispatcher.utter_message(response="utter_wie_sonst")
         for key in keys:
             dispatcher.utter_message(response=f"utter_{key}")
+        if not keys:
+            return []
+        message = user_text(tracker)
+        # "Wie lösche ich meine BundID? Und was kostet ein neuer Personalausweis?", "Can I do
+        # the Wohngeld application online? And what happens to my old Servicekonto?": a service
+        # or certificate in a sentence of its own, one that asks no FAQ, is answered too. In a
+        # single sentence ("Brauche ich für Wohngeld eine BundID?") the service is the FAQ's subject.
+        sentences = [part for part in _SENTENCE_END.split(message[:_MAX_TOPIC_CHARS]) if part.strip()]
+        others = " ".join(part for part in sentences if not faqs_asked(part)) if len(sentences) > 1 else ""
+        if others.strip():
+            answer_other_topics(dispatcher, tracker, others, keys)
         # "… And if not, is there a phone number I can call?": the person to contact after it.
-        if keys and other_topics(user_text(tracker), ()).handoff:
+        if not (others.strip() and other_topics(others, ()).handoff) and other_topics(message, ()).handoff:
             say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker))
         return []

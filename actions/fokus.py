@@ -110,6 +110,16 @@ _FOCUS_FAQS = {
             ),
             "utter_faq/bundid_registrieren",
         ),
+        # "Can I delete it?", "… wenn ich es lange nicht benutze?" after the BundID: the deletion
+        # after 24 months unused.
+        (
+            re.compile(
+                r"l(?:ö|oe|o)sch|delet|\bremove|\bclose\b|k(?:ü|ue)ndig|deaktiv|inaktiv|unused"
+                r"|nicht\s+(?:mehr\s+)?(?:be)?nutz|(?:don'?t|do\s+not|never)\s+use\b|not\s+us(?:e|ed|ing)\b",
+                re.IGNORECASE,
+            ),
+            "utter_faq/bundid_was",
+        ),
         # "kostet das was?" after the BundID: the account is free (faq/bundid_was says so).
         (
             re.compile(r"kost|geb(?:ü|ue)hr|\bfree\b|\bcosts?\b|how\s+much", re.IGNORECASE),

@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.antworten import label, say, text
-from actions.context import home_municipality
+from actions.context import home_municipality, user_text
+from actions.orte import chosen_place
 
 # Topics offered after a first miss; payloads are plain questions so the NLU (and the
 # ResponseSelector for FAQ topics) handle them like typed text.
@@ -80,6 +81,12 @@ class ActionFallbackThemen(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.active_loop_name and tracker.get_slot("requested_slot") == "ort":
+            # "Wohra" after "Gemünden passt zu mehreren Orten": too short for the classifier,
+            # but it names one of the place buttons just offered; the form goes on with it.
+            chosen = chosen_place(tracker, user_text(tracker))
+            if chosen:
+                return [SlotSet("ort", chosen)]
         if missed_before(tracker):
             say(dispatcher, tracker, "fallback_mensch", gemeinde_hinweis=gemeinde_hinweis(tracker))
         else:

@@ -22,18 +22,25 @@ from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import focus_event
 from actions.fokus_antwort import answer_from_focus
 from actions.online_leistungen import ActionOnlineLeistung, answer_other_topics, service_field, service_name
+from actions.orte import Place
 from actions.payloads import intent_payload
+from actions.urkunden import event_phrase, office_link, shared_office, urkunde_name
 from bot.knowledge.dialekt import standardise
+from bot.knowledge.ereignisort import event_named_with_place, event_place_text, lives_there
 from bot.knowledge.languages import load_sprachen
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import ServiceCatalogue, load_services
 from bot.knowledge.sources import KNOWLEDGE_DIR, KnowledgeError, load_source_titles, read_yaml
-from bot.knowledge.text import variants
+from bot.knowledge.text import edit_distance, variants
 
 LEBENSLAGEN_PATH = KNOWLEDGE_DIR / "lebenslagen.yml"
 # The button payload that makes the assistant answer one service in detail.
 # Button titles longer than this are cut: messengers truncate long titles anyway.
 _MAX_TITLE = 40
+# Keywords this long may be typed with one slip ("gestorbn").
+_MIN_TYPO_KEYWORD = 8
+# Life events whose event place decides a certificate's Standesamt.
+_EVENT_CERTIFICATES = {"geburt": "geburtsurkunde", "todesfall": "sterbeurkunde"}
 
 
 @dataclass(frozen=True)
@@ -158,10 +165,12 @@ def load_lebenslagen() -> dict[str, Lebenslage]:
     return parse_lebenslagen(LEBENSLAGEN_PATH, load_services())
 
 
-def detect(text_in: str, lebenslagen: dict[str, Lebenslage]) -> Lebenslage | None:
-    """The life event whose longest keyword occurs in ``text_in`` as whole words, or None.
+def _best_keyword(text_in: str, lebenslagen: dict[str, Lebenslage]) -> tuple[int, str] | None:
+    """The length and event id of the longest keyword in ``text_in`` (whole words), or None.
 
-    Hessian spellings are read in standard German too ("Mei Mudder is gestorbe").
+    Hessian spellings are read in standard German too ("Mei Mudder is gestorbe"). Without an
+    exact keyword, a long one-word keyword typed with one slip counts ("gestorbn",
+    "verstorbn"): only words of eight letters or more, so "bezogen" never reads as "gezogen".
     """
     readings = dict.fromkeys((text_in, standardise(text_in)))
     haystacks = [f" {key} " for reading in readings for key in variants(reading) if key]
@@ -171,16 +180,46 @@ def detect(text_in: str, lebenslagen: dict[str, Lebenslage]) -> Lebenslage | Non
             for key in variants(keyword):
                 if any(f" {key} " in hay for hay in haystacks) and (best is None or len(key) > best[0]):
                     best = (len(key), event.id)
+    if best is not None:
+        return best
+    words = {w for hay in haystacks for w in hay.split() if len(w) >= _MIN_TYPO_KEYWORD}
+    for event in lebenslagen.values():
+        for keyword in event.keywords:
+            key = variants(keyword)[0]
+            if " " in key or len(key) < _MIN_TYPO_KEYWORD:
+                continue
+            if any(edit_distance(word, key, 1) <= 1 for word in words) and (
+                best is None or len(key) > best[0]
+            ):
+                best = (len(key), event.id)
+    return best
+
+
+def detect(text_in: str, lebenslagen: dict[str, Lebenslage]) -> Lebenslage | None:
+    """The life event whose longest keyword occurs in ``text_in`` (see :func:`_best_keyword`)."""
+    best = _best_keyword(text_in, lebenslagen)
     return lebenslagen[best[1]] if best else None
 
 
 def requested_event(tracker: Tracker) -> Lebenslage | None:
-    """The life event of the latest message: the NLU entity first, then keywords in the text."""
+    """The life event of the latest message: the NLU entity, unless the words name another longer.
+
+    "I moved to Marburg last year … no idea how starting a business works here": the entity
+    the classifier tags ("moved") is the story, the longer keyword ("starting a business")
+    the question.
+    """
     lebenslagen = load_lebenslagen()
-    for value in entity_values(tracker, "lebenslage"):
-        if value in lebenslagen:
-            return lebenslagen[value]
-    return detect(user_text(tracker), lebenslagen)
+    message = user_text(tracker)
+    best = _best_keyword(message, lebenslagen)
+    for item in tracker.latest_message.get("entities") or []:
+        value = item.get("value")
+        if item.get("entity") != "lebenslage" or value not in lebenslagen:
+            continue
+        tagged = int(item.get("end") or 0) - int(item.get("start") or 0)
+        if best is not None and best[1] != value and best[0] > max(tagged, len(str(value))):
+            return lebenslagen[best[1]]
+        return lebenslagen[value]
+    return lebenslagen[best[1]] if best else None
 
 
 def _destination(tracker: Tracker) -> Municipality | None:
@@ -191,6 +230,32 @@ def _destination(tracker: Tracker) -> Municipality | None:
         if found:
             return found
     return home_municipality(tracker)
+
+
+def _event_certificate(dispatcher: CollectingDispatcher, tracker: Tracker, event: Lebenslage) -> None:
+    """After a birth or a death with its place ("baby born in Hanau hospital"): that place's Standesamt.
+
+    The certificate comes from the Standesamt of the event place (fakten.yml:
+    standesamt_ereignisort), so the step the list names gets its link; a place where the
+    citizen only lives gets none.
+    """
+    kind = _EVENT_CERTIFICATES.get(event.id)
+    message = user_text(tracker)
+    if kind is None or not event_named_with_place(message):
+        return
+    found = load_municipalities().resolve(event_place_text(message)).municipality
+    if found is None or lives_there(message, found.label):
+        return
+    say(
+        dispatcher,
+        tracker,
+        "lebenslage_urkunde",
+        urkunde=urkunde_name(kind),
+        ereignis=event_phrase(kind),
+        gemeinde=found.label,
+        link=office_link(found),
+    )
+    shared_office(dispatcher, tracker, Place(municipality=found))
 
 
 def _title(name: str) -> str:
@@ -306,6 +371,7 @@ class ActionLebenslage(Action):
             nachsatz=_nachsatz(event),
             ort=ort,
         )
+        _event_certificate(dispatcher, tracker, event)
         # "… und klappt die Gewerbeanmeldung trotzdem?": a service beside the event's steps.
         answer_other_topics(dispatcher, tracker, user_text(tracker), {s.leistung for s in event.schritte})
         # "Was kostet ein neuer?" next asks about one of its steps (actions/nachfragen.py).

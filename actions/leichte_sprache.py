@@ -14,7 +14,7 @@ from actions.context import previous_answer, user_text
 from actions.fokus import focus_event
 from actions.online_leistungen import answer_service, municipality_in_question
 from bot.knowledge.services import load_services
-from bot.nlp.rules import MAX_FAQ_ANSWERS, faqs_asked
+from bot.nlp.faq_cues import MAX_FAQ_ANSWERS, faqs_asked
 
 # Answers that are about the language switch itself are not repeated.
 _NOT_REPEATED = ("utter_leichte_sprache_an", "utter_leichte_sprache_aus")

@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.antworten import Var, label, say, text
+from actions.antworten import label, say, text
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import focus_event
 from actions.nachfragen import continue_focus, follow_up_place, redirect_non_place
@@ -23,10 +23,11 @@ from actions.online_leistungen import answer_other_topics
 from actions.orte import Place, chosen_place, resolve_or_explain, slot_text
 from actions.payloads import intent_payload
 from actions.themen import request_text
-from bot.knowledge.ereignisort import event_place_text, lives_there, standesamtsbezirk_of
-from bot.knowledge.municipalities import Municipality, load_municipalities
+from actions.urkunden import event_phrase, office_link, shared_office, urkunde_name
+from bot.knowledge.ereignisort import event_place_text, lives_there
+from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
-from bot.nlp.rules import certificate_requests, follow_on_certificate_question
+from bot.nlp.certificates import certificate_requests, follow_on_certificate_question
 
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
 # Words that name a certificate kind when the entity extractor found none.
@@ -35,16 +36,6 @@ _URKUNDE_WORDS = (
     ("eheurkunde", re.compile(r"\behe|heirat|hochzeit|trau|marri|wedding", re.IGNORECASE)),
     ("sterbeurkunde", re.compile(r"sterbe|gestorben|verstorben|\btod|\bdeath|\bdied\b", re.IGNORECASE)),
 )
-
-
-def urkunde_name(kind: str) -> Var:
-    """The certificate's name in both variants (antworten.yml ``knopf_<kind>``)."""
-    return label(f"knopf_{kind}")
-
-
-def _ereignis(kind: str) -> Var:
-    """ "… das Standesamt des Ortes, an dem {ereignis}" (antworten.yml ``ereignis_<kind>``)."""
-    return label(f"ereignis_{kind}")
 
 
 def urkundenart_from(text: str) -> str | None:
@@ -169,16 +160,6 @@ class ValidateStandesamtForm(FormValidationAction):
         return {"ort": slot_text(value) if place else None}
 
 
-def office_link(m: Municipality) -> str:
-    """The portal page that names the Standesamt responsible for ``m``.
-
-    The Geburtsurkunde page of the Verwaltungsportal names the Standesamt responsible for a
-    municipality (regschl = ARS); it is the one verified page that does.
-    """
-    service = load_services().get("geburtsurkunde")
-    return portal_link(service, m.ars) if service else "https://verwaltungsportal.hessen.de"
-
-
 def _kreis_text(place: Place) -> str:
     m = place.municipality
     return m.kreis_label if m else ""
@@ -211,7 +192,7 @@ class ActionStandesamtAuskunft(Action):
             self._certificate(dispatcher, tracker, place, urkundenart)
         else:
             self._office(dispatcher, tracker, place)
-        self._shared_office(dispatcher, tracker, place)
+        shared_office(dispatcher, tracker, place)
         follow_on = follow_on_certificate_question(request) if urkundenart in URKUNDENARTEN else None
         if follow_on in _NOT_IN_CERTIFICATE_ANSWER:
             # "… and do I need a BundID for that?": who may and the fees are in the answer.
@@ -234,27 +215,9 @@ class ActionStandesamtAuskunft(Action):
             place = resolve_or_explain(dispatcher, tracker, place_text)
             if place is not None:
                 self._certificate(dispatcher, tracker, place, kind)
-                self._shared_office(dispatcher, tracker, place)
+                shared_office(dispatcher, tracker, place)
         answer_other_topics(dispatcher, tracker, request, {kind for kind, _ in pairs})
         return [focus_event("urkunde", pairs[-1][0])]
-
-    @staticmethod
-    def _shared_office(dispatcher: CollectingDispatcher, tracker: Tracker, place: Place) -> None:
-        """Name the seat of a joint Standesamt district (standesamtsbezirke.yml).
-
-        In a joint district "the Standesamt of the event place" is the office at the seat
-        (fakten.yml: standesamt_gemeinsamer_bezirk). Uncertain districts are named with a caveat.
-        """
-        m = place.municipality
-        bezirk = standesamtsbezirk_of(m.ags) if m else None
-        if m is None or bezirk is None or bezirk.sitz == m.ags:
-            return
-        sitz = load_municipalities().by_ags(bezirk.sitz)
-        if sitz is None:
-            return
-        link = office_link(m)
-        key = "standesamt_bezirk" if bezirk.gesichert else "standesamt_bezirk_unsicher"
-        say(dispatcher, tracker, key, gemeinde=m.label, sitz=sitz.label, bezirk=bezirk.name, link=link)
 
     @staticmethod
     def _certificate(
@@ -267,7 +230,7 @@ class ActionStandesamtAuskunft(Action):
                 "urkunde_ausserhalb",
                 ort=place.outside_name,
                 land=place.land,
-                ereignis=_ereignis(urkundenart),
+                ereignis=event_phrase(urkundenart),
             )
             return
         m = place.municipality
@@ -285,7 +248,7 @@ class ActionStandesamtAuskunft(Action):
             tracker,
             "urkunde_auskunft",
             urkunde=urkunde_name(urkundenart),
-            ereignis=_ereignis(urkundenart),
+            ereignis=event_phrase(urkundenart),
             gemeinde=m.label,
             kreis=_kreis_text(place),
             link_hinweis=hinweis,

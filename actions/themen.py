@@ -21,7 +21,8 @@ from rasa_sdk import Tracker
 from actions.antworten import label
 from actions.payloads import intent_payload
 from bot.knowledge.services import Service, load_services
-from bot.nlp.rules import certificate_kind, clause_faqs
+from bot.nlp.certificates import certificate_kind
+from bot.nlp.faq_cues import clause_faqs
 
 # Clause boundaries: a second topic usually follows "und", "außerdem" ("and", "also"), a comma
 # or a new sentence.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.faq import ActionFaq
-from bot.nlp.rules import faq_answers, select_response
+from bot.nlp.faq_cues import faq_answers, select_response
 from tests.tracker_factory import make_tracker, run
 
 
@@ -74,3 +74,28 @@ async def test_a_request_for_a_person_after_the_faq_question_gets_the_contact() 
     tracker.latest_message["response_selector"] = select_response({}, "faq/servicekonto_was")
     _, messages = await run(ActionFaq(), tracker)
     assert [m.get("response") for m in messages] == ["utter_faq/servicekonto_was"]
+
+
+async def test_a_service_asked_after_the_faq_question_is_answered_next() -> None:
+    text = (
+        "Wie kann ich meine BundID löschen? Und was kostet eigentlich ein neuer Personalausweis, ich bin 45?"
+    )
+    tracker = make_tracker(text, "faq")
+    tracker.latest_message["response_selector"] = select_response({}, "faq/bundid_was")
+    _, messages = await run(ActionFaq(), tracker)
+    assert messages[0]["response"] == "utter_faq/bundid_was"
+    assert any(str(m.get("text") or "").startswith("Personalausweis") for m in messages[1:])
+    # A service inside the FAQ's own question is that question's subject, not a second topic.
+    tracker = make_tracker("Brauche ich für Wohngeld eine BundID?", "faq")
+    tracker.latest_message["response_selector"] = select_response({}, "faq/ohne_konto")
+    _, messages = await run(ActionFaq(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_faq/ohne_konto"]
+
+
+async def test_a_service_in_the_first_sentence_before_the_faq_question_is_answered_too() -> None:
+    text = "Can I do the Wohngeld application online? And what happens to my old Servicekonto Hessen?"
+    tracker = make_tracker(text, "faq")
+    tracker.latest_message["response_selector"] = select_response({}, "faq/servicekonto_bundid")
+    _, messages = await run(ActionFaq(), tracker)
+    assert messages[0]["response"] == "utter_faq/servicekonto_bundid"
+    assert any("Wohngeld" in str(m.get("text") or "") for m in messages[1:])

@@ -124,3 +124,18 @@ def test_special_funding_rules_are_recognised() -> None:
     assert special_cases("Förderung Fusion Feuerwehr IKZ") == ("feuerwehr",)
     assert special_cases("wenn mehrere Gemeinden einen Gemeindeverwaltungsverband gründen") == ("verband",)
     assert special_cases("Wir sind drei Gemeinden") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("how much money does an inter-municipal cooperation get with more then 3 towns?", 4),
+        ("Förderung bei mehr als drei Kommunen", 4),
+        ("über 3 Gemeinden", 4),
+        ("Gemeinde mit über 5000 Einwohnern", None),
+    ],
+)
+def test_more_than_a_number_is_the_next_count(text: str, count: int | None) -> None:
+    from bot.knowledge.ikz import parse_count
+
+    assert parse_count(text) == count

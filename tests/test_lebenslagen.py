@@ -209,6 +209,9 @@ async def test_each_step_button_answers_its_service(event_id: str) -> None:
         ("perso geklaut", "ausweis_verloren"),
         ("Ich mache mich selbständig", "selbstaendig"),
         ("ich mache mich selbststaendig", "selbstaendig"),
+        # One slip in a long keyword, and non-native English.
+        ("mein vater ist gestorbn was muss ich jetz alles machn", "todesfall"),
+        ("my papa he die yesterday in Offenbach. what i must do now?", "todesfall"),
     ],
 )
 def test_detect_finds_the_event_by_keyword(text: str, event_id: str) -> None:
@@ -217,7 +220,15 @@ def test_detect_finds_the_event_by_keyword(text: str, event_id: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Wie ist das Wetter?", "", "Aus gesundheitlichen Gründen", "Totale Verwirrung"]
+    "text",
+    # "bezogen" is one letter from the keyword "gezogen", but too short to be read as its typo.
+    [
+        "Wie ist das Wetter?",
+        "",
+        "Aus gesundheitlichen Gründen",
+        "Totale Verwirrung",
+        "Ich habe Wohngeld bezogen",
+    ],
 )
 def test_detect_needs_whole_words(text: str) -> None:
     assert detect(text, load_lebenslagen()) is None
@@ -410,3 +421,29 @@ def test_life_event_training_data_has_about_25_examples_per_event() -> None:
 def test_life_events_in_dialect_and_without_the_usual_word(text: str, event: str) -> None:
     found = detect(text, load_lebenslagen())
     assert found is not None and found.id == event
+
+
+async def test_a_longer_keyword_wins_over_the_event_the_classifier_tagged() -> None:
+    """The story's move ("moved") is not the question's business start."""
+    text = (
+        "I moved to Marburg last year for my PhD. We want to open a small café and have no idea "
+        "about starting a business here. What are the steps?"
+    )
+    tagged = {**lebenslage("umzug"), "start": 2, "end": 7}
+    _, messages = await answer(text, [tagged])
+    assert payload_service(messages[0]["buttons"][0]) == payload_service(
+        (await answer("Ich mache mich selbständig", []))[1][0]["buttons"][0]
+    )
+
+
+async def test_a_birth_with_its_place_links_that_places_standesamt() -> None:
+    """The certificate comes from the Standesamt of the place of birth (fakten.yml: standesamt_ereignisort)."""
+    hanau = "064350014014"
+    _, messages = await answer("me need paper for baby born. baby born in Hanau hospital last week", [])
+    assert f"regschl={hanau}" in messages[-1]["text"] and "Hanau" in messages[-1]["text"]
+    # Where the family only lives, no certificate link: the place of birth is not known.
+    _, messages = await answer("Wir wohnen in Hanau und bekommen ein Baby", [gemeinde("Hanau")])
+    assert not any(f"regschl={hanau}" in m["text"] for m in messages)
+    # A move has no certificate.
+    _, messages = await answer("Ich ziehe nach Hanau", [gemeinde("Hanau")])
+    assert not any("regschl=" in m["text"] for m in messages)

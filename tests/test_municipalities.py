@@ -239,6 +239,12 @@ _DIED_THERE = (
             "nicht bei uns, sondern im Krankenhaus in Bad Nauheim. Wo bekomme ich die Geburtsurkunde?",
             "Bad Nauheim",
         ),
+        # "aber" splits the event word from its place: the next clause, not the town named later.
+        (
+            "Ich wohne seit zwanzig Jahren in Korbach. Geboren bin ich aber in Schlüchtern, da haben meine "
+            "Eltern damals gewohnt. Mein Mann sagt, die Urkunde bekomme ich im Rathaus hier in Korbach.",
+            "Schlüchtern",
+        ),
     ],
 )
 def test_an_event_place_in_another_clause(text: str, label: str) -> None:
@@ -539,3 +545,10 @@ def test_a_name_with_its_river_or_region_in_words(text: str, label: str) -> None
     assert result.municipality.label.startswith(label)
     # Official names with "am" stay as they are; a bare shared name is still asked back.
     assert load_municipalities().resolve("Homberg").status == "ambiguous"
+
+
+def test_a_river_in_the_name_is_no_second_town() -> None:
+    """ "Rotenburg Fulda": Fulda is the river of Rotenburg a. d. Fulda, not the town Fulda."""
+    assert _label("Eheurkunde Rotenburg Fulda") == "Rotenburg a. d. Fulda"
+    assert _label("Fulda") == "Fulda"
+    assert INDEX.resolve("Homberg").status == "ambiguous"

@@ -98,6 +98,8 @@ def faq_turn(text: str, response: str) -> list[dict]:
         # A separable verb ("leg … an") and the cost of the account, which is free.
         ("utter_faq/bundid_was", "wo leg ich die an?", "nachfrage", "utter_faq/bundid_registrieren"),
         ("utter_faq/bundid_registrieren", "kostet das was?", "nachfrage", "utter_faq/bundid_was"),
+        # Deleting it: the BundID answer says how, and that 24 months unused delete it.
+        ("utter_faq/bundid_was", "Can I delete it?", "nachfrage", "utter_faq/bundid_was"),
         (
             "utter_faq/servicekonto_was",
             "werden meine Daten übernommen?",

@@ -44,3 +44,31 @@ def test_words_that_do_not_tell_the_buttons_apart_pick_nothing(answer: str) -> N
 
 def test_without_offered_buttons_nothing_is_chosen() -> None:
     assert chosen_place(make_tracker("Vogelsberg", "angabe"), "Vogelsberg") is None
+
+
+async def test_a_choice_the_classifier_misses_fills_the_place_of_the_waiting_form() -> None:
+    """ "Wohra" after "Geburtsurkunde Gemuenden": read as not understood, yet it names a button."""
+    from actions.kontakt import ActionFallbackThemen
+    from tests.tracker_factory import run, slots_of
+
+    result = load_municipalities().resolve("Gemünden")
+    offered = {
+        "event": "bot",
+        "text": "Welchen meinen Sie?",
+        "data": {"buttons": place_buttons(result.candidates)},
+    }
+    history = [user_event("Geburtsurkunde Gemuenden", "urkunde_beantragen"), offered]
+    wohra = next(m.ags for m in result.candidates if "Waldeck" in m.kreis_label)
+    waiting = make_tracker(
+        "Wohra",
+        "nlu_fallback",
+        history=history,
+        slots={"requested_slot": "ort"},
+        active_loop="standesamt_form",
+    )
+    events, messages = await run(ActionFallbackThemen(), waiting)
+    assert slots_of(events)["ort"] == wohra and not messages
+    # Without a form waiting for the place the miss is a miss: the topics.
+    idle = make_tracker("Wohra", "nlu_fallback", history=history)
+    events, [menu] = await run(ActionFallbackThemen(), idle)
+    assert not events and menu["buttons"]

@@ -240,6 +240,13 @@ def test_a_service_keyword_with_a_typo_is_found_but_short_words_need_the_exact_w
     assert catalogue.find("Wie ist das Wetter heute?") is None
 
 
+def test_a_slip_inside_a_phrase_keyword_is_corrected_word_by_word() -> None:
+    # "register a business" with two slips; "registr" is one edit from "register" only.
+    found = load_services().find("how do i registr a buisness in Kasel?")
+    assert found is not None and found.id == "gewerbeanmeldung"
+    assert load_services().find("Mir ist langweilig, erzähl was") is None
+
+
 def test_a_real_word_one_letter_apart_at_the_start_is_no_typo() -> None:
     # "Wintergarten" is not a typo of "Kindergarten" (a keyword of the Kita place).
     found = load_services().find("Ich will einen Wintergarten an mein Haus anbauen.")

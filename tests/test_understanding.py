@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.rules import (
-    certificate_kind,
-    certificate_order_misread_as_faq,
-    certificate_question,
-    faq_override,
-    refers_to_here,
-    refine,
-    response_key,
-    select_response,
-)
+from bot.nlp.certificates import certificate_kind, certificate_question, refers_to_here
+from bot.nlp.faq_cues import certificate_order_misread_as_faq, faq_override, response_key, select_response
+from bot.nlp.rules import refine
 
 MARBURG_AGS = "06534014"
 
@@ -214,7 +207,7 @@ def test_a_rule_decision_survives_rasas_fallback_classifier() -> None:
 
 
 def test_a_number_of_municipalities_with_cooperation_is_the_ikz_calculator() -> None:
-    from bot.nlp.rules import ikz_funding_question
+    from bot.nlp.ikz_cues import ikz_funding_question
 
     assert ikz_funding_question("Wir sind nur zwei Gemeinden, die ihre Bauhöfe zusammenlegen wollen")
     assert ikz_funding_question("Wie viel Förderung gibt es für IKZ bei drei Gemeinden?")
@@ -370,7 +363,7 @@ def test_the_bare_certificate_word_is_the_order(text: str) -> None:
     ],
 )
 def test_questions_only_one_faq_answers(text: str, key: str | None) -> None:
-    from bot.nlp.rules import cued_faq
+    from bot.nlp.faq_cues import cued_faq
 
     assert cued_faq(text) == key
     overridden = faq_override(text, {"name": "nlu_fallback"}, has_place=True)
@@ -427,7 +420,7 @@ def test_unmistakable_dissatisfaction_overrides_small_talk(text: str, dissatisfi
     ],
 )
 def test_certificates_for_several_event_places(text: str, pairs: list[tuple[str, str]]) -> None:
-    from bot.nlp.rules import certificate_requests
+    from bot.nlp.certificates import certificate_requests
 
     found = certificate_requests(text)
     assert [kind for kind, _ in found] == [kind for kind, _ in pairs]
@@ -446,7 +439,7 @@ def test_certificates_for_several_event_places(text: str, pairs: list[tuple[str,
     ],
 )
 def test_a_question_about_the_certificate_after_the_order(text: str, key: str | None) -> None:
-    from bot.nlp.rules import follow_on_certificate_question
+    from bot.nlp.certificates import follow_on_certificate_question
 
     assert follow_on_certificate_question(text) == key
 
@@ -467,7 +460,7 @@ def test_a_question_about_the_certificate_after_the_order(text: str, key: str | 
     ],
 )
 def test_another_service_read_as_a_certificate_faq(text: str, key: str, misread: bool) -> None:
-    from bot.nlp.rules import service_misread_as_faq
+    from bot.nlp.faq_cues import service_misread_as_faq
 
     assert service_misread_as_faq(text, key) is misread
 
@@ -513,7 +506,7 @@ def test_the_bare_english_certificate_word_takes_its_kind_from_the_event(text: s
     ],
 )
 def test_account_cues_need_the_account_in_question(text: str, key: str | None) -> None:
-    from bot.nlp.rules import cued_faq
+    from bot.nlp.faq_cues import cued_faq
 
     assert cued_faq(text) == key
 
@@ -572,7 +565,7 @@ def test_more_ways_to_say_it_does_not_help(text: str, dissatisfied: bool) -> Non
     ],
 )
 def test_more_questions_only_one_faq_answers(text: str, key: str | None) -> None:
-    from bot.nlp.rules import cued_faq
+    from bot.nlp.faq_cues import cued_faq
 
     assert cued_faq(text) == key
 
@@ -586,13 +579,13 @@ def test_more_questions_only_one_faq_answers(text: str, key: str | None) -> None
     ],
 )  # fmt: skip
 def test_what_is_and_who_is_behind_ask_a_second_faq(text: str, answers: list[str]) -> None:
-    from bot.nlp.rules import faq_answers
+    from bot.nlp.faq_cues import faq_answers
 
     assert faq_answers(text, answers[0]) == answers
 
 
 def test_named_certificates_decide_which_event_words_are_requests() -> None:
-    from bot.nlp.rules import certificate_requests
+    from bot.nlp.certificates import certificate_requests
 
     story = (
         "My mum lives in Kassel now because she married again. Grandpa was born 1950 in Eschwege. "
@@ -693,7 +686,7 @@ def test_english_certificate_questions_in_other_words(text: str, key: str | None
     ],
 )
 def test_what_ikz_is(text: str, key: str | None) -> None:
-    from bot.nlp.rules import cued_faq
+    from bot.nlp.faq_cues import cued_faq
 
     assert cued_faq(text) == key
 
@@ -753,7 +746,7 @@ def test_an_unsure_order_in_other_words_takes_its_kind_from_the_event() -> None:
 
 
 def test_a_service_question_read_as_a_background_faq_is_the_service() -> None:
-    from bot.nlp.rules import service_misread_as_faq
+    from bot.nlp.faq_cues import service_misread_as_faq
 
     assert service_misread_as_faq("Geht Elterngeld komplett digital?", "faq/digitalprogramm")
     assert not service_misread_as_faq("Was tut das Land für die Digitalisierung?", "faq/digitalprogramm")
@@ -795,7 +788,7 @@ def test_hessian_and_plain_words_for_nonsense(text: str, dissatisfied: bool) -> 
 
 
 def test_three_questions_get_three_answers_and_what_even_is() -> None:
-    from bot.nlp.rules import faq_answers
+    from bot.nlp.faq_cues import faq_answers
 
     text = "Was genau ist eigentlich civento und was hat die ekom21 damit zu tun? Und gibt es das Servicekonto Hessen noch?"
     assert faq_answers(text, "faq/civento") == ["faq/civento", "faq/ekom21", "faq/servicekonto_bundid"]
@@ -805,7 +798,7 @@ def test_three_questions_get_three_answers_and_what_even_is() -> None:
 
 
 def test_both_certificates_named_in_one_clause_are_requested() -> None:
-    from bot.nlp.rules import certificate_requests
+    from bot.nlp.certificates import certificate_requests
 
     text = (
         "Ich bin in Michelstadt geboren und habe in Bad König geheiratet. Ich brauche sowohl meine "
@@ -870,7 +863,7 @@ def test_what_ikz_pays_for_a_special_case_is_the_calculator(text: str, calculato
 
 
 def test_who_handles_it_in_a_place_is_no_question_about_the_ministry() -> None:
-    from bot.nlp.rules import ministry_misread_as_faq
+    from bot.nlp.faq_cues import ministry_misread_as_faq
 
     assert ministry_misread_as_faq("I live in Wetzlar, who handles it there?", "faq/ministerium", True)
     assert not ministry_misread_as_faq(
@@ -882,7 +875,7 @@ def test_who_handles_it_in_a_place_is_no_question_about_the_ministry() -> None:
 
 
 def test_who_implements_it_technically_is_the_municipal_it_provider() -> None:
-    from bot.nlp.rules import cued_faq
+    from bot.nlp.faq_cues import cued_faq
 
     assert cued_faq("und wer setzt das in Hessen technisch für die Kommunen um?") == "faq/ekom21"
     assert cued_faq("Who runs it technically for the municipalities?") == "faq/ekom21"
@@ -901,13 +894,13 @@ def test_who_implements_it_technically_is_the_municipal_it_provider() -> None:
     ],
 )
 def test_cues_of_the_tenth_round(text: str, key: str | None) -> None:
-    from bot.nlp.rules import cued_faq
+    from bot.nlp.faq_cues import cued_faq
 
     assert cued_faq(text) == key
 
 
 def test_dialect_plural_and_together_still_ask_for_ikz_funding() -> None:
-    from bot.nlp.rules import ikz_funding_question
+    from bot.nlp.ikz_cues import ikz_funding_question
 
     assert ikz_funding_question("mir sin vier Gemeinde un wolle unsern Bauhof zusamme mache, gibt's do was?")
     assert not ikz_funding_question("Die Gemeinde hat vier Bauhöfe")
@@ -918,3 +911,155 @@ def test_at_the_end_of_ones_nerves_is_dissatisfaction() -> None:
         "Ich bin am Ende mit meinen Nerven, nichts klappt", {"name": "kontakt_mensch"}, [], None
     )
     assert (intent or {}).get("name") == "unzufrieden"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Kann ich mich bei der BundID auch mit ELSTER anmelden?", "faq/eid_elster"),
+        ("Who actually runs civento?", "faq/civento"),
+        ("What happens to my BundID account if I don't use it for a long time?", "faq/bundid_was"),
+        ("Ich mache meine Steuer mit ELSTER", None),
+    ],
+)
+def test_cues_of_the_eleventh_round(text: str, key: str | None) -> None:
+    from bot.nlp.faq_cues import cued_faq
+
+    assert cued_faq(text) == key
+
+
+def test_how_much_funding_a_project_gets_is_no_question_about_the_totals() -> None:
+    from bot.nlp.ikz_cues import funding_misread_as_totals
+
+    assert funding_misread_as_totals("Wie viel Förderung gibt es für IKZ-Projekte?", "faq/ikz_kennzahlen")
+    assert not funding_misread_as_totals(
+        "Wie viele IKZ-Projekte wurden bisher gefördert?", "faq/ikz_kennzahlen"
+    )
+    assert not funding_misread_as_totals("Wie viel Förderung gibt es für IKZ-Projekte?", "faq/ikz_antrag")
+
+
+def test_a_named_service_without_cooperation_words_is_no_ikz_question() -> None:
+    from bot.nlp.faq_cues import service_misread_as_faq
+
+    assert service_misread_as_faq("Who handles Wohngeld applications in Fulda?", "faq/ikz_antrag")
+    assert not service_misread_as_faq("Wie stellen drei Gemeinden den IKZ-Antrag?", "faq/ikz_antrag")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are moving to Darmstadt next month.",
+        "Wir ziehen im Mai nach Kassel",
+        "Ich ziehe um",
+        "we getting married in june",
+    ],
+)
+def test_the_words_of_a_life_event_overrule_small_talk(text: str) -> None:
+    intent, _ = refine(text, {"name": "out_of_scope", "confidence": 0.9}, [], None)
+    assert (intent or {}).get("name") == "lebenslage"
+
+
+def test_english_certificate_typos_name_the_kind() -> None:
+    assert certificate_kind("i need a deth certificat for my granmother") == "sterbeurkunde"
+    assert certificate_kind("brith certificate pls") == "geburtsurkunde"
+    assert certificate_kind("she dyed, where is the cert?") == "sterbeurkunde"
+
+
+@pytest.mark.parametrize(
+    ("text", "thanks"),
+    [
+        ("Danke, jetzt verstehe ich es.", True),
+        ("Thank you, that helped a lot", True),
+        ("Danke, aber wie melde ich mein Auto um?", False),
+        ("Danke für nichts", False),
+        ("Danke für nichts, ihr habt mir überhaupt nicht geholfen und ich bin jetzt wirklich sauer", False),
+    ],
+)
+def test_thanks_without_a_question_is_thanks(text: str, thanks: bool) -> None:
+    from bot.nlp.rules import thanks_only
+
+    assert thanks_only(text) is thanks
+
+
+def test_a_typed_event_place_is_the_certificates_place() -> None:
+    """The entity ruler misses "Bad Nauhiem"; the words after "married in" still name the place."""
+    intent, entities = refine(
+        "wher do i get a marrige certifcate? we got maried in Bad Nauhiem last yaer",
+        {"name": "online_beantragen", "confidence": 0.8},
+        [],
+        None,
+    )
+    assert (intent or {}).get("name") == "urkunde_beantragen"
+    assert [e["value"] for e in entities if e["entity"] == "gemeinde"] == ["Bad Nauhiem"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pls i want speak with real people not computer", "Ich möchte mit einem Menschen sprechen"],
+)
+def test_asking_for_a_person_is_the_handoff(text: str) -> None:
+    intent, _ = refine(text, {"name": "nlu_fallback", "confidence": 0.4}, [], None)
+    assert (intent or {}).get("name") == "kontakt_mensch"
+
+
+def test_small_talk_asking_for_a_machine_is_recognised() -> None:
+    from bot.nlp.rules import asks_what_the_bot_is
+
+    assert asks_what_the_bot_is("hey mate how r u? who u are, u a robot or what?")
+    assert asks_what_the_bot_is("Bist du eine KI?")
+    assert not asks_what_the_bot_is("Wie geht es Ihnen?")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        (
+            "We are moving from Berlin to Darmstadt next month with our two kids.",
+            "urkunde_beantragen",
+            "lebenslage",
+        ),
+        (
+            "Ich möchte wissen, welche Behördengänge ich in Hessen online erledigen kann.",
+            "lebenslage",
+            "online_beantragen",
+        ),
+    ],
+)
+def test_rules_of_the_twelfth_round(text: str, intent: str, expected: str) -> None:
+    decided, _ = refine(text, {"name": intent, "confidence": 0.9}, [], None)
+    assert (decided or {}).get("name") == expected
+
+
+def test_a_lost_id_card_typed_with_slips_is_that_life_event() -> None:
+    tagged = [{"entity": "lebenslage", "value": "persoausweis", "start": 12, "end": 24}]
+    _, entities = refine(
+        "ich hab mein persoausweis verlorn, was muss ich jezt machen??",
+        {"name": "lebenslage", "confidence": 1.0},
+        tagged,
+        None,
+    )
+    assert [e["value"] for e in entities if e["entity"] == "lebenslage"] == ["ausweis_verloren"]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("wie kann ich mein bundi konto lösen? brauch das nich mehr", "faq/bundid_was"),
+        (
+            "Ich wollte mich einloggen und das BundID-Konto scheint nicht mehr zu existieren.",
+            "faq/bundid_was",
+        ),
+        ("Brauche ich für die BundID unbedingt die Online-Ausweisfunktion?", "faq/bundid_registrieren"),
+    ],
+)
+def test_cues_of_the_twelfth_round(text: str, key: str) -> None:
+    from bot.nlp.faq_cues import cued_faq
+
+    assert cued_faq(text) == key
+
+
+def test_smart_regions_in_any_inflection_are_their_topic() -> None:
+    from bot.nlp.faq_cues import faq_answers
+
+    text = "Was ist das OZG 2.0 und seit wann gilt es? Und was hat es mit diesen Smarten Regionen auf sich?"
+    assert faq_answers(text, "faq/ozg_was") == ["faq/ozg_was", "faq/smarte_regionen"]

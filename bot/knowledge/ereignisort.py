@@ -30,10 +30,12 @@ _CLAUSE_SPLIT = re.compile(
 )
 # Hessian dialect drops the final n ("gebore", "gestorbe", "uff die Welt komme").
 _EVENT = re.compile(
-    r"geboren?|geburt|zur welt|uff die welt|gestorben?|verstorben?|sterbe|tod|starb|geheiratet|heirat|"
+    r"geboren?|geburt|zur welt|auf die welt|uff die welt|gestorben?|verstorben?|sterbe|tod|starb|geheiratet|heirat|"
     r"hochzeit|trauung|getraut|eheschlie|ehe geschlossen|eingeschlafen|entschlafen"
     # English: "born in", "died in", "passed away in", "got married in", "wedding in".
-    r"|\bborn\b|\bbirth\b|\bdied\b|\bdeath\b|pass\w*\s+away|\bmarried\b|\bwedding\b|\bmarriage\b",
+    r"|\bborn\b|\bbirth\b|\bdied\b|\bdyed\b|\bdeath\b|pass\w*\s+away|\bmarried\b|\bwedding\b|\bmarriage\b"
+    # Non-native English: "my papa he die yesterday in Offenbach".
+    r"|\b(?:he|she)\s+dies?\b",
     re.IGNORECASE,
 )
 # "… in Mainz-Kastel gewohnt und ist auch dort eingeschlafen": the event happened at the place
@@ -63,6 +65,15 @@ def event_place_text(text: str) -> str:
     with_place = [c for c in event_clauses if _names_a_place(c)]
     if with_place:
         return " ".join(with_place)
+    # "Geboren bin ich aber in Schlüchtern": "aber" splits the event word from its place,
+    # which then is the next clause (before any other place the message names).
+    following = [
+        clauses[i + 1]
+        for i, c in enumerate(clauses[:-1])
+        if _EVENT.search(c) and not _RESIDENCE.search(clauses[i + 1]) and _names_a_place(clauses[i + 1])
+    ]
+    if following:
+        return following[0]
     # "… ist auf die Welt gekommen, allerdings nicht bei uns, sondern im Krankenhaus in Bad
     # Nauheim": the event clause names no place, a clause that is not about residence does.
     placed = [c for c in clauses if not _RESIDENCE.search(c) and _names_a_place(c)]
@@ -74,6 +85,15 @@ def event_place_text(text: str) -> str:
     if other and len(other) < len(clauses):
         return " ".join(other)
     return text or ""
+
+
+def event_named_with_place(text: str) -> bool:
+    """Whether a clause of ``text`` names an event together with a place ("baby born in Hanau")."""
+    clauses, there = _clauses(text)
+    return any(
+        _EVENT.search(c) and _names_a_place(c) and (i in there or not _RESIDENCE.search(c))
+        for i, c in enumerate(clauses)
+    )
 
 
 def is_residence(clause: str) -> bool:

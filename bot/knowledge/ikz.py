@@ -144,6 +144,18 @@ def _word_value(word: str) -> int | None:
     return None
 
 
+_ABOVE = frozenset({"ueber", "uber", "over", "above"})
+_MORE = frozenset({"mehr", "more"})
+_THAN = frozenset({"als", "than", "then"})
+
+
+def _more_than(words: list[str], index: int) -> bool:
+    """Whether the number at ``index`` follows "mehr als", "more than" or "über"."""
+    previous = words[index - 1] if index > 0 else ""
+    before = words[index - 2] if index > 1 else ""
+    return previous in _ABOVE or (previous in _THAN and before in _MORE)
+
+
 def parse_count(text: str) -> int | None:
     """Return how many municipalities ``text`` talks about, or ``None``.
 
@@ -161,6 +173,8 @@ def parse_count(text: str) -> int | None:
     True
     >>> parse_count("we are a village, want to work together with 2 other villages")
     3
+    >>> parse_count("mehr als drei Gemeinden")
+    4
     """
     # Hessian numerals too ("mit zwaa Nachbargemeinde").
     words = normalise(standardise(text)).split()
@@ -177,6 +191,9 @@ def parse_count(text: str) -> int | None:
             continue
         if _NOT_A_COUNT_UNIT.match(following):
             continue
+        if _more_than(words, index) and value < _MAX_COUNT:
+            # "mehr als drei Gemeinden", "more then 3 towns": the smallest count above it.
+            return value + 1
         if previous in _WITH and _OTHER.match(following) and value < _MAX_COUNT:
             return value + 1
         if _COUNT_NOUN.match(following):

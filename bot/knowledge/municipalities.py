@@ -242,6 +242,19 @@ def _contains(haystack: str, needle: str) -> bool:
     return re.search(r"(?<![\w])" + re.escape(needle) + r"(?![\w])", haystack) is not None
 
 
+def _covering_name(candidates: tuple[Municipality, ...]) -> Municipality | None:
+    """The one candidate whose name holds every other candidate's name ("Rotenburg a. d. Fulda").
+
+    "Eheurkunde Rotenburg Fulda" names Rotenburg and Fulda, but Fulda is the river in
+    Rotenburg's full name: the citizen means Rotenburg an der Fulda.
+    """
+    words = {m.ags: set(normalise(m.label).split()) for m in candidates}
+    covering = [
+        m for m in candidates if all(words[o.ags] < words[m.ags] for o in candidates if o.ags != m.ags)
+    ]
+    return covering[0] if len(covering) == 1 else None
+
+
 class MunicipalityIndex:
     """All municipalities with lookups by key, name variant and postal code."""
 
@@ -375,6 +388,14 @@ class MunicipalityIndex:
                 retry = self._resolve(simpler)
                 if retry.status == "found":
                     return retry
+        if (
+            result.status == "ambiguous"
+            and len(result.candidates) > 1
+            and not (result.districts or result.outside_options)
+        ):
+            covering = _covering_name(result.candidates)
+            if covering is not None:
+                return Resolution("found", covering, kreis=result.kreis)
         return result
 
     def _resolve(self, text: str) -> Resolution:

@@ -33,10 +33,16 @@ __all__ = [
     "ServiceCatalogue",
     "Source",
     "load_services",
+    "names_a_service",
     "portal_link",
 ]
 
 SERVICES_PATH = KNOWLEDGE_DIR / "leistungen.yml"
+# Words shorter than this are never corrected (too many real words lie one edit apart).
+_MIN_CORRECTED = 6
+# Only the opening of a long message is corrected, and the cache of looked-up words stays small.
+_MAX_CORRECTED_CHARS = 1000
+_MAX_CACHED_CORRECTIONS = 10_000
 PORTAL_LEISTUNG_URL = "https://verwaltungsportal.hessen.de/leistung"
 ONLINE_VALUES = frozenset({"ja", "teilweise", "nein", "unklar"})
 LEVEL_VALUES = frozenset({"Gemeinde", "Kreis/Zulassungsstelle", "Land", "Bund"})
@@ -128,6 +134,14 @@ class ServiceCatalogue:
         self._single_words = tuple(
             (key, sid) for key, sid in self._keywords if " " not in key and _ALL_PARTS not in key
         )
+        # The words of the keywords, by first letter and length, for correcting typos inside phrases.
+        self._vocabulary: dict[tuple[str, int], set[str]] = {}
+        # Words already looked up (a cache; the catalogue itself never changes).
+        self._corrections: dict[str, str | None] = {}
+        for key, _ in self._keywords:
+            for word in key.replace(_ALL_PARTS, " ").split():
+                if len(word) >= _MIN_CORRECTED:
+                    self._vocabulary.setdefault((word[:1], len(word)), set()).add(word)
 
     def get(self, service_id: str) -> Service | None:
         """Return the service with ``service_id`` or ``None``."""
@@ -151,7 +165,48 @@ class ServiceCatalogue:
             needles = [f" {part} " for part in keyword.split(_ALL_PARTS)]
             if any(all(needle in haystack for needle in needles) for haystack in haystacks):
                 return self._by_id[service_id]
-        return self._find_typo(haystacks)
+        return self._find_typo(haystacks) or self._find_corrected(haystacks)
+
+    def _find_corrected(self, haystacks: list[str]) -> Service | None:
+        """A phrase keyword with a slip in one of its words ("registr a buisness" → register a business).
+
+        Each word of six letters or more that no keyword has is replaced by the one keyword
+        word (same first letter) one edit away, if exactly one is; then the phrases are
+        matched again.
+        """
+        corrected: list[str] = []
+        changed = False
+        for haystack in haystacks:
+            words = haystack[:_MAX_CORRECTED_CHARS].split()
+            for position, word in enumerate(words):
+                correction = self._correction(word)
+                if correction:
+                    words[position] = correction
+                    changed = True
+            corrected.append(f" {' '.join(words)} ")
+        if not changed:
+            return None
+        for keyword, service_id in self._keywords:
+            needles = [f" {part} " for part in keyword.split(_ALL_PARTS)]
+            if any(all(needle in haystack for needle in needles) for haystack in corrected):
+                return self._by_id[service_id]
+        return None
+
+    def _correction(self, word: str) -> str | None:
+        """The one keyword word one edit away from ``word`` (not itself a keyword word), if exactly one."""
+        if len(word) < _MIN_CORRECTED or word in self._vocabulary.get((word[:1], len(word)), ()):
+            return None
+        if word not in self._corrections:
+            if len(self._corrections) >= _MAX_CACHED_CORRECTIONS:
+                self._corrections.clear()
+            near = [
+                v
+                for size in (len(word) - 1, len(word), len(word) + 1)
+                for v in self._vocabulary.get((word[:1], size), ())
+                if edit_distance(word, v, 1) <= 1
+            ]
+            self._corrections[word] = near[0] if len(near) == 1 else None
+        return self._corrections[word]
 
     def _find_typo(self, haystacks: list[str]) -> Service | None:
         """A one-word keyword typed with a typo ("persoanlausweis", "reisepas"), longest first."""
@@ -270,3 +325,8 @@ def load_services(path: Path | None = None) -> ServiceCatalogue:
     Raises :class:`KnowledgeError` with a clear message on invalid data.
     """
     return parse_catalogue(path or SERVICES_PATH)
+
+
+def names_a_service(text: str) -> bool:
+    """Whether ``text`` names one of the detailed services (data/knowledge/leistungen.yml)."""
+    return load_services().find(text) is not None

@@ -12,17 +12,17 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.entities import StatelessComponent
-from bot.nlp.rules import (
+from bot.nlp.faq_cues import (
     FAQ_INTENT,
-    PLACE_LABEL,
     certificate_order_misread_as_faq,
     faq_override,
     ministry_misread_as_faq,
-    refine,
     response_key,
     select_response,
     service_misread_as_faq,
 )
+from bot.nlp.ikz_cues import funding_misread_as_totals
+from bot.nlp.rules import PLACE_LABEL, THANKS_OVERRIDABLE, asks_what_the_bot_is, refine, thanks_only
 
 RESPONSE_SELECTOR = "response_selector"
 
@@ -56,6 +56,29 @@ class ContextualUnderstanding(StatelessComponent):
                 message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR))
             ):
                 intent = {"name": "online_beantragen", "confidence": 1.0}
+            elif (
+                (intent or {}).get("name") == "chitchat"
+                # Not an insult ("dummer Bot") or thanks: only beside "how are you" / "what can you do".
+                and response_key(message.get(RESPONSE_SELECTOR))
+                in ("chitchat/wie_gehts", "chitchat/faehigkeiten")
+                and asks_what_the_bot_is(message.get(TEXT) or "")
+            ):
+                message.set(
+                    RESPONSE_SELECTOR,
+                    select_response(message.get(RESPONSE_SELECTOR), "chitchat/bot_challenge"),
+                    add_to_output=True,
+                )
+            elif (intent or {}).get("name") in THANKS_OVERRIDABLE and thanks_only(message.get(TEXT) or ""):
+                intent = {"name": "chitchat", "confidence": 1.0}
+                message.set(
+                    RESPONSE_SELECTOR,
+                    select_response(message.get(RESPONSE_SELECTOR), "chitchat/danke"),
+                    add_to_output=True,
+                )
+            elif (intent or {}).get("name") == FAQ_INTENT and funding_misread_as_totals(
+                message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR))
+            ):
+                intent = {"name": "ikz_foerderung", "confidence": 1.0}
             elif (intent or {}).get("name") == FAQ_INTENT and ministry_misread_as_faq(
                 message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR)), has_place
             ):

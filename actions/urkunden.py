@@ -1,0 +1,54 @@
+"""Certificate names, the phrase of their event and the link to the responsible Standesamt.
+
+Shared by the certificate answer (actions/standesamt.py) and the life events
+(actions/lebenslagen.py), which names the Standesamt of a birth's or death's place.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.antworten import Var, label, say
+from actions.orte import Place
+from bot.knowledge.ereignisort import standesamtsbezirk_of
+from bot.knowledge.municipalities import Municipality, load_municipalities
+from bot.knowledge.services import load_services, portal_link
+
+
+def urkunde_name(kind: str) -> Var:
+    """The certificate's name in both variants (antworten.yml ``knopf_<kind>``)."""
+    return label(f"knopf_{kind}")
+
+
+def event_phrase(kind: str) -> Var:
+    """ "… das Standesamt des Ortes, an dem {ereignis}" (antworten.yml ``ereignis_<kind>``)."""
+    return label(f"ereignis_{kind}")
+
+
+def office_link(m: Municipality) -> str:
+    """The portal page that names the Standesamt responsible for ``m``.
+
+    The Geburtsurkunde page of the Verwaltungsportal names the Standesamt responsible for a
+    municipality (regschl = ARS); it is the one verified page that does.
+    """
+    service = load_services().get("geburtsurkunde")
+    return portal_link(service, m.ars) if service else "https://verwaltungsportal.hessen.de"
+
+
+def shared_office(dispatcher: CollectingDispatcher, tracker: Tracker, place: Place) -> None:
+    """Name the seat of a joint Standesamt district (standesamtsbezirke.yml).
+
+    In a joint district "the Standesamt of the event place" is the office at the seat
+    (fakten.yml: standesamt_gemeinsamer_bezirk). Uncertain districts are named with a caveat.
+    """
+    m = place.municipality
+    bezirk = standesamtsbezirk_of(m.ags) if m else None
+    if m is None or bezirk is None or bezirk.sitz == m.ags:
+        return
+    sitz = load_municipalities().by_ags(bezirk.sitz)
+    if sitz is None:
+        return
+    link = office_link(m)
+    key = "standesamt_bezirk" if bezirk.gesichert else "standesamt_bezirk_unsicher"
+    say(dispatcher, tracker, key, gemeinde=m.label, sitz=sitz.label, bezirk=bezirk.name, link=link)

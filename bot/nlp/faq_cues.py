@@ -1,0 +1,389 @@
+"""Which FAQ answer a question gets when its words decide (Rasa-free).
+
+The ResponseSelector spreads some questions over neighbouring FAQs; a topic word and a cue
+make them certain (:func:`cued_faq`: "BundID gelöscht", "Servicekonto Login", "Wer berät uns
+zur IKZ?"). A message with several questions gets one answer per question (:func:`faq_answers`),
+and a FAQ picked for an order or a service question is recognised as misread.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.knowledge.services import load_services, names_a_service
+from bot.nlp.certificates import CLAUSES, certificate_kind, certificate_question
+from bot.nlp.ikz_cues import ikz_funding_question
+
+CERTIFICATE_INTENT = "urkunde_beantragen"
+
+# Intents a certificate question may be misread as; the FAQ it belongs to is set instead.
+_QUESTION_OVERRIDABLE = frozenset(
+    {"urkunde_beantragen", "angabe", "online_beantragen", "standesamt_suchen", "faq", "chitchat"}
+)
+FAQ_INTENT = "faq"
+
+
+# Questions whose answer is one FAQ however they are worded: a topic word and a cue. "Wird
+# meine BundID gelöscht, wenn ich sie nicht benutze?" (the deletion after 24 months is in
+# faq/bundid_was), "Brauche ich die BundID oder gibt es was für Firmen?", "Servicekonto
+# Hessen Login", "Wer hilft uns bei de interkommunale Zusammenarbeit?". The classifier
+# spreads them over neighbouring FAQs or, in long messages, falls back.
+_ACCOUNT = r"bund\s*-?\s*id|servicekonto|nutzerkonto|\bkonto\b|\baccount\b"
+_IKZ = r"interkommunal|\bikz\b|inter-?\s?municipal"
+_MINISTRY = r"ministeri|ministry|\bhmdi\b"
+_CUED_FAQS = (
+    (
+        # "Kann ich mich bei der BundID auch mit ELSTER anmelden?": the trust levels of the login ways.
+        "faq/eid_elster",
+        re.compile(r"\belster\b", re.IGNORECASE),
+        re.compile(
+            r"anmeld|einlogg|login|log\s+in|nutz|verwend|benutz|zertifikat|\buse\b|\bsign\s+in|certificate",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Wie unterstützt das Land Gemeinden, die zusammenarbeiten wollen?": IKZ, not the
+        # digitalisation programme.
+        "faq/ikz_was",
+        re.compile(
+            r"(?:gemeinden|kommunen|municipalities)\b.{0,40}(?:zusammenarbeit|kooperier|cooperat|work\s+together)",
+            re.IGNORECASE,
+        ),
+        re.compile(r"unterst(?:ü|ue)tz|f(?:ö|oe)rder|\bhilft\b|support|\bfund", re.IGNORECASE),
+    ),
+    (
+        # "no german passport only aufenthaltstitel card, can i still make this BundID?"
+        "faq/bundid_registrieren",
+        re.compile(r"bund\s*-?\s*id", re.IGNORECASE),
+        re.compile(
+            r"aufenthaltstitel|residence\s+(?:permit|title|card)|no\s+german\s+(?:passport|id)"
+            r"|ohne\s+(?:deutschen?\s+)?(?:pass|ausweis)|kein(?:en)?\s+deutschen?\s+(?:pass|ausweis)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "… some common platform, I think it was called civento. Who actually runs civento?"
+        "faq/civento",
+        re.compile(r"\bcivento\b", re.IGNORECASE),
+        re.compile(
+            r"\bwho\s+(?:actually\s+|really\s+)?(?:runs|operates|owns|makes|is\s+behind|provides)"
+            r"|\bwer\s+(?:\w+\s+)?(?:betreibt|steckt|macht|entwickelt|stellt)|\bwas\s+ist\b|\bwhat\s+is\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Brauche ich für die BundID unbedingt die Online-Ausweisfunktion?", "… mein Perso mit dem
+        # PIN-Zeuch oder geht des aach annerschd?": the registration FAQ names the other ways
+        # (ELSTER certificate, user name and password).
+        "faq/bundid_registrieren",
+        re.compile(r"bund\s*-?\s*id", re.IGNORECASE),
+        re.compile(
+            r"(?:brauch|unbedingt|n(?:ö|oe)tig|zwingend|muss|need|have\s+to|required).{0,60}"
+            r"(?:online-?\s?ausweis|ausweisfunktion|\bpin\b|\beid\b|perso\b|personalausweis|id\s+card)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Wer setzt das in Hessen technisch für die Kommunen um?": the municipal IT provider.
+        "faq/ekom21",
+        re.compile(
+            r"technisch|\bit-?dienstleister|rechenzentrum|\btechnically\b|it\s+provider", re.IGNORECASE
+        ),
+        re.compile(
+            r"\bsetz\w*\b.{0,60}\bum\b|umsetz|betreib|\bwer\s+macht|who\s+(?:runs|builds|implements|does)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "faq/bundid_was",
+        re.compile(_ACCOUNT, re.IGNORECASE),
+        re.compile(
+            r"l(?:ö|oe|o)sch|existiert\s+nicht\s+mehr|nicht\s+mehr\s+(?:zu\s+)?existier|gibt\s+es\s+nicht\s+mehr"
+            r"|verf(?:ä|ae)llt|inaktiv|konto\s+(?:\w+\s+)?l(?:ö|oe)sen\b"
+            r"|nicht\s+(?:mehr\s+)?(?:be)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
+            r"|delet|no\s+longer\s+exist|expire|inactive|not\s+used|(?:never|don'?t|do\s+not)\s+(?:log\s*in|use\b)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "faq/unternehmenskonto",
+        re.compile(_ACCOUNT, re.IGNORECASE),
+        # The company must be the account's owner ("für Firmen", "business account"), not the
+        # employer of a newcomer's story ("my company transferred me").
+        re.compile(
+            r"unternehmenskonto|(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
+            r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*)"
+            r"|(?:business|company|companies|firm)\s+account|account\s+for\s+(?:a\s+|my\s+|our\s+)?"
+            r"(?:business(?:es)?|compan(?:y|ies)|firm)|for\s+(?:businesses|companies)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "faq/servicekonto_bundid",
+        re.compile(r"servicekonto|service\s+account", re.IGNORECASE),
+        re.compile(
+            r"geworden|log\s*-?\s*in|einlogg|noch\s+(?:be)?nutz|(?:ü|ue)bernomm|(?:ü|ue)bertrag|still\s+use"
+            r"|what\s+happened|transferr|wird\s+aus|what\s+happens\s+(?:to|with)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "faq/servicekonto_bundid",
+        re.compile(r"servicekonto|service\s+account", re.IGNORECASE),
+        re.compile(r"gibt\s+es\s+.*\bnoch\b|existiert\s+.*\bnoch\b|still\s+exist", re.IGNORECASE),
+    ),
+    (
+        "faq/bundid_registrieren",
+        re.compile(_ACCOUNT, re.IGNORECASE),
+        re.compile(
+            r"\banleg|\blege\b.*\ban\b|einricht|erstell|registrier|er(?:ö|oe)ffn|\bcreate|set\s*(?:it\s*|one\s*)?up"
+            r"|sign\s*up|register\s+(?:for\s+)?(?:a|an|the|my)?\s*(?:bund\s*id|account)"
+            r"|\beu[-\s]?(?:b(?:ü|ue)rger|citizen)|ausl(?:ä|ae)nd|foreign"
+            r"|no\s+german\s+id|kein(?:en)?\s+deutschen\s+(?:ausweis|pass)|residence\s+permit"
+            # "… braucht so eine BundID. Was braucht man denn dafür?": what registering needs.
+            r"|was\s+brauch\w*\s+(?:man|ich|sie|wir)\b|what\s+do\s+(?:i|you|we)\s+need\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Und brauch ich da so ein Konto für?" after the Verwaltungsportal: whether an account
+        # is needed at all. Only with a word pointing back or "ohne": "Brauche ich für die
+        # Geburtsurkunde eine BundID?" is the certificate's own question (urkunde_konto).
+        "faq/ohne_konto",
+        re.compile(r"\bkonto\b|\baccount\b", re.IGNORECASE),
+        re.compile(
+            r"brauch\w*\s+(?:ich|man|wir)\s+(?:da(?:f(?:ü|ue)r)?|dort|hier)\b|ohne\s+(?:ein\s+|eine\s+)?\w*konto"
+            r"|need\s+an?\s+account\s+(?:for\s+(?:it|that|this)|there)|without\s+(?:an?\s+)?account",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Welches Ministerium ist heute für die Digitalisierung zuständig?" (the classifier
+        # reads the question about digitalisation as the OZG deadline).
+        "faq/ministerium",
+        re.compile(_MINISTRY, re.IGNORECASE),
+        re.compile(
+            r"zust(?:ä|ae)ndig|verantwort|k(?:ü|ue)mmert|responsible|in\s+charge|digital", re.IGNORECASE
+        ),
+    ),
+    (
+        "faq/ikz_beratung",
+        re.compile(_IKZ, re.IGNORECASE),
+        re.compile(
+            r"wer\s+(?:hilft|ber(?:ä|ae)t|unterst(?:ü|ue)tzt)|beratung|ansprechpartner|who\s+(?:helps|advises)"
+            r"|\badvi[cs]e",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "inter municipal cooperation what is it": what IKZ is, unless it asks about money.
+        "faq/ikz_was",
+        re.compile(
+            r"^(?!.*(?:f(?:ö|oe)rder|funding|grant|zuschuss|zuwendung|geld|money|cost|kost))(?:.*?)(?:"
+            + _IKZ
+            + ")",
+            re.IGNORECASE | re.DOTALL,
+        ),
+        re.compile(
+            r"\b(?:what|was)\s+(?:is|ist|bedeutet|means?)\b|\bwhat'?s\b|\bmeaning\b|erkl(?:ä|ae)r|explain",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "faq/ikz_was",
+        re.compile(_IKZ + r"|f(?:ö|oe)rder(?:programm|ung)|funding\s+program", re.IGNORECASE),
+        re.compile(r"bis\s+wann|laufzeit|until\s+when|when\s+does\s+the\s+\w+\s+end", re.IGNORECASE),
+    ),
+)
+# Intents a cued FAQ does not override: they ask for something else than an answer.
+CUE_KEEPS = frozenset(
+    {
+        "kontakt_mensch",
+        "unzufrieden",
+        "andere_sprache",
+        "leichte_sprache_an",
+        "leichte_sprache_aus",
+        "abbrechen",
+    }
+)
+
+
+def cued_faq(text: str) -> str | None:
+    """The FAQ key of a question that only one FAQ answers (topic word and cue), if it is one."""
+    if ikz_funding_question(text):
+        return None
+    for key, topic, cue in _CUED_FAQS:
+        if topic.search(text) and cue.search(text):
+            return key
+    return None
+
+
+def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> str | None:
+    """The FAQ key a certificate or cued question must get instead of the classifier's intent."""
+    name = (intent or {}).get("name")
+    # A question about a named service keeps its answer ("Wohngeld mit der BundID beantragen").
+    service_question = name == "online_beantragen" and names_a_service(text)
+    # "Sterbeurkunde …, der ist in Hünfeld gestorben. Und außerdem: Wie lege ich eine BundID an?":
+    # the order is answered, the question after it (actions/themen.py).
+    certificate_order = name == CERTIFICATE_INTENT and has_place
+    if name not in CUE_KEEPS and not service_question and not certificate_order:
+        cued = cued_faq(text)
+        if cued:
+            return cued
+    if has_place or name not in _QUESTION_OVERRIDABLE:
+        return None
+    return certificate_question(text)
+
+
+# "Where do I get a death certificate?" read as the FAQ on duration or fees: those FAQs have
+# reliable cues (certificate_question); without one, a "where / get" question is the order.
+# Not for "who may" (faq/urkunde_berechtigt): "Wer darf eine Sterbeurkunde beantragen?" has no
+# relative to cue on and is still that question.
+_ORDER_CUE = re.compile(r"\b(?:where|wo|woher|get|bekomme?n?|kriege?n?|krieg)\b", re.IGNORECASE)
+_CUED_CERTIFICATE_FAQS = frozenset(
+    {"faq/urkunde_dauer", "faq/urkunde_gebuehr", "faq/urkunde_konto", "faq/urkunde_international"}
+)
+
+
+def certificate_order_misread_as_faq(text: str, response_key: str | None) -> bool:
+    """Whether a certificate FAQ answer ("faq/urkunde_dauer") was picked for an order."""
+    return bool(
+        response_key in _CUED_CERTIFICATE_FAQS
+        and certificate_kind(text)
+        and certificate_question(text) is None
+        and _ORDER_CUE.search(text)
+    )
+
+
+_CERTIFICATE_SERVICES = frozenset({"geburtsurkunde", "eheurkunde", "sterbeurkunde"})
+
+
+_COST_CUE = re.compile(
+    r"kost(?!heim)|geb(?:ü|ue)hr|\bpreis|\bteuer|\bcosts?\b|\bfees?\b|how\s+much", re.IGNORECASE
+)
+
+
+# Background answers about digitalisation in general, which a question about one service's
+# online way is read as.
+_BACKGROUND_FAQS = frozenset({"faq/digitalprogramm", "faq/ozg_frist", "faq/ozg_was", "faq/ikz_digital"})
+
+
+# Words of municipal cooperation: with them an IKZ answer fits even where a service is named.
+_COOPERATION_WORDS = re.compile(
+    r"interkommunal|\bikz\b|inter-?\s?municipal|zusammenarb|kooper|cooperat|gemeinden|kommunen|municipalities",
+    re.IGNORECASE,
+)
+
+
+def service_misread_as_faq(text: str, response_key: str | None) -> bool:
+    """Whether a FAQ was picked for a question about a detailed service.
+
+    "Reisepass Gebühren" reads like "Urkunde Gebühren" to the classifier, "Was kostet ein
+    Reisepass?" like the FAQ on passport photos; the service's own answer names its fees.
+    "Geht Elterngeld komplett digital?" reads like the Land's digitalisation programme; the
+    service's answer says how far it is online.
+    """
+    key = response_key or ""
+    about_the_service = (
+        key.startswith("faq/urkunde_")
+        or _COST_CUE.search(text)
+        or key in _BACKGROUND_FAQS
+        # "Who handles Wohngeld applications in Fulda?" read as the IKZ application procedure.
+        or (key.startswith("faq/ikz_") and not _COOPERATION_WORDS.search(text))
+    )
+    if certificate_kind(text) or not about_the_service:
+        return False
+    service = load_services().find(text)
+    return service is not None and service.id not in _CERTIFICATE_SERVICES
+
+
+def ministry_misread_as_faq(text: str, response_key: str | None, has_place: bool) -> bool:
+    """Whether the ministry FAQ was picked for "who handles it in <place>?" about the topic in focus.
+
+    "I live in Wetzlar, who handles it there?" after a Wohngeld answer asks for that service's
+    office in Wetzlar; only a question that names the ministry (or none of the places) wants the
+    Land's ministry.
+    """
+    return response_key == "faq/ministerium" and has_place and not re.search(_MINISTRY, text, re.IGNORECASE)
+
+
+def response_key(selector: Any) -> str | None:
+    """The sub-intent ("faq/urkunde_dauer") the ResponseSelector picked, if any."""
+    try:
+        key = selector["default"]["response"]["intent_response_key"]
+    except (KeyError, TypeError):
+        return None
+    return key if isinstance(key, str) else None
+
+
+# Background topics a "what is …" clause names ("… und was hat civento damit zu tun?").
+_TOPIC_FAQS = (
+    ("faq/civento", re.compile(r"\bcivento\b", re.IGNORECASE)),
+    ("faq/ekom21", re.compile(r"\bekom\s*21\b", re.IGNORECASE)),
+    ("faq/ministerium", re.compile(_MINISTRY, re.IGNORECASE)),
+    ("faq/verwaltungsportal", re.compile(r"verwaltungsportal|administration\s+portal", re.IGNORECASE)),
+    ("faq/ozg_was", re.compile(r"\bozg\b|onlinezugangsgesetz|online\s+access\s+act", re.IGNORECASE)),
+    ("faq/smarte_regionen", re.compile(r"smart\w*\s+regionen?|smart\s+regions?", re.IGNORECASE)),
+    ("faq/bundid_was", re.compile(r"bund\s*-?\s*id", re.IGNORECASE)),
+    ("faq/servicekonto_was", re.compile(r"servicekonto", re.IGNORECASE)),
+    ("faq/ikz_was", re.compile(r"interkommunal|\bikz\b", re.IGNORECASE)),
+)
+MAX_FAQ_ANSWERS = 3
+# Only the opening of a pasted 10 kB text is split into questions.
+_MAX_FAQ_CHARS = 1000
+
+
+_WHAT_IS = re.compile(
+    r"\b(?:was|wer)\s+(?:genau\s+|eigentlich\s+)?(?:ist|sind|war|hat|macht|bedeutet|steckt)\b"
+    r"|\bwhat(?:'s|\s+(?:exactly\s+|actually\s+|even\s+)?(?:is|are|does|has))|\bwho(?:'s|\s+is|\s+runs)\b",
+    re.IGNORECASE,
+)
+
+
+def _clause_faq(clause: str) -> str | None:
+    found = cued_faq(clause) or certificate_question(clause)
+    if found or not _WHAT_IS.search(clause):
+        return found
+    return next((key for key, pattern in _TOPIC_FAQS if pattern.search(clause)), None)
+
+
+def faqs_asked(text: str) -> list[str]:
+    """The FAQ keys that the clauses of ``text`` ask, in order.
+
+    Only unmistakable ones: a cued FAQ, a question about a certificate, or "what is" + a topic.
+    """
+    clauses = [c for c in CLAUSES.split(text[:_MAX_FAQ_CHARS]) if c and c.strip()]
+    return list(dict.fromkeys(k for k in map(_clause_faq, clauses) if k))
+
+
+def clause_faqs(text: str) -> list[str]:
+    """:func:`faqs_asked` for a message with two or more clauses (one clause: the classifier's)."""
+    clauses = [c for c in CLAUSES.split(text[:_MAX_FAQ_CHARS]) if c and c.strip()]
+    return faqs_asked(text) if len(clauses) > 1 else []
+
+
+def faq_answers(text: str, selected: str | None) -> list[str]:
+    """The FAQ answers for ``text``: the selected one, or one per question when it asks several.
+
+    "Was ist das Verwaltungsportal Hessen und was hat civento damit zu tun?" gets both answers,
+    in the order asked; a single question keeps the ResponseSelector's choice.
+    """
+    keys = clause_faqs(text)
+    if len(keys) >= 2:
+        # Two or more questions the words decide: each answered, in the order asked.
+        return keys[:MAX_FAQ_ANSWERS]
+    if selected and keys and keys[0] != selected:
+        return [selected, keys[0]]
+    return [selected] if selected else keys[:1]
+
+
+def select_response(selector: Any, key: str) -> dict[str, Any]:
+    """The ResponseSelector output with ``key`` ("faq/urkunde_dauer") as its prediction."""
+    data = dict(selector) if isinstance(selector, dict) else {}
+    default = dict(data.get("default") or {})
+    response = dict(default.get("response") or {})
+    response.update({"intent_response_key": key, "utter_action": f"utter_{key}", "confidence": 1.0})
+    default["response"] = response
+    data["default"] = default
+    return data

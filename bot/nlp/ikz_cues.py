@@ -1,0 +1,79 @@
+"""Whether a message asks the IKZ funding calculator's question (Rasa-free).
+
+A number of municipalities and a word of cooperation or funding ("Wir sind zwei Gemeinden und
+wollen die Bauhöfe zusammenlegen") is the calculator's question, whatever the classifier says.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.knowledge.ikz import parse_count, special_cases
+
+_IKZ_WORDS = r"interkommunal|\bikz\b|inter-?\s?municipal|zusammenarbeit|cooperat|fusion|merge|zusammenleg"
+_COUNTED_MUNICIPALITY = re.compile(
+    r"\b(?:zwaa|zwoo|zwei|drei|vier|f(?:ü|ue)nf|sechs|\d+)\s+gemeinde\b", re.IGNORECASE
+)
+_COOPERATION_DIALECT = re.compile(r"\bzusamme\b", re.IGNORECASE)
+MUNICIPALITIES = re.compile(
+    r"\b(?:gemeinden|kommunen|st(?:ä|ae)dte|orte|municipalities|towns|communities|villages)\b",
+    re.IGNORECASE,
+)
+_COOPERATION = re.compile(
+    r"f(?:ö|oe)rder|zuschuss|geld|zusammen|gemeinsam|kooperation|ikz|interkommunal|verbund|teilen"
+    r"|fund|grant|subsid|money|together|joint|cooperat|co-operat|share|merge",
+    re.IGNORECASE,
+)
+
+
+# How to apply, who advises: their own FAQ answers, even with a number of municipalities.
+_IKZ_OTHER_QUESTION = re.compile(
+    r"antrag|beantrag|berat|ber(?:ä|ae)t|wie\s+lange|dauer|wer\s+hilft"
+    r"|\bapply|application|advice|advis|how\s+long|who\s+helps",
+    re.IGNORECASE,
+)
+
+
+def ikz_funding_question(text: str) -> bool:
+    """Whether ``text`` asks about IKZ funding for a number of municipalities."""
+    return bool(
+        parse_count(text) is not None
+        # Hessian drops the plural's -n: "mir sin vier Gemeinde … wolle unsern Bauhof zusamme mache".
+        and (MUNICIPALITIES.search(text) or _COUNTED_MUNICIPALITY.search(text))
+        and (_COOPERATION.search(text) or _COOPERATION_DIALECT.search(text))
+        and not _IKZ_OTHER_QUESTION.search(text)
+    )
+
+
+_FUNDING = re.compile(
+    r"f(?:ö|oe)rder|zuschuss|zuwendung|geld|betrag|wie\s*viel|fund|grant|subsid|money|amount|how\s+much",
+    re.IGNORECASE,
+)
+
+
+def ikz_special_funding_question(text: str) -> bool:
+    """Whether ``text`` asks what IKZ pays for a special case (merged fire brigades, a Verband)."""
+    cases = special_cases(text)
+    # A Verwaltungsverband is cooperation by itself; fire brigades are not.
+    return bool(
+        cases
+        and ("verband" in cases or re.search(_IKZ_WORDS, text, re.IGNORECASE))
+        and _FUNDING.search(text)
+        and not _IKZ_OTHER_QUESTION.search(text)
+    )
+
+
+# Questions about the totals the Land has paid so far ("Wie viele Kooperationen wurden gefördert?").
+_TOTALS = re.compile(
+    r"insgesamt|bisher|bislang|wie\s+viele|ausgegeben|bilanz|so\s+far|in\s+total|altogether|how\s+many",
+    re.IGNORECASE,
+)
+
+
+def funding_misread_as_totals(text: str, response_key: str | None) -> bool:
+    """Whether the FAQ on the Land's totals was picked for "how much funding does a project get?".
+
+    "Wie viel Förderung gibt es für IKZ-Projekte?" reads like "Wie viele IKZ-Projekte gibt es?"
+    to the classifier; without a word about totals it asks for the amounts per cooperation.
+    """
+    return bool(response_key == "faq/ikz_kennzahlen" and _FUNDING.search(text) and not _TOTALS.search(text))
