@@ -9,8 +9,6 @@ variants apply as before.
 
 from __future__ import annotations
 
-import re
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -21,9 +19,9 @@ from actions.context import user_text
 from actions.kontakt import gemeinde_hinweis
 from actions.online_leistungen import answer_other_topics
 from actions.themen import other_topics
+from bot.nlp.certificates import CLAUSES
 from bot.nlp.faq_cues import faq_answers, faqs_asked, response_key
 
-_SENTENCE_END = re.compile(r"[.?!]+(?=\s|$)")
 # Only the opening of a pasted long text is searched for further topics.
 _MAX_TOPIC_CHARS = 1000
 
@@ -47,12 +45,12 @@ class ActionFaq(Action):
         if not keys:
             return []
         message = user_text(tracker)
-        # "Wie lösche ich meine BundID? Und was kostet ein neuer Personalausweis?", "Can I do
-        # the Wohngeld application online? And what happens to my old Servicekonto?": a service
-        # or certificate in a sentence of its own, one that asks no FAQ, is answered too. In a
-        # single sentence ("Brauche ich für Wohngeld eine BundID?") the service is the FAQ's subject.
-        sentences = [part for part in _SENTENCE_END.split(message[:_MAX_TOPIC_CHARS]) if part.strip()]
-        others = " ".join(part for part in sentences if not faqs_asked(part)) if len(sentences) > 1 else ""
+        # "Wie lösche ich meine BundID? Und was kostet ein neuer Personalausweis?", "Was kostet
+        # ein Personalausweis und wie lege ich eine BundID an?": a service or certificate in a
+        # clause of its own, one that asks no FAQ, is answered too. In a single clause
+        # ("Brauche ich für Wohngeld eine BundID?") the service is the FAQ's subject.
+        clauses = [part for part in CLAUSES.split(message[:_MAX_TOPIC_CHARS]) if part and part.strip()]
+        others = ". ".join(part for part in clauses if not faqs_asked(part)) if len(clauses) > 1 else ""
         if others.strip():
             answer_other_topics(dispatcher, tracker, others, keys)
         # "… And if not, is there a phone number I can call?": the person to contact after it.

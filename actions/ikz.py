@@ -104,9 +104,18 @@ def ikz_recount(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Even
     story continues from action_ikz_foerderung, and the policies would loop.
     """
     focus = current_focus(tracker)
-    count = parse_count(user_text(tracker)) if focus and focus.kind == "ikz" else None
-    if count is None:
+    if focus is None or focus.kind != "ikz":
         return None
+    message = user_text(tracker)
+    count = parse_count(message)
+    if count is None:
+        cases = special_cases(message)
+        if not cases:
+            return None
+        # "and if we merge our volunteer fire brigades?": the special rule, amount per brigade.
+        for case in cases:
+            say(dispatcher, tracker, f"ikz_{case}_regel")
+        return [focus_event("ikz")]
     return answer_funding(dispatcher, tracker, count)
 
 

@@ -99,3 +99,12 @@ async def test_a_service_in_the_first_sentence_before_the_faq_question_is_answer
     _, messages = await run(ActionFaq(), tracker)
     assert messages[0]["response"] == "utter_faq/servicekonto_bundid"
     assert any("Wohngeld" in str(m.get("text") or "") for m in messages[1:])
+
+
+async def test_a_service_clause_beside_the_faq_clause_is_answered_too() -> None:
+    text = "Was kostet ein neuer Personalausweis (ich bin 52) und wie lege ich eine BundID an?"
+    tracker = make_tracker(text, "faq")
+    tracker.latest_message["response_selector"] = select_response({}, "faq/bundid_registrieren")
+    _, messages = await run(ActionFaq(), tracker)
+    assert messages[0]["response"] == "utter_faq/bundid_registrieren"
+    assert any("46" in str(m.get("text") or "") for m in messages[1:])

@@ -71,6 +71,8 @@ async def test_a_number_after_the_ikz_calculator_recalculates() -> None:
         ("und wenn wir nur zu zweit sind?", "nlu_fallback", "50.000"),
         ("and for five?", "nachfrage", "100.000"),
         ("and if we are only two?", "nachfrage", "50.000"),
+        # A special case instead of a number: its rule (15.000 € per merged fire brigade).
+        ("and if we merge our volunteer fire brigades?", "nachfrage", "15.000"),
     ],
 )
 async def test_a_number_in_any_follow_up_after_the_ikz_calculator_recalculates(

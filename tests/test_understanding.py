@@ -452,7 +452,11 @@ def test_a_question_about_the_certificate_after_the_order(text: str, key: str | 
         ("Reisepass Gebühren", "faq/ozg_was", True),
         # A service's online way read as the OZG in general: the service answers it.
         ("Reisepass online?", "faq/ozg_was", True),
-        ("Reisepass online?", "faq/bundid_was", False),
+        ("Reisepass online?", "faq/verwaltungsportal", False),
+        # An account FAQ for a service question that names no account; with one it stays.
+        ("Reisepass online?", "faq/bundid_was", True),
+        ("I want to register a small business in Wiesbaden.", "faq/bundid_registrieren", True),
+        ("Brauche ich für den Reisepass eine BundID?", "faq/bundid_was", False),
         ("Was kostet das?", "faq/urkunde_gebuehr", False),
         # Any FAQ, when the question is about a service's fees.
         ("Was kostet ein Reisepass?", "faq/passfoto", True),
@@ -1063,3 +1067,33 @@ def test_smart_regions_in_any_inflection_are_their_topic() -> None:
 
     text = "Was ist das OZG 2.0 und seit wann gilt es? Und was hat es mit diesen Smarten Regionen auf sich?"
     assert faq_answers(text, "faq/ozg_was") == ["faq/ozg_was", "faq/smarte_regionen"]
+
+
+def test_quatsch_with_the_right_event_place_is_a_correction() -> None:
+    text = "Ach nee, Quatsch – mein Onkel ist in Petersberg gestorben, nicht in Fulda."
+    places = [
+        {"entity": "gemeinde", "value": "Petersberg", "start": 34, "end": 44},
+        {"entity": "gemeinde", "value": "Fulda", "start": 66, "end": 71},
+    ]
+    intent, entities = refine(text, {"name": "unzufrieden", "confidence": 0.9}, places, None)
+    assert (intent or {}).get("name") == "urkunde_beantragen"
+    assert {"urkundenart": "sterbeurkunde"}.items() <= {e["entity"]: e["value"] for e in entities}.items()
+    # Without a place it stays a complaint.
+    complaint, _ = refine("Quatsch, das hilft mir nicht", {"name": "chitchat", "confidence": 0.9}, [], None)
+    assert (complaint or {}).get("name") == "unzufrieden"
+
+
+def test_cues_of_the_thirteenth_round() -> None:
+    from bot.nlp.faq_cues import cued_faq
+
+    assert cued_faq("Kann ich mit meiner GmbH auch die BundID nutzen oder brauch ich dafür was anderes?") == (
+        "faq/unternehmenskonto"
+    )
+    assert cued_faq("Ist mein Servicekonto Hessen noch gueltig? Seitdem nicht mehr benutzt.") == (
+        "faq/servicekonto_bundid"
+    )
+    assert cued_faq("Und brauche ich dafür eine BundID?") == "faq/ohne_konto"
+    decided, _ = refine(
+        "Wir bekommen im März unser erstes Kind.", {"name": "lebenslage", "confidence": 0.38}, [], None
+    )
+    assert decided == {"name": "lebenslage", "confidence": 1.0}

@@ -96,6 +96,16 @@ _CUED_FAQS = (
         ),
     ),
     (
+        # "Ist mein Servicekonto Hessen noch gültig? … seitdem nicht mehr benutzt.": the old
+        # account was replaced (not the BundID's deletion after 24 months, unless it is named).
+        "faq/servicekonto_bundid",
+        re.compile(r"^(?!.*bund\s*-?\s*id).*(?:servicekonto|service\s+account)", re.IGNORECASE | re.DOTALL),
+        re.compile(
+            r"g(?:ü|ue)ltig|\bvalid|\bnoch\b|nicht\s+mehr\s+(?:be)?nutz|einlogg|log\s*-?\s*in|\bstill\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "faq/bundid_was",
         re.compile(_ACCOUNT, re.IGNORECASE),
         re.compile(
@@ -112,7 +122,7 @@ _CUED_FAQS = (
         # The company must be the account's owner ("für Firmen", "business account"), not the
         # employer of a newcomer's story ("my company transferred me").
         re.compile(
-            r"unternehmenskonto|(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
+            r"unternehmenskonto|\b(?:gmbh|gbr|ohg|e\.\s?k\.)(?=\W|$)|(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
             r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*)"
             r"|(?:business|company|companies|firm)\s+account|account\s+for\s+(?:a\s+|my\s+|our\s+)?"
             r"(?:business(?:es)?|compan(?:y|ies)|firm)|for\s+(?:businesses|companies)",
@@ -151,7 +161,7 @@ _CUED_FAQS = (
         # is needed at all. Only with a word pointing back or "ohne": "Brauche ich für die
         # Geburtsurkunde eine BundID?" is the certificate's own question (urkunde_konto).
         "faq/ohne_konto",
-        re.compile(r"\bkonto\b|\baccount\b", re.IGNORECASE),
+        re.compile(r"\bkonto\b|\baccount\b|bund\s*-?\s*id", re.IGNORECASE),
         re.compile(
             r"brauch\w*\s+(?:ich|man|wir)\s+(?:da(?:f(?:ü|ue)r)?|dort|hier)\b|ohne\s+(?:ein\s+|eine\s+)?\w*konto"
             r"|need\s+an?\s+account\s+(?:for\s+(?:it|that|this)|there)|without\s+(?:an?\s+)?account",
@@ -269,6 +279,8 @@ _COST_CUE = re.compile(
 _BACKGROUND_FAQS = frozenset({"faq/digitalprogramm", "faq/ozg_frist", "faq/ozg_was", "faq/ikz_digital"})
 
 
+# FAQs about the citizen account: a service question without an account word is no such question.
+_ACCOUNT_FAQS = ("faq/bundid_", "faq/servicekonto_", "faq/ohne_konto", "faq/vertrauensniveau")
 # Words of municipal cooperation: with them an IKZ answer fits even where a service is named.
 _COOPERATION_WORDS = re.compile(
     r"interkommunal|\bikz\b|inter-?\s?municipal|zusammenarb|kooper|cooperat|gemeinden|kommunen|municipalities",
@@ -291,6 +303,8 @@ def service_misread_as_faq(text: str, response_key: str | None) -> bool:
         or key in _BACKGROUND_FAQS
         # "Who handles Wohngeld applications in Fulda?" read as the IKZ application procedure.
         or (key.startswith("faq/ikz_") and not _COOPERATION_WORDS.search(text))
+        # "I want to register a small business in Wiesbaden." read as registering the BundID.
+        or (key.startswith(_ACCOUNT_FAQS) and not re.search(_ACCOUNT, text, re.IGNORECASE))
     )
     if certificate_kind(text) or not about_the_service:
         return False

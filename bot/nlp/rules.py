@@ -223,7 +223,10 @@ _MAX_CANCEL_WORDS = 3
 _LIFE_EVENT_CUE = re.compile(
     r"\b(?:moving|relocating|move|relocate)\s+(?:\w+\s+){0,3}?to\b|\bziehe?n?\s+(?:\w+\s+){0,3}?nach\b|\bumziehen\b|\bziehe?n?\s+um\b"
     r"|\bumzug\s+nach\b|\bstart(?:ing)?\s+(?:a|my|our)\s+(?:own\s+)?business\b|selbst(?:st)?(?:ä|ae)ndig\s+machen"
-    r"|\b(?:getting|get)\s+married\b|\bwir\s+heiraten\b",
+    r"|\b(?:getting|get)\s+(?:married|hitched)\b|\bwir\s+heiraten\b"
+    # "Wir bekommen im März unser erstes Kind", "we are expecting a baby".
+    r"|\b(?:bekommen|kriegen|erwarten)\s+(?:\w+\s+){0,4}?(?:kind|baby)\b"
+    r"|\b(?:having|expecting)\s+(?:a|our)\s+(?:\w+\s+)?(?:baby|child)\b",
     re.IGNORECASE,
 )
 # A certificate or office intent too, when no certificate is named ("moving from Berlin to
@@ -314,7 +317,18 @@ def refine(
     entities.sort(key=lambda e: (e.get("start", 0), e.get("end", 0)))
     name = (intent or {}).get("name")
     unsure = float((intent or {}).get("confidence") or 0.0) < _UNSURE
-    if (name in _DISSATISFACTION_OVERRIDABLE or unsure) and _DISSATISFIED.search(text):
+    correction = has_place and bool(kind or event_kind(text))
+    if (
+        (name in _DISSATISFACTION_OVERRIDABLE or name == "unzufrieden" or unsure)
+        and _DISSATISFIED.search(text)
+        and correction
+    ):
+        # "Ach nee, Quatsch – mein Onkel ist in Petersberg gestorben, nicht in Fulda.": a
+        # correction of the place, not a complaint; the certificate for the named event place.
+        intent = {"name": CERTIFICATE_INTENT, "confidence": 1.0}
+        if not any(e.get("entity") == KIND_LABEL for e in entities):
+            entities.append(event_entity(text))
+    elif (name in _DISSATISFACTION_OVERRIDABLE or unsure) and _DISSATISFIED.search(text):
         # "Das war nicht hilfreich. Wer kann mir sonst helfen?": an apology and a person.
         intent = {"name": "unzufrieden", "confidence": 1.0}
     elif other_language(text):
@@ -454,7 +468,11 @@ def refine(
     elif (name in _PERSON_OVERRIDABLE or unsure) and _PERSON_WANTED.search(text):
         # The handoff: 115 and the municipality's administration.
         intent = {"name": "kontakt_mensch", "confidence": 1.0}
-    elif name in _LIFE_EVENT_OVERRIDABLE and not kind and _LIFE_EVENT_CUE.search(text):
+    elif (
+        (name in _LIFE_EVENT_OVERRIDABLE or (name == "lebenslage" and unsure))
+        and not kind
+        and _LIFE_EVENT_CUE.search(text)
+    ):
         # The life event's list (actions/lebenslagen.py reads which event from its keywords).
         intent = {"name": "lebenslage", "confidence": 1.0}
     elif name in _UNSURE_OVERRIDABLE and unsure and not kind and names_a_service(text):
