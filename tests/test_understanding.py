@@ -940,6 +940,9 @@ def test_how_much_funding_a_project_gets_is_no_question_about_the_totals() -> No
         "Wie viele IKZ-Projekte wurden bisher gefördert?", "faq/ikz_kennzahlen"
     )
     assert not funding_misread_as_totals("Wie viel Förderung gibt es für IKZ-Projekte?", "faq/ikz_antrag")
+    # Past tense asks for what was paid: the totals.
+    assert not funding_misread_as_totals("Wie viel Geld ist in IKZ-Projekte geflossen?", "faq/ikz_kennzahlen")
+    assert not funding_misread_as_totals("How much money was granted to IKZ projects?", "faq/ikz_kennzahlen")
 
 
 def test_a_named_service_without_cooperation_words_is_no_ikz_question() -> None:

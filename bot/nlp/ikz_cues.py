@@ -65,7 +65,11 @@ def ikz_special_funding_question(text: str) -> bool:
 
 # Questions about the totals the Land has paid so far ("Wie viele Kooperationen wurden gefördert?").
 _TOTALS = re.compile(
-    r"insgesamt|bisher|bislang|wie\s+viele|ausgegeben|bilanz|so\s+far|in\s+total|altogether|how\s+many",
+    r"insgesamt|bisher|bislang|wie\s+viele|ausgegeben|bilanz|so\s+far|in\s+total|altogether|how\s+many"
+    # Past tense means the totals paid: "Wie viel Geld floss …?", "How much was granted?"
+    r"|gefördert|gefoerdert|geflossen|floss|ausgezahlt|ausgeschüttet|bereitgestellt|investiert"
+    r"|\bwurden?\b|\bhat\b.{0,30}\bgegeben|\bpaid\b|\bgiven\b|\bspent\b|\bgranted\b|\bfunded\b"
+    r"|\b(?:was|were|has|have)\s+been\b|\bdid\b",
     re.IGNORECASE,
 )
 
