@@ -51,9 +51,8 @@ class ActionFaq(Action):
         # ("Brauche ich für Wohngeld eine BundID?") the service is the FAQ's subject.
         clauses = [part for part in CLAUSES.split(message[:_MAX_TOPIC_CHARS]) if part and part.strip()]
         others = ". ".join(part for part in clauses if not faqs_asked(part)) if len(clauses) > 1 else ""
-        if others.strip():
-            answer_other_topics(dispatcher, tracker, others, keys)
+        contact_named = bool(others.strip()) and answer_other_topics(dispatcher, tracker, others, keys)
         # "… And if not, is there a phone number I can call?": the person to contact after it.
-        if not (others.strip() and other_topics(others, ()).handoff) and other_topics(message, ()).handoff:
+        if not contact_named and other_topics(message, ()).handoff:
             say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker))
         return []

@@ -85,8 +85,11 @@ def answer_service(
 
 def answer_other_topics(
     dispatcher: CollectingDispatcher, tracker: Tracker, text: str, handled: Collection[str]
-) -> None:
-    """After an answer: answer the other services ``text`` names, offer other certificates as buttons."""
+) -> bool:
+    """After an answer: answer the other services ``text`` names, offer other certificates as buttons.
+
+    Returns whether a person to contact was named (the message asked for one).
+    """
     others = other_topics(text, handled)
     for service in others.services:
         answer_service(dispatcher, tracker, service, municipality_in_question(tracker), answer_others=False)
@@ -96,6 +99,7 @@ def answer_other_topics(
         dispatcher.utter_message(response=f"utter_{key}")
     if others.handoff:
         say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker))
+    return others.handoff
 
 
 def requested_service(tracker: Tracker) -> Service | None:

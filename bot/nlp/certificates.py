@@ -23,6 +23,7 @@ from bot.knowledge.services import names_a_service
 from bot.knowledge.text import edit_distance, typo_limit
 
 KIND_LABEL = "urkundenart"
+CERTIFICATE_INTENT = "urkunde_beantragen"
 
 # Certificate words as citizens type them: compounds, hyphens, common typos ("urkunte"),
 # missing umlauts don't occur in these words. The stem before "urkunde" decides the kind.

@@ -12,10 +12,14 @@ import re
 from typing import Any
 
 from bot.knowledge.services import load_services, names_a_service
-from bot.nlp.certificates import CLAUSES, certificate_kind, certificate_question
+from bot.nlp.certificates import (
+    CANONICAL_KINDS,
+    CERTIFICATE_INTENT,
+    CLAUSES,
+    certificate_kind,
+    certificate_question,
+)
 from bot.nlp.ikz_cues import ikz_funding_question
-
-CERTIFICATE_INTENT = "urkunde_beantragen"
 
 # Intents a certificate question may be misread as; the FAQ it belongs to is set instead.
 _QUESTION_OVERRIDABLE = frozenset(
@@ -266,9 +270,6 @@ def certificate_order_misread_as_faq(text: str, response_key: str | None) -> boo
     )
 
 
-_CERTIFICATE_SERVICES = frozenset({"geburtsurkunde", "eheurkunde", "sterbeurkunde"})
-
-
 _COST_CUE = re.compile(
     r"kost(?!heim)|geb(?:ü|ue)hr|\bpreis|\bteuer|\bcosts?\b|\bfees?\b|how\s+much", re.IGNORECASE
 )
@@ -309,7 +310,7 @@ def service_misread_as_faq(text: str, response_key: str | None) -> bool:
     if certificate_kind(text) or not about_the_service:
         return False
     service = load_services().find(text)
-    return service is not None and service.id not in _CERTIFICATE_SERVICES
+    return service is not None and service.id not in CANONICAL_KINDS
 
 
 def ministry_misread_as_faq(text: str, response_key: str | None, has_place: bool) -> bool:

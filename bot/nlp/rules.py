@@ -30,6 +30,7 @@ from bot.knowledge.ags import kommune_from_metadata
 from bot.knowledge.services import names_a_service
 from bot.nlp.certificates import (
     CANONICAL_KINDS,
+    CERTIFICATE_INTENT,
     HERE,
     KIND_LABEL,
     MAX_PLACE_WORDS,
@@ -41,7 +42,7 @@ from bot.nlp.certificates import (
     span_entity,
     typed_event_place,
 )
-from bot.nlp.faq_cues import CERTIFICATE_INTENT, CUE_KEEPS, FAQ_INTENT
+from bot.nlp.faq_cues import CUE_KEEPS, FAQ_INTENT
 from bot.nlp.ikz_cues import MUNICIPALITIES, ikz_funding_question, ikz_special_funding_question
 from bot.nlp.language import other_language
 

@@ -34,55 +34,43 @@ class ContextualUnderstanding(StatelessComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         """Refine intent and entities of each message."""
         for message in messages:
+            text = message.get(TEXT) or ""
             before = message.get(INTENT)
-            intent, entities = refine(
-                message.get(TEXT) or "", before, message.get(ENTITIES) or [], message.get("metadata")
-            )
+            intent, entities = refine(text, before, message.get(ENTITIES) or [], message.get("metadata"))
             message.set(ENTITIES, entities, add_to_output=True)
             has_place = any(e.get("entity") == PLACE_LABEL for e in entities)
-            faq_key = faq_override(message.get(TEXT) or "", intent, has_place)
+            name = (intent or {}).get("name")
+            selected = response_key(message.get(RESPONSE_SELECTOR))
+            faq_key = faq_override(text, intent, has_place)
+            # The response to say instead of the ResponseSelector's choice, if a rule decides one.
+            response: str | None = None
             if faq_key:
                 intent = {"name": FAQ_INTENT, "confidence": 1.0}
-                message.set(
-                    RESPONSE_SELECTOR,
-                    select_response(message.get(RESPONSE_SELECTOR), faq_key),
-                    add_to_output=True,
-                )
-            elif (intent or {}).get("name") == FAQ_INTENT and certificate_order_misread_as_faq(
-                message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR))
-            ):
+                response = faq_key
+            elif name == FAQ_INTENT and certificate_order_misread_as_faq(text, selected):
                 intent = {"name": "urkunde_beantragen", "confidence": 1.0}
-            elif (intent or {}).get("name") == FAQ_INTENT and service_misread_as_faq(
-                message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR))
-            ):
+            elif name == FAQ_INTENT and service_misread_as_faq(text, selected):
                 intent = {"name": "online_beantragen", "confidence": 1.0}
             elif (
-                (intent or {}).get("name") == "chitchat"
+                name == "chitchat"
                 # Not an insult ("dummer Bot") or thanks: only beside "how are you" / "what can you do".
-                and response_key(message.get(RESPONSE_SELECTOR))
-                in ("chitchat/wie_gehts", "chitchat/faehigkeiten")
-                and asks_what_the_bot_is(message.get(TEXT) or "")
+                and selected in ("chitchat/wie_gehts", "chitchat/faehigkeiten")
+                and asks_what_the_bot_is(text)
             ):
-                message.set(
-                    RESPONSE_SELECTOR,
-                    select_response(message.get(RESPONSE_SELECTOR), "chitchat/bot_challenge"),
-                    add_to_output=True,
-                )
-            elif (intent or {}).get("name") in THANKS_OVERRIDABLE and thanks_only(message.get(TEXT) or ""):
+                response = "chitchat/bot_challenge"
+            elif name in THANKS_OVERRIDABLE and thanks_only(text):
                 intent = {"name": "chitchat", "confidence": 1.0}
+                response = "chitchat/danke"
+            elif name == FAQ_INTENT and funding_misread_as_totals(text, selected):
+                intent = {"name": "ikz_foerderung", "confidence": 1.0}
+            elif name == FAQ_INTENT and ministry_misread_as_faq(text, selected, has_place):
+                intent = {"name": "nachfrage", "confidence": 1.0}
+            if response:
                 message.set(
                     RESPONSE_SELECTOR,
-                    select_response(message.get(RESPONSE_SELECTOR), "chitchat/danke"),
+                    select_response(message.get(RESPONSE_SELECTOR), response),
                     add_to_output=True,
                 )
-            elif (intent or {}).get("name") == FAQ_INTENT and funding_misread_as_totals(
-                message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR))
-            ):
-                intent = {"name": "ikz_foerderung", "confidence": 1.0}
-            elif (intent or {}).get("name") == FAQ_INTENT and ministry_misread_as_faq(
-                message.get(TEXT) or "", response_key(message.get(RESPONSE_SELECTOR)), has_place
-            ):
-                intent = {"name": "nachfrage", "confidence": 1.0}
             if intent is not before and intent is not None:
                 message.set(INTENT, intent, add_to_output=True)
                 # The rule decided: the classifier's ranking goes, or the FallbackClassifier
