@@ -15,12 +15,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.antworten import say
-from actions.context import user_text
+from actions.context import home_municipality, user_text
+from actions.fokus import focus_faq
 from actions.kontakt import gemeinde_hinweis
 from actions.online_leistungen import answer_other_topics
 from actions.themen import other_topics
-from bot.nlp.certificates import CLAUSES
-from bot.nlp.faq_cues import faq_answers, faqs_asked, response_key
+from actions.urkunden import say_office
+from bot.nlp.certificates import CLAUSES, HERE
+from bot.nlp.faq_cues import faq_answers, faqs_asked, is_faq_follow_up, response_key
 
 # Only the opening of a pasted long text is searched for further topics.
 _MAX_TOPIC_CHARS = 1000
@@ -37,6 +39,11 @@ class ActionFaq(Action):
     ) -> list[EventType]:
         selected = response_key(tracker.latest_message.get("response_selector"))
         keys = faq_answers(user_text(tracker), selected)
+        focused = focus_faq(tracker)
+        if focused and len(keys) == 1 and is_faq_follow_up(user_text(tracker)):
+            # "wird die irgendwann gelöscht, wenn ich sie nicht benutze?" after "Was ist die
+            # BundID?": the topic in focus decides between its neighbouring FAQs.
+            keys = [focused.removeprefix("utter_")]
         if not keys:
             # No answer was selected (cannot happen with intent faq): the topics instead.
             dispatcher.utter_message(response="utter_wie_sonst")
@@ -45,6 +52,11 @@ class ActionFaq(Action):
         if not keys:
             return []
         message = user_text(tracker)
+        home = home_municipality(tracker)
+        if home and HERE.search(message) and any(key.startswith("faq/urkunde_") for key in keys):
+            # "Was kostet bei uns eine Sterbeurkunde, und kann ich die online bestellen?" on
+            # Seligenstadt's website: the answer and Seligenstadt's Standesamt with its link.
+            say_office(dispatcher, tracker, home)
         # "Wie lösche ich meine BundID? Und was kostet ein neuer Personalausweis?", "Was kostet
         # ein Personalausweis und wie lege ich eine BundID an?": a service or certificate in a
         # clause of its own, one that asks no FAQ, is answered too. In a single clause

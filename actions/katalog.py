@@ -157,11 +157,12 @@ def continues_focus(message: str, aspect: str = "allgemein") -> bool:
         return True
     # "where i register him then": short, a question word and a word pointing back; not
     # "What can I do online?", which asks something new.
-    return (
-        len(message.split()) <= _SHORT_WORDS
-        and bool(_SHORT_QUESTION.search(message))
-        and bool(_BACK_REFERENCE.search(message))
-    )
+    return points_back(message) and bool(_SHORT_QUESTION.search(message))
+
+
+def points_back(message: str) -> bool:
+    """Whether a short message points back to what was just said ("Can I apply for it online?")."""
+    return len(message.split()) <= _SHORT_WORDS and bool(_BACK_REFERENCE.search(message))
 
 
 class ActionLeistungSuchen(Action):
@@ -185,8 +186,12 @@ class ActionLeistungSuchen(Action):
         if from_focus is not None:
             return from_focus
         # Imported here: nachfragen imports online_leistungen, which imports this module.
-        from actions.nachfragen import ActionNachfrage, aspect_of
+        from actions.nachfragen import ActionNachfrage, aspect_of, residence_objection
 
+        # "Wir haben aber in Viernheim gewohnt. Muss ich dann nicht nach Viernheim?"
+        objection = residence_objection(dispatcher, tracker)
+        if objection is not None:
+            return objection
         focus = current_focus(tracker)
         # Not for out-of-scope messages: "Wie wird das Wetter?" is no question about Wohngeld.
         in_scope = intent != "out_of_scope"

@@ -165,6 +165,9 @@ def load_lebenslagen() -> dict[str, Lebenslage]:
     return parse_lebenslagen(LEBENSLAGEN_PATH, load_services())
 
 
+_ALL_PARTS = " + "
+
+
 def _best_keyword(text_in: str, lebenslagen: dict[str, Lebenslage]) -> tuple[int, str] | None:
     """The length and event id of the longest keyword in ``text_in`` (whole words), or None.
 
@@ -177,9 +180,12 @@ def _best_keyword(text_in: str, lebenslagen: dict[str, Lebenslage]) -> tuple[int
     best: tuple[int, str] | None = None
     for event in lebenslagen.values():
         for keyword in event.keywords:
-            for key in variants(keyword):
-                if any(f" {key} " in hay for hay in haystacks) and (best is None or len(key) > best[0]):
-                    best = (len(key), event.id)
+            # "open + shop" needs its parts anywhere in the text, as the services' keywords do.
+            parts = [variants(part) for part in keyword.split(_ALL_PARTS)]
+            if any(all(any(f" {key} " in hay for key in part) for part in parts) for hay in haystacks):
+                length = sum(len(part[0]) for part in parts)
+                if best is None or length > best[0]:
+                    best = (length, event.id)
     if best is not None:
         return best
     words = {w for hay in haystacks for w in hay.split() if len(w) >= _MIN_TYPO_KEYWORD}
@@ -243,7 +249,7 @@ def _event_certificate(dispatcher: CollectingDispatcher, tracker: Tracker, event
     message = user_text(tracker)
     if kind is None or not event_named_with_place(message):
         return
-    found = load_municipalities().resolve(event_place_text(message)).municipality
+    found = load_municipalities().resolve(event_place_text(message, kind)).municipality
     if found is None or lives_there(message, found.label):
         return
     say(

@@ -17,6 +17,7 @@ from actions.ikz import answer_funding, ikz_recount
 from actions.kontakt import gemeinde_hinweis, topic_menu
 from actions.lebenslagen import load_lebenslagen
 from actions.online_leistungen import (
+    answer_other_topics,
     answer_service,
     municipality_in_question,
     online_status_text,
@@ -25,6 +26,8 @@ from actions.online_leistungen import (
     service_field,
     service_name,
 )
+from actions.urkunden import event_phrase, say_office
+from bot.knowledge.ereignisort import named_as_residence
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
@@ -161,6 +164,8 @@ class ActionNachfrage(Action):
                 zustaendig=service_field(service, "office"),
                 link=link,
             )
+        # "how much cost a new ID card for me and how much the passport?": the other one too.
+        answer_other_topics(dispatcher, tracker, user_text(tracker), (service.id,))
         # "Was kostet ein Reisepass?" answered here: "und für meine Tochter, die ist 8?" next.
         return [focus_event("leistung", service.id)]
 
@@ -178,6 +183,26 @@ def _step_service(event_id: str | None, aspect: str) -> Service | None:
     if aspect == "kosten":
         steps = [s for s in steps if s.fees] or steps
     return steps[0] if steps else None
+
+
+# Steps done at the Standesamt of the place the citizen names (the residence, for registering a
+# marriage): their answer adds that Standesamt's link.
+_AT_THE_STANDESAMT = frozenset({"eheschliessung_anmelden"})
+
+
+def _life_event_step_for(
+    dispatcher: CollectingDispatcher, tracker: Tracker, event_id: str | None, place: str
+) -> list[EventType] | None:
+    """ "Wir wohnen in Lorsch – wo melden wir das an?" after the wedding: the first step, for that place."""
+    service = _step_service(event_id, aspect_of(user_text(tracker)))
+    municipality = load_municipalities().resolve(place).municipality
+    if service is None or municipality is None:
+        return None
+    answer_service(dispatcher, tracker, service, municipality)
+    if service.id in _AT_THE_STANDESAMT:
+        say_office(dispatcher, tracker, municipality)
+    # "Geht das auch online?" next is about this step.
+    return [focus_event("leistung", service.id)]
 
 
 _FOLLOW_UP_START = re.compile(r"^\s*(?:und|auch|noch|dann|und\s+noch)\b", re.IGNORECASE)
@@ -198,6 +223,31 @@ def follow_up_place(tracker: Tracker) -> str | None:
     return str(previous) if previous else None
 
 
+def residence_objection(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """ "Wir haben aber in Viernheim gewohnt. Muss ich nicht nach Viernheim?" after a certificate answer.
+
+    The residence does not decide (the event place does): say so, and give the answer for
+    the event place again. None unless the message names places only as residences.
+    """
+    focus = current_focus(tracker)
+    previous = tracker.get_slot("ort")
+    if focus is None or focus.kind != "urkunde" or focus.value not in URKUNDENARTEN or not previous:
+        return None
+    text = user_text(tracker)
+    places = entity_values(tracker, "gemeinde")
+    if not places or not all(named_as_residence(text, place) for place in places):
+        return None
+    say(
+        dispatcher, tracker, "wohnort_nicht_zustaendig", ereignis=event_phrase(focus.value), wohnort=places[0]
+    )
+    return [
+        SlotSet("anliegen", "urkunde"),
+        SlotSet("urkundenart", focus.value),
+        SlotSet("ort", previous),
+        FollowupAction("action_standesamt_auskunft"),
+    ]
+
+
 async def continue_focus(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """Continue the topic in focus with the place or number just given; None if it does not apply.
 
@@ -210,6 +260,9 @@ async def continue_focus(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         return None
     if focus.kind == "ikz":
         return ikz_recount(dispatcher, tracker)
+    objection = residence_objection(dispatcher, tracker)
+    if objection is not None:
+        return objection
     places = entity_values(tracker, "gemeinde")
     kinds = [k for k in entity_values(tracker, "urkundenart") if k in URKUNDENARTEN]
     previous = follow_up_place(tracker)
@@ -236,6 +289,8 @@ async def continue_focus(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
             SlotSet("ort", places[0]),
             FollowupAction("action_standesamt_auskunft"),
         ]
+    if focus.kind == "lebenslage":
+        return _life_event_step_for(dispatcher, tracker, focus.value, places[0])
     if focus.kind == "standesamt":
         return [
             SlotSet("anliegen", "standesamt"),

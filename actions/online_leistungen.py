@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.antworten import Var, join, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import current_focus, focus_event
-from actions.katalog import answer_from_catalogue, continues_focus
+from actions.katalog import answer_from_catalogue, continues_focus, points_back
 from actions.kontakt import gemeinde_hinweis
 from actions.payloads import intent_payload
 from actions.themen import other_topics
@@ -190,8 +190,15 @@ class ActionOnlineLeistung(Action):
     ) -> list[EventType]:
         service = requested_service(tracker)
         focus = current_focus(tracker)
-        if service is None and focus and focus.kind == "leistung" and continues_focus(user_text(tracker)):
-            # "where i register him then" after the dog tax: that service again.
+        message = user_text(tracker)
+        if (
+            service is None
+            and focus
+            and focus.kind == "leistung"
+            and (continues_focus(message) or points_back(message))
+        ):
+            # "where i register him then" after the dog tax, "Can I apply for it online?" after
+            # the ID card's fees: that service again.
             service = load_services().get(focus.value or "")
         if service is None and focus and focus.kind == "lebenslage":
             # "can I apply for it online?" after the lost ID card: the step it means.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,12 +93,17 @@ def chosen_place(tracker: Tracker, text: str) -> str | None:
     return fitting[0] if len(fitting) == 1 else None
 
 
+# An ambiguous name with up to this many candidates gets a link per candidate.
+_MAX_LINKED_CANDIDATES = 4
+
+
 def resolve_or_explain(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     value: Any,
     intent: str = "angabe",
     explain_district: bool = True,
+    link_of: Callable[[Municipality], str] | None = None,
 ) -> Place | None:
     """Resolve ``value`` to a place; if that fails, tell the citizen what to do next.
 
@@ -106,6 +112,7 @@ def resolve_or_explain(
     (shortened) with a hint. A district says which municipality it belongs to
     ("Mainz-Kastel gehört zu Wiesbaden"), so the citizen sees why that town is answered —
     unless ``explain_district`` is false (form validation: the answer that follows says it).
+    With ``link_of``, an ambiguous name also gets each candidate's link (the Standesamt page).
     """
     text = slot_text(value)
     result = load_municipalities().resolve(text)
@@ -120,6 +127,14 @@ def resolve_or_explain(
         buttons = place_buttons(result.candidates, intent, result.districts, result.outside_options)
         key = "ort_namensvetter" if result.outside_options else "ort_mehrdeutig"
         say(dispatcher, tracker, key, buttons, eingabe=echo(text))
+        if link_of and not result.outside_options and len(result.candidates) <= _MAX_LINKED_CANDIDATES:
+            # "Sterbeurkunde Reichelsheim": each candidate's Standesamt link right away, so the
+            # citizen who knows which one is meant needs no second step.
+            links = "\n".join(
+                f"• {button['title']}: {link_of(m)}"
+                for button, m in zip(buttons, result.candidates, strict=True)
+            )
+            say(dispatcher, tracker, "ort_mehrdeutig_links", links=links)
     elif result.kreis:
         say(dispatcher, tracker, "ort_nur_kreis", kreis=result.kreis)
     else:

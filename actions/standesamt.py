@@ -19,58 +19,56 @@ from actions.antworten import label, say, text
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import focus_event
 from actions.nachfragen import continue_focus, follow_up_place, redirect_non_place
-from actions.online_leistungen import answer_other_topics
+from actions.online_leistungen import answer_other_topics, answer_service, municipality_in_question
 from actions.orte import Place, chosen_place, resolve_or_explain, slot_text
 from actions.payloads import intent_payload
 from actions.themen import request_text
-from actions.urkunden import event_phrase, office_link, shared_office, urkunde_name
-from bot.knowledge.ereignisort import event_place_text, lives_there
+from actions.urkunden import event_phrase, office_link, say_office, shared_office, urkunde_name
+from bot.knowledge.ereignisort import EVENT_KINDS, event_place_text, lives_there
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
-from bot.nlp.certificates import certificate_requests, follow_on_certificate_question
+from bot.nlp.certificates import certificate_kind, certificate_requests, follow_on_certificate_question
 
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
-# Words that name a certificate kind when the entity extractor found none.
-_URKUNDE_WORDS = (
-    ("geburtsurkunde", re.compile(r"geburt|geboren|\bbirth|\bborn\b", re.IGNORECASE)),
-    ("eheurkunde", re.compile(r"\behe|heirat|hochzeit|trau|marri|wedding", re.IGNORECASE)),
-    ("sterbeurkunde", re.compile(r"sterbe|gestorben|verstorben|\btod|\bdeath|\bdied\b", re.IGNORECASE)),
-)
+# "Ehe" answers "Which certificate?" as well as "Eheurkunde" does.
+_MARRIAGE_WORD = re.compile(r"\behe\b|trauschein", re.IGNORECASE)
 
 
 def urkundenart_from(text: str) -> str | None:
-    """The certificate kind named in ``text`` (canonical value), if any."""
+    """The certificate kind a text names by its word or its event ("geboren"), if any."""
     lowered = text.strip().lower()
     if lowered in URKUNDENARTEN:
         return lowered
-    for kind, pattern in _URKUNDE_WORDS:
-        if pattern.search(text):
-            return kind
-    return None
+    named = certificate_kind(text)
+    if named is not None:
+        return named
+    if _MARRIAGE_WORD.search(text):
+        return "eheurkunde"
+    return next((kind for kind, pattern in EVENT_KINDS if pattern.search(text)), None)
 
 
-def place_text_of_message(tracker: Tracker) -> str | None:
-    """The text naming the event place in the latest message, or None if it names none."""
+def place_text_of_message(tracker: Tracker, kind: str | None = None) -> str | None:
+    """The text naming the event place (of certificate ``kind``) in the latest message, or None."""
     places = entity_values(tracker, "gemeinde")
     text = user_text(tracker)
     if len(places) == 1 and lives_there(text, places[0]):
         # "… passed away in Bad Hersfled (a typo the ruler missed). We live in Fulda.": the only
         # place found is the residence, never the event place; the event clause decides or
         # the form asks.
-        clause = event_place_text(text)
+        clause = event_place_text(text, kind)
         return clause if load_municipalities().resolve(clause).status != "unknown" else None
     if len(places) == 1:
         # "Allendorf an der Lumda": the ruler tags "Allendorf" only; the whole clause decides.
         index = load_municipalities()
         if index.resolve(places[0]).status == "ambiguous":
-            clause = event_place_text(text)
+            clause = event_place_text(text, kind)
             if index.resolve(clause).status == "found":
                 return clause
         return places[0]
     if places or load_municipalities().resolve(text).status != "unknown":
         # Only words that name a place: an event clause without one ("Mein Onkel ist vor zwei
         # Wochen gestorben") is no place, the form asks instead.
-        clause = event_place_text(text)
+        clause = event_place_text(text, kind)
         return clause if load_municipalities().resolve(clause).status != "unknown" else None
     return None
 
@@ -98,9 +96,13 @@ class ActionStandesamtVorbereiten(Action):
             kind, place_text = pairs[0]
             return [SlotSet("anliegen", "urkunde"), SlotSet("urkundenart", kind), SlotSet("ort", place_text)]
         kinds = entity_values(tracker, "urkundenart")
-        urkundenart = kinds[0] if kinds else urkundenart_from(user_text(tracker))
+        # A certificate named by its word wins over an event word the classifier tagged ("Wir
+        # heiraten im Mai … ich brauche noch eine Geburtsurkunde").
+        urkundenart = certificate_kind(user_text(tracker)) or (
+            kinds[0] if kinds else urkundenart_from(user_text(tracker))
+        )
         # "Und eine Sterbeurkunde?" right after an answer keeps that answer's place.
-        ort = place_text_of_message(tracker) or follow_up_place(tracker)
+        ort = place_text_of_message(tracker, urkundenart) or follow_up_place(tracker)
         if anliegen == "standesamt":
             urkundenart = None
             home = home_municipality(tracker)
@@ -148,21 +150,20 @@ class ValidateStandesamtForm(FormValidationAction):
     ) -> dict[str, Any]:
         # A whole sentence ("Er ist in Gießen gestorben.") fills the slot with its place,
         # not with its text.
-        if len(entity_values(tracker, "gemeinde")) == 1:
-            value = place_text_of_message(tracker)
+        places = entity_values(tracker, "gemeinde")
+        if places:
+            # "He died in the hospital in Michelstadt, not at home in Bad König": the event clause.
+            value = place_text_of_message(tracker, tracker.get_slot("urkundenart")) or (
+                value if len(places) > 1 else None
+            )
         # "das im Vogelsberg" / "Efze" right after the place buttons: the button it names.
         value = chosen_place(tracker, user_text(tracker)) or value
         if not value:
             return {"ort": None}
         # The slot keeps the place as given (actions/orte.py); the answer resolves it again
         # and says there which town a district belongs to.
-        place = resolve_or_explain(dispatcher, tracker, value, explain_district=False)
+        place = resolve_or_explain(dispatcher, tracker, value, explain_district=False, link_of=office_link)
         return {"ort": slot_text(value) if place else None}
-
-
-def _kreis_text(place: Place) -> str:
-    m = place.municipality
-    return m.kreis_label if m else ""
 
 
 # Questions about a certificate whose answers the certificate answer does not contain.
@@ -250,7 +251,7 @@ class ActionStandesamtAuskunft(Action):
             urkunde=urkunde_name(urkundenart),
             ereignis=event_phrase(urkundenart),
             gemeinde=m.label,
-            kreis=_kreis_text(place),
+            kreis=m.kreis_label,
             link_hinweis=hinweis,
             link=link,
         )
@@ -260,9 +261,7 @@ class ActionStandesamtAuskunft(Action):
         if place.municipality is None:
             say(dispatcher, tracker, "standesamt_ausserhalb", ort=place.outside_name, land=place.land)
             return
-        m = place.municipality
-        link = office_link(m)
-        say(dispatcher, tracker, "standesamt_auskunft", gemeinde=m.label, kreis=_kreis_text(place), link=link)
+        say_office(dispatcher, tracker, place.municipality)
 
 
 class ActionOrtKontext(Action):
@@ -305,6 +304,12 @@ class ActionOrtKontext(Action):
             redirected = redirect_non_place(dispatcher, tracker)
             if redirected is not None:
                 return redirected
+        elif not kinds:
+            # "build garage permit Taunusstein": a service and its place, not a bare place.
+            service = load_services().find(user_text(tracker))
+            if service is not None and service.id not in URKUNDENARTEN:
+                answer_service(dispatcher, tracker, service, municipality_in_question(tracker))
+                return [focus_event("leistung", service.id)]
         text = place_text or user_text(tracker)
         place = resolve_or_explain(dispatcher, tracker, text)
         if place is None:

@@ -34,7 +34,9 @@ _MAX_TOPICS = 2
 # "if not, give me a phone number"): the handoff is added after the answer.
 _HANDOFF = re.compile(
     r"telefonnummer|telefon\b|anrufen|hotline|mit\s+einem\s+menschen|mitarbeiter"
-    r"|phone|\bcall\s+(?:someone|somebody|you)|talk\s+to\s+(?:a|someone|somebody)|speak\s+to\s+(?:a|someone)",
+    r"|phone|\bcall\s+(?:someone|somebody|you)|talk\s+to\s+(?:a|someone|somebody)|speak\s+to\s+(?:a|someone)"
+    # "which number i can call if i need help", "welche Nummer kann ich anrufen?"
+    r"|\bnumber\b.{0,20}\bcall\b|welche\s+nummer",
     re.IGNORECASE,
 )
 

@@ -36,6 +36,13 @@ def office_link(m: Municipality) -> str:
     return portal_link(service, m.ars) if service else "https://verwaltungsportal.hessen.de"
 
 
+def say_office(dispatcher: CollectingDispatcher, tracker: Tracker, m: Municipality) -> None:
+    """Say which Standesamt is responsible for ``m``, with its portal link."""
+    say(
+        dispatcher, tracker, "standesamt_auskunft", gemeinde=m.label, kreis=m.kreis_label, link=office_link(m)
+    )
+
+
 def shared_office(dispatcher: CollectingDispatcher, tracker: Tracker, place: Place) -> None:
     """Name the seat of a joint Standesamt district (standesamtsbezirke.yml).
 

@@ -82,11 +82,14 @@ async def test_validate_ort_asks_with_buttons_when_ambiguous() -> None:
         "Homberg", dispatcher, make_tracker("Homberg", "angabe"), DOMAIN
     )
     assert result == {"ort": None}
-    [message] = dispatcher.messages
+    message, links = dispatcher.messages
     assert "mehreren Orten" in message["text"]
     titles = [b["title"] for b in message["buttons"]]
     assert titles == ["Homberg (Efze) (Schwalm-Eder-Kreis)", "Homberg (Ohm) (Vogelsbergkreis)"]
     assert message["buttons"][0]["payload"] == '/angabe{"gemeinde": "06634009"}'
+    # Each candidate's Standesamt page right away, for the citizen who knows which one is meant.
+    assert "Homberg (Efze)" in links["text"] and "regschl=066340009009" in links["text"]
+    assert "Homberg (Ohm)" in links["text"] and "regschl=065350009009" in links["text"]
 
 
 async def test_validate_ort_explains_an_unknown_place_without_echoing_a_huge_input() -> None:
@@ -532,9 +535,10 @@ async def test_a_bare_district_with_a_namesake_town_is_asked_back_with_both() ->
         "Höchst", dispatcher, make_tracker("Höchst", "angabe", [gemeinde("Höchst")]), DOMAIN
     )
     assert result == {"ort": None}
-    [message] = dispatcher.messages
+    message, links = dispatcher.messages
     titles = [b["title"] for b in message["buttons"]]
     assert titles == ["Frankfurt am Main (Stadtteil Höchst)", "Höchst i. Odw. (Odenwaldkreis)"]
+    assert "Frankfurt am Main (Stadtteil Höchst): https://" in links["text"]
     assert message["buttons"][0]["payload"] == '/angabe{"gemeinde": "06412000"}'
 
 
@@ -643,3 +647,21 @@ async def test_ikz_a_second_number_asked_about_gets_its_amount_too() -> None:
     answer = "\n".join(m["text"] for m in messages)
     assert "3 Kommunen" in answer and "75.000 €" in answer
     assert "5 Kommunen" in answer and "100.000 €" in answer
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Ehe", "eheurkunde"),
+        ("Trauschein", "eheurkunde"),
+        ("Gebrutsurkunde", "geburtsurkunde"),
+        ("Todesfall", "sterbeurkunde"),
+        ("birth certificate", "geburtsurkunde"),
+        ("geboren in Kassel", "geburtsurkunde"),
+        ("Hallo", None),
+    ],
+)
+def test_the_certificate_kind_from_its_word_or_its_event(text: str, kind: str | None) -> None:
+    from actions.standesamt import urkundenart_from
+
+    assert urkundenart_from(text) == kind

@@ -108,3 +108,57 @@ async def test_a_service_clause_beside_the_faq_clause_is_answered_too() -> None:
     _, messages = await run(ActionFaq(), tracker)
     assert messages[0]["response"] == "utter_faq/bundid_registrieren"
     assert any("46" in str(m.get("text") or "") for m in messages[1:])
+
+
+async def test_a_certificate_question_bei_uns_on_a_municipal_website_adds_its_standesamt() -> None:
+    # "Was kostet bei uns eine Sterbeurkunde, und kann ich die online bestellen?" on Seligenstadt's page.
+    text = "Was kostet bei uns eine Sterbeurkunde, und kann ich die online bestellen?"
+    tracker = make_tracker(text, "faq", metadata={"kommune": "06438013"})
+    tracker.latest_message["response_selector"] = select_response({}, "faq/urkunde_gebuehr")
+    _, messages = await run(ActionFaq(), tracker)
+    assert messages[0]["response"] == "utter_faq/urkunde_gebuehr"
+    answer = "\n".join(m.get("text") or "" for m in messages)
+    assert "Seligenstadt" in answer and "regschl=064380013013" in answer
+
+
+async def test_a_certificate_question_without_a_word_for_here_adds_no_office() -> None:
+    tracker = make_tracker("Was kostet eine Sterbeurkunde?", "faq", metadata={"kommune": "06438013"})
+    tracker.latest_message["response_selector"] = select_response({}, "faq/urkunde_gebuehr")
+    _, messages = await run(ActionFaq(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_faq/urkunde_gebuehr"]
+
+
+def _after(faq: str) -> list[dict]:
+    return [
+        {"event": "user", "text": "Was ist die BundID?", "parse_data": {"intent": {"name": "faq"}}},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": f"utter_{faq}"}},
+    ]
+
+
+async def test_a_follow_up_without_a_topic_gets_the_faq_of_the_topic_in_focus() -> None:
+    text = "wird die irgendwann gelöscht, wenn ich sie nicht benutze?"
+    tracker = make_tracker(text, "faq", history=_after("faq/bundid_was"))
+    tracker.latest_message["response_selector"] = select_response({}, "faq/servicekonto_bundid")
+    _, messages = await run(ActionFaq(), tracker)
+    assert [m["response"] for m in messages] == ["utter_faq/bundid_was"]
+
+
+async def test_a_question_naming_a_certificate_keeps_its_own_faq_after_an_account_answer() -> None:
+    tracker = make_tracker("Was kostet eine Geburtsurkunde?", "faq", history=_after("faq/bundid_was"))
+    tracker.latest_message["response_selector"] = select_response({}, "faq/urkunde_gebuehr")
+    _, messages = await run(ActionFaq(), tracker)
+    assert [m["response"] for m in messages] == ["utter_faq/urkunde_gebuehr"]
+
+
+def test_a_wallet_question_beside_another_gets_the_login_ways_answer() -> None:
+    text = "Seit wann gilt eigentlich das OZG 2.0, und kann ich die EUDI-Wallet schon auf dem Handy nutzen?"
+    assert faq_answers(text, "faq/ozg_frist") == ["faq/ozg_frist", "faq/eid_elster"]
+
+
+def test_which_number_to_call_beside_a_question_is_a_request_for_a_person() -> None:
+    from actions.themen import other_topics
+
+    assert other_topics(
+        "is servicekonto hessen still working? and which number i can call if i need help", ()
+    ).handoff
+    assert not other_topics("is servicekonto hessen still working?", ()).handoff

@@ -12,6 +12,7 @@ from bot.knowledge.ikz import (
     estimate_funding,
     format_eur,
     parse_count,
+    parse_counts,
 )
 
 
@@ -139,3 +140,11 @@ def test_more_than_a_number_is_the_next_count(text: str, count: int | None) -> N
     from bot.knowledge.ikz import parse_count
 
     assert parse_count(text) == count
+
+
+def test_an_amount_in_the_question_is_no_number_of_municipalities() -> None:
+    text = (
+        "In der letzten Sitzung hat jemand von 25.000 Euro pro Kommune erzählt. "
+        "Mit welcher Förderung vom Land können wir drei denn ungefähr rechnen?"
+    )
+    assert parse_counts(text) == [3]

@@ -212,6 +212,7 @@ async def test_each_step_button_answers_its_service(event_id: str) -> None:
         # One slip in a long keyword, and non-native English.
         ("mein vater ist gestorbn was muss ich jetz alles machn", "todesfall"),
         ("my papa he die yesterday in Offenbach. what i must do now?", "todesfall"),
+        ("wanna open small kebab shop in Hanau, what paper i need from city for start?", "selbstaendig"),
     ],
 )
 def test_detect_finds_the_event_by_keyword(text: str, event_id: str) -> None:

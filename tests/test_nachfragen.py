@@ -487,3 +487,91 @@ async def test_online_after_a_life_event_asks_about_its_step_not_the_catalogue()
     assert not any(
         "IT Dienstleister" in (b.get("title") or "") for m in messages for b in m.get("buttons") or []
     )
+
+
+async def test_a_place_after_the_wedding_event_answers_its_first_step_with_that_standesamt() -> None:
+    # "Wir wohnen in Lorsch – wo melden wir das an?": the marriage is registered at the
+    # Standesamt where the couple lives (Darmstadt's page), so Lorsch's office follows.
+    tracker = make_tracker(
+        "Wir wohnen in Lorsch – wo melden wir das an?",
+        "angabe",
+        [gemeinde("Lorsch")],
+        slots={"fokus": "lebenslage:heirat"},
+    )
+    events, messages = await run(ActionOrtKontext(), tracker)
+    assert "Eheschließung anmelden" in texts(messages)
+    assert "Standesamt am Wohnort" in texts(messages)
+    assert "regschl=064310016016" in texts(messages)
+    assert "Was möchten Sie dazu wissen" not in texts(messages)
+    # "Geht das auch online?" next asks about registering the marriage.
+    assert slots_of(events) == {"fokus": "leistung:eheschliessung_anmelden"}
+
+
+async def test_a_place_after_another_life_event_answers_its_first_step_for_that_place() -> None:
+    tracker = make_tracker(
+        "und in Kassel?", "angabe", [gemeinde("Kassel")], slots={"fokus": "lebenslage:umzug"}
+    )
+    events, messages = await run(ActionOrtKontext(), tracker)
+    assert "Kassel" in texts(messages)
+    assert followups(events) == []
+    assert slots_of(events)["fokus"].startswith("leistung:")
+
+
+async def test_a_service_and_a_place_in_keywords_get_the_service_for_that_place() -> None:
+    tracker = make_tracker("build garage permit Taunusstein", "angabe", [gemeinde("Taunusstein")])
+    events, messages = await run(ActionOrtKontext(), tracker)
+    assert "Baugenehmigung" in texts(messages) and "Taunusstein" in texts(messages)
+    assert slots_of(events)["fokus"] == "leistung:baugenehmigung"
+
+
+async def test_can_i_apply_for_it_online_after_a_fee_answer_means_that_service() -> None:
+    tracker = make_tracker(
+        "Can I apply for it online?",
+        "online_beantragen",
+        slots={"fokus": "leistung:personalausweis", "sprache": "en"},
+    )
+    events, messages = await run(ActionOnlineLeistung(), tracker)
+    assert "Personalausweis" in texts(messages)
+    assert slots_of(events)["fokus"] == "leistung:personalausweis"
+
+
+async def test_what_can_i_do_online_after_a_service_still_gets_the_overview() -> None:
+    tracker = make_tracker(
+        "Was kann ich alles online machen?", "online_beantragen", slots={"fokus": "leistung:wohngeld"}
+    )
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert "Wohngeld:" not in texts(messages)
+
+
+@pytest.mark.parametrize("intent", ["angabe", "out_of_scope"])
+async def test_a_residence_objection_keeps_the_event_place(intent: str) -> None:
+    from actions.katalog import ActionLeistungSuchen
+
+    text = "Wir haben aber in Viernheim gewohnt. Muss ich dann nicht nach Viernheim?"
+    tracker = make_tracker(
+        text, intent, [gemeinde("Viernheim")], slots={"fokus": "urkunde:sterbeurkunde", "ort": "Lampertheim"}
+    )
+    action = ActionOrtKontext() if intent == "angabe" else ActionLeistungSuchen()
+    events, messages = await run(action, tracker)
+    assert "Der Wohnort entscheidet hier nicht" in texts(messages) and "Viernheim" in texts(messages)
+    assert slots_of(events) == {"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "Lampertheim"}
+    assert followups(events) == ["action_standesamt_auskunft"]
+
+
+async def test_a_new_event_place_after_a_certificate_answer_is_no_objection() -> None:
+    tracker = make_tracker(
+        "Und in Viernheim?",
+        "angabe",
+        [gemeinde("Viernheim")],
+        slots={"fokus": "urkunde:sterbeurkunde", "ort": "Lampertheim"},
+    )
+    events, _ = await run(ActionOrtKontext(), tracker)
+    assert slots_of(events)["ort"] == "Viernheim"
+
+
+async def test_a_fee_question_about_two_services_answers_both() -> None:
+    text = "how much cost a new ID card for me (I am 30) and how much the passport?"
+    tracker = make_tracker(text, "nachfrage", slots={"sprache": "en"})
+    _, messages = await run(ActionNachfrage(), tracker)
+    answer = texts(messages)
+    assert "46" in answer and "70" in answer

@@ -284,3 +284,23 @@ def test_a_keyword_with_parts_needs_them_anywhere_in_the_text() -> None:
     assert found is not None and found.id == "bewohnerparkausweis"
     found = load_services().find("Ich brauche einen neuen Ausweis")
     assert found is not None and found.id == "personalausweis"
+
+
+@pytest.mark.parametrize(
+    ("text", "service_id"),
+    [
+        ("build garage permit Taunusstein", "baugenehmigung"),
+        (
+            "Our neighbours have a special sticker behind the windscreen so they can park. How do I get one?",
+            "bewohnerparkausweis",
+        ),
+        ("do I also need a resident permit to leave my car on my street?", "bewohnerparkausweis"),
+        ("I need a residence permit", "aufenthaltstitel"),
+        ("how i get money help for rent, my salary too small", "wohngeld"),
+        ("I must register my new flat in Giessen", "wohnsitz_anmelden"),
+        ("I want to open a small food truck business in Offenbach.", "gewerbeanmeldung"),
+    ],
+)
+def test_english_words_apart_still_name_the_service(text: str, service_id: str) -> None:
+    found = load_services().find(text)
+    assert found is not None and found.id == service_id

@@ -356,7 +356,19 @@ def test_the_bare_certificate_word_is_the_order(text: str) -> None:
         ("Servicekonto Hessen Login", "faq/servicekonto_bundid"),
         ("Wer hilft uns bei de interkommunale Zusammenarbeit?", "faq/ikz_beratung"),
         ("und bis wann läuft die Förderung?", "faq/ikz_was"),
+        ("hiii u speak english?? my german is soooo bad haha", "faq/sprachen"),
+        ("Sprechen Sie auch Englisch?", "faq/sprachen"),
+        (
+            "Muss ich ein Gewerbe anmelden, und brauche ich für den Online-Antrag eine BundID?",
+            "faq/ohne_konto",
+        ),
+        ("Do I need a BundID to apply online?", "faq/ohne_konto"),
+        ("EUDI wallet Germany available now?", "faq/eid_elster"),
         # Not cued: the classifier decides.
+        ("I do not speak German well, can you tell me what the BundID is and how it works?", None),
+        ("Ist die Geburtsurkunde auch auf Englisch erhältlich?", None),
+        # "dafür ein Gewerbe" is no account for a company.
+        ("Muss ich dafür ein Gewerbe anmelden und brauche ich ein Konto?", None),
         ("Was ist die BundID?", None),
         ("Wie viel IKZ-Förderung gibt es für drei Gemeinden?", None),
         ("Kann ich mit der BundID mein Gewerbe anmelden?", None),
@@ -373,6 +385,24 @@ def test_questions_only_one_faq_answers(text: str, key: str | None) -> None:
         None,
         certificate_question(text),
     )
+
+
+def test_a_death_with_only_the_residence_named_stays_the_life_event() -> None:
+    text = (
+        "My father died on Sunday. He lived alone in Bad König, I live in Ireland. "
+        "I don't really know where to start, what do I have to do now?"
+    )
+    start = text.index("Bad König")
+    place = {"entity": "gemeinde", "value": "Bad König", "start": start, "end": start + 9}
+    kind = {"entity": "urkundenart", "value": "sterbeurkunde", "start": 10, "end": 14}
+    intent, _ = refine(text, {"name": "lebenslage"}, [kind, place], None)
+    assert (intent or {}).get("name") == "lebenslage"
+    # With the place of death it is the certificate.
+    text = "Mein Vater ist in Fritzlar gestorben, wo bekomme ich die Sterbeurkunde?"
+    start = text.index("Fritzlar")
+    place = {"entity": "gemeinde", "value": "Fritzlar", "start": start, "end": start + 8}
+    intent, _ = refine(text, {"name": "lebenslage"}, [kind, place], None)
+    assert (intent or {}).get("name") == "urkunde_beantragen"
 
 
 @pytest.mark.parametrize(
@@ -1100,3 +1130,29 @@ def test_cues_of_the_thirteenth_round() -> None:
         "Wir bekommen im März unser erstes Kind.", {"name": "lebenslage", "confidence": 0.38}, [], None
     )
     assert decided == {"name": "lebenslage", "confidence": 1.0}
+
+
+def test_an_ikz_question_with_one_neighbour_and_how_much_is_the_calculator() -> None:
+    from bot.nlp.ikz_cues import ikz_funding_question
+
+    assert ikz_funding_question(
+        "If we run the Bauhof together with only one neighbour village, can we get money "
+        "from the Land for this cooperation, how much and where we apply?"
+    )
+    # How to apply, without an amount: the application FAQ.
+    assert not ikz_funding_question("Wie beantragen wir die Förderung für drei Gemeinden?")
+
+
+def test_a_certificate_order_misread_for_a_named_service_is_that_service() -> None:
+    text = "I would like to exchange my Indian driving licence for a German one, I live in Darmstadt."
+    start = text.index("Darmstadt")
+    place = {"entity": "gemeinde", "value": "Darmstadt", "start": start, "end": start + 9}
+    intent, _ = refine(text, {"name": "urkunde_beantragen", "confidence": 0.6}, [place], None)
+    assert (intent or {}).get("name") == "online_beantragen"
+
+
+def test_a_faq_intent_with_a_small_talk_answer_for_a_named_service_is_that_service() -> None:
+    from bot.nlp.faq_cues import service_misread_as_faq
+
+    assert service_misread_as_faq("how i get money help for rent, my salary too small", "chitchat/wie_gehts")
+    assert not service_misread_as_faq("hallo wie gehts dir", "chitchat/wie_gehts")

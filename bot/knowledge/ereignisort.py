@@ -14,6 +14,7 @@ joint district. :func:`standesamtsbezirk_of` finds that district.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,52 +29,109 @@ STANDESAMTSBEZIRKE_YML = KNOWLEDGE_DIR / "standesamtsbezirke.yml"
 _CLAUSE_SPLIT = re.compile(
     r"[,.;:!?\n]+|\s+(?:aber|und|jedoch|doch|sondern|but|and|however|though|although)\s+", re.IGNORECASE
 )
-# Hessian dialect drops the final n ("gebore", "gestorbe", "uff die Welt komme").
-_EVENT = re.compile(
-    r"geboren?|geburt|zur welt|auf die welt|uff die welt|gestorben?|verstorben?|sterbe|tod|starb|geheiratet|heirat|"
-    r"hochzeit|trauung|getraut|eheschlie|ehe geschlossen|eingeschlafen|entschlafen"
-    # English: "born in", "died in", "passed away in", "got married in", "wedding in".
-    r"|\bborn\b|\bbirth\b|\bdied\b|\bdyed\b|\bdeath\b|pass\w*\s+away|\bmarried\b|\bwedding\b|\bmarriage\b"
-    # Non-native English: "my papa he die yesterday in Offenbach".
-    r"|\b(?:he|she)\s+dies?\b",
-    re.IGNORECASE,
+# The event words of the three certificates, the one list for every module that asks which
+# event a message names. German (Hessian dialect drops the final n: "gebore", "gestorbe", "uff die
+# Welt komme"), English ("born in", "passed away in", "got married in") and non-native English
+# ("my papa he die yesterday in Offenbach").
+EVENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "geburtsurkunde",
+        re.compile(
+            r"geboren?|geburt|entbind|entbunden|zur\s+welt|auf\s+die\s+welt|uff\s+die\s+welt|\bborn\b|\bbirth\b",
+            re.I,
+        ),
+    ),
+    (
+        "sterbeurkunde",
+        re.compile(
+            r"gestorben?|verstorben?|sterbe|\btod|starb|eingeschlafen|entschlafen"
+            r"|\bdied\b|\bdyed\b|\bdeath\b|pass\w*\s+away|\b(?:he|she)\s+dies?\b",
+            re.I,
+        ),
+    ),
+    (
+        "eheurkunde",
+        re.compile(
+            r"geheiratet|heirat|hochzeit|trauung|getraut|eheschlie|ehe\s+geschlossen"
+            r"|\bmarried\b|\bwedding\b|\bmarriage\b",
+            re.I,
+        ),
+    ),
 )
+
+
+def names_event(text: str) -> bool:
+    """Whether ``text`` names a birth, death or marriage."""
+    return any(pattern.search(text) for _, pattern in EVENT_KINDS)
+
+
+# A certificate's name, which contains an event word without telling that the event happened.
+_CERTIFICATE_NAME = re.compile(
+    r"\w*urk[ou]nde?n?\w*|\b(?:birth|death|marriage)\s+cert\w*|\bcert\w*", re.IGNORECASE
+)
+
+
+def _tells_event(text: str) -> bool:
+    """Whether ``text`` tells a birth, death or marriage, not only a certificate's name."""
+    return names_event(_CERTIFICATE_NAME.sub(" ", text))
+
+
+def _telling(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """Whether a text tells the event of ``pattern`` (not only a certificate's name)."""
+    return lambda text: bool(pattern.search(_CERTIFICATE_NAME.sub(" ", text)))
+
+
 # "… in Mainz-Kastel gewohnt und ist auch dort eingeschlafen": the event happened at the place
 # of the clause before.
 _THERE = re.compile(
     r"\bdort\b|\bebenda\b|\bauch\s+da\b|\b(?:born|died|married|away)\s+there\b", re.IGNORECASE
 )
+# "Ich bin gar nicht in Kassel geboren, sondern in Eschwege": a denied event place is none; the
+# place of the next clause is.
+_NEGATED = re.compile(r"\b(?:nicht|nich|net|not|never|kein)\b|n't\b", re.IGNORECASE)
 _RESIDENCE = re.compile(
     r"wohn|lebe|leben|zuhause|zu hause|gemeldet|umgezogen|hergezogen"
-    r"|\blive\b|\blives\b|\bliving\b|\bmoved\b|\bstay(?:ing)?\b|registered",
+    r"|\blive\b|\blives\b|\blived\b|\bliving\b|\bresid(?:e|es|ed|ing)\b|\bmoved\b|\bstay(?:ing)?\b|registered",
     re.IGNORECASE,
 )
 
 
-def event_place_text(text: str) -> str:
+def event_place_text(text: str, kind: str | None = None) -> str:
     """The part of ``text`` that names the event place, for the place resolver.
 
-    Prefers a clause with an event word ("geboren", "geheiratet", ...); otherwise
-    drops clauses about residence; otherwise returns the whole text.
+    Prefers a clause with an event word ("geboren", "geheiratet", ...), of the certificate
+    ``kind`` asked for where given; otherwise drops clauses about residence; otherwise
+    returns the whole text.
     """
     clauses, there = _clauses(text)
     event_clauses = [
-        c for i, c in enumerate(clauses) if _EVENT.search(c) and (i in there or not _RESIDENCE.search(c))
+        c
+        for i, c in enumerate(clauses)
+        if names_event(c) and (i in there or not _RESIDENCE.search(c)) and not _NEGATED.search(c)
     ]
-    # "isch bräucht mei Geburtsurkund, bin in Offebach gebore": the certificate word is an
-    # event word too; the clause that also names a place wins.
-    with_place = [c for c in event_clauses if _names_a_place(c)]
-    if with_place:
-        return " ".join(with_place)
-    # "Geboren bin ich aber in Schlüchtern": "aber" splits the event word from its place,
-    # which then is the next clause (before any other place the message names).
-    following = [
-        clauses[i + 1]
-        for i, c in enumerate(clauses[:-1])
-        if _EVENT.search(c) and not _RESIDENCE.search(clauses[i + 1]) and _names_a_place(clauses[i + 1])
-    ]
-    if following:
-        return following[0]
+    # An event told ("Entbindung", "geboren") decides before a certificate's name ("… wo gibt es
+    # dann die Geburtsurkunde – in Bad Vilbel oder in Frankfurt?"); the name alone counts too
+    # ("isch bräucht mei Geburtsurkund, bin in Offebach gebore").
+    # "Wir heiraten im Mai in Michelstadt. … Ich bin in Erbach geboren und brauche eine
+    # Geburtsurkunde": the birth's place for the birth certificate.
+    tells_kind = next((_telling(p) for k, p in EVENT_KINDS if k == kind), None)
+    for names in (*((tells_kind,) if tells_kind else ()), _tells_event, names_event):
+        # The clause that names the event and a place.
+        with_place = [c for c in event_clauses if names(c) and _names_a_place(c)]
+        if with_place:
+            return " ".join(with_place)
+        # "Geboren bin ich aber in Schlüchtern": "aber" splits the event word from its place,
+        # which then is the next clause (before any other place the message names).
+        following = [
+            clauses[i + 1]
+            for i, c in enumerate(clauses[:-1])
+            if names(c)
+            and not _RESIDENCE.search(clauses[i + 1])
+            and not _NEGATED.search(clauses[i + 1])
+            and _names_a_place(clauses[i + 1])
+        ]
+        if following:
+            return following[0]
     # "… ist auf die Welt gekommen, allerdings nicht bei uns, sondern im Krankenhaus in Bad
     # Nauheim": the event clause names no place, a clause that is not about residence does.
     placed = [c for c in clauses if not _RESIDENCE.search(c) and _names_a_place(c)]
@@ -91,14 +149,14 @@ def event_named_with_place(text: str) -> bool:
     """Whether a clause of ``text`` names an event together with a place ("baby born in Hanau")."""
     clauses, there = _clauses(text)
     return any(
-        _EVENT.search(c) and _names_a_place(c) and (i in there or not _RESIDENCE.search(c))
+        names_event(c) and _names_a_place(c) and (i in there or not _RESIDENCE.search(c))
         for i, c in enumerate(clauses)
     )
 
 
 def is_residence(clause: str) -> bool:
     """Whether ``clause`` talks about where someone lives, not where an event happened."""
-    return bool(_RESIDENCE.search(clause)) and not _EVENT.search(clause)
+    return bool(_RESIDENCE.search(clause)) and not names_event(clause)
 
 
 def lives_there(text: str, place: str) -> bool:
@@ -106,6 +164,19 @@ def lives_there(text: str, place: str) -> bool:
     clauses, there = _clauses(text)
     named = [i for i, c in enumerate(clauses) if place.casefold() in c.casefold()]
     return bool(named) and all(i not in there and is_residence(clauses[i]) for i in named)
+
+
+def named_as_residence(text: str, place: str) -> bool:
+    """Whether ``text`` names ``place`` as a residence and never as an event place.
+
+    "Wir haben aber in Viernheim gewohnt. Muss ich dann nicht nach Viernheim?": lived there,
+    nothing happened there.
+    """
+    clauses, there = _clauses(text)
+    named = [i for i, c in enumerate(clauses) if place.casefold() in c.casefold()]
+    return any(is_residence(clauses[i]) for i in named) and not any(
+        i in there or names_event(clauses[i]) for i in named
+    )
 
 
 def _clauses(text: str) -> tuple[list[str], set[int]]:
@@ -120,7 +191,7 @@ def _clauses(text: str) -> tuple[list[str], set[int]]:
         clause = raw.strip() if raw else ""
         if not clause:
             continue
-        if clauses and _EVENT.search(clause) and _THERE.search(clause) and not _names_a_place(clause):
+        if clauses and names_event(clause) and _THERE.search(clause) and not _names_a_place(clause):
             clauses[-1] = f"{clauses[-1]} {clause}"
             there.add(len(clauses) - 1)
         else:

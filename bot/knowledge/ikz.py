@@ -120,8 +120,10 @@ _NOT_A_COUNT_UNIT = re.compile(
     r"ortsteil|feuerwehr|wehr|bauhof|bauhoef|"
     r"inhabitant|resident|people|percent|year|million|thousand|fire)"
 )
+_THOUSANDS = re.compile(r"\d{3}")
 # "mit zwei Nachbargemeinden", "with 2 other villages": the speaker's own municipality is one more.
 _WITH = frozenset({"mit", "with"})
+_ONLY = frozenset({"nur", "only", "just"})
 _OTHER = re.compile(r"^(andere|weitere|nachbar|other|further|neighbo|more)")
 
 
@@ -175,6 +177,10 @@ def parse_count(text: str) -> int | None:
     3
     >>> parse_count("mehr als drei Gemeinden")
     4
+    >>> parse_count("if we run the Bauhof together with only one neighbour village")
+    2
+    >>> parse_count("jemand hat von 25.000 Euro pro Kommune erzählt. Was bekommen wir drei?")
+    3
     """
     # Hessian numerals too ("mit zwaa Nachbargemeinde").
     words = normalise(standardise(text)).split()
@@ -184,17 +190,22 @@ def parse_count(text: str) -> int | None:
         previous = words[index - 1] if index > 0 else ""
         if previous == "zu" and word in _COLLECTIVE:
             return _COLLECTIVE[word]
+        # "mit zwei Nachbargemeinden", "with only one neighbour village": one more.
+        with_others = bool(_OTHER.match(following)) and (
+            previous in _WITH or (previous in _ONLY and index > 1 and words[index - 2] in _WITH)
+        )
         value = _word_value(word)
-        if value is None and word in _ARTICLES and _ARTICLE_NOUN.match(following):
+        if value is None and word in _ARTICLES and (_ARTICLE_NOUN.match(following) or with_others):
             value = _ARTICLES[word]
         if value is None or not 1 <= value <= _MAX_COUNT:
             continue
-        if _NOT_A_COUNT_UNIT.match(following):
+        if _NOT_A_COUNT_UNIT.match(following) or _THOUSANDS.fullmatch(following):
+            # "25.000 Euro" is normalised to "25 000 euro": an amount, not 25 municipalities.
             continue
         if _more_than(words, index) and value < _MAX_COUNT:
             # "mehr als drei Gemeinden", "more then 3 towns": the smallest count above it.
             return value + 1
-        if previous in _WITH and _OTHER.match(following) and value < _MAX_COUNT:
+        if with_others and value < _MAX_COUNT:
             return value + 1
         if _COUNT_NOUN.match(following):
             return value
@@ -203,7 +214,8 @@ def parse_count(text: str) -> int | None:
     return loose
 
 
-_COUNT_CLAUSES = re.compile(r"[,;?!.]|\b(?:und|oder|and|or)\b", re.IGNORECASE)
+# Not the separator inside an amount ("25.000 Euro").
+_COUNT_CLAUSES = re.compile(r"[;?!]|(?<!\d)[,.]|[,.](?!\d)|\b(?:und|oder|and|or)\b", re.IGNORECASE)
 _ASKED = re.compile(r"\b(?:wenn|falls|bei|f(?:ü|ue)r|if|for|with)\b", re.IGNORECASE)
 
 

@@ -173,6 +173,15 @@ def _variants_of(m: Municipality, extra: Iterable[str] = ()) -> list[str]:
 
 # Words that join a name to its river or region ("an der Lumda", "im Odenwald").
 _CONNECTIVES = re.compile(r"\s+(?:an\s+der|an\s+dem|am|im|in\s+der|bei|ob\s+der)\s+", re.IGNORECASE)
+# Hessian drops the n before a place name's last part and at its end: "Offebach",
+# "Aschaffeburg", "Sachsehause". Tried only when the text as written finds nothing.
+_DIALECT_N = (
+    (
+        re.compile(r"(?<=[a-zäöüß]{3})e(?=(?:hause|hausen|burg|bach|berg|heim|dorf|feld|stadt|tal)\b)", re.I),
+        "en",
+    ),
+    (re.compile(r"(?<=[a-zäöüß]{2})hause\b", re.I), "hausen"),
+)
 
 
 def _kreis_variants(kreis: str) -> list[str]:
@@ -379,7 +388,8 @@ class MunicipalityIndex:
 
         A name with its river or region in words ("Allendorf an der Lumda", "Lautertal im
         Odenwald") is tried again without the connecting words, and taken only if that
-        finds exactly one municipality.
+        finds exactly one municipality. A name in Hessian dialect ("Sachsehause") is tried
+        again with its dropped n.
         """
         result = self._resolve(text)
         if result.status in ("ambiguous", "unknown"):
@@ -387,6 +397,14 @@ class MunicipalityIndex:
             if simpler != (text or ""):
                 retry = self._resolve(simpler)
                 if retry.status == "found":
+                    return retry
+        if result.status == "unknown":
+            spoken = text or ""
+            for pattern, replacement in _DIALECT_N:
+                spoken = pattern.sub(replacement, spoken)
+            if spoken != (text or ""):
+                retry = self._resolve(spoken)
+                if retry.status in ("found", "ambiguous", "outside_hessen"):
                     return retry
         if (
             result.status == "ambiguous"

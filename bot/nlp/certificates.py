@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.knowledge.ereignisort import is_residence
+from bot.knowledge.ereignisort import EVENT_KINDS, is_residence
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import names_a_service
 from bot.knowledge.text import edit_distance, typo_limit
@@ -88,21 +88,11 @@ _BARE_CERTIFICATE = re.compile(
     r"\bcert(?:ificate|ficate|ifcate)?s?\b(?!\s+of\b)",
     re.IGNORECASE,
 )
-# Event words of the three certificates, German (dialect drops the final n) and English
-# ("born in Nidda, married in Schotten").
-_EVENT_KIND = (
-    ("geburtsurkunde", re.compile(r"\bgebore?n?\b|\bgeburt|zur\s+welt|uff\s+die\s+welt", re.IGNORECASE)),
-    ("sterbeurkunde", re.compile(r"\bgestorbe?n?\b|\bverstorbe?n?\b|\btod\b|\bsterbe", re.IGNORECASE)),
-    ("eheurkunde", re.compile(r"\bgeheirat\w*|\bheirat|\bhochzeit|\bgetraut", re.IGNORECASE)),
-    ("geburtsurkunde", re.compile(r"\bborn\b|\bbirth\b", re.IGNORECASE)),
-    ("sterbeurkunde", re.compile(r"\bdied\b|\bdyed\b|pass\w*\s+away|\bdeath\b", re.IGNORECASE)),
-    ("eheurkunde", re.compile(r"\bmarried\b|\bwedding\b|\bmarriage\b", re.IGNORECASE)),
-)
 
 
 def event_kind(text: str) -> str | None:
     """The certificate an event word points to ("born" → Geburtsurkunde), if exactly one."""
-    kinds = list(dict.fromkeys(kind for kind, pattern in _EVENT_KIND if pattern.search(text)))
+    kinds = list(dict.fromkeys(kind for kind, pattern in EVENT_KINDS if pattern.search(text)))
     return kinds[0] if len(kinds) == 1 else None
 
 
@@ -111,7 +101,7 @@ def event_entity(text: str) -> dict[str, Any]:
 
     The span matters: Rasa's NLU evaluation and story tests sort and compare entities by it.
     """
-    for kind, pattern in _EVENT_KIND:
+    for kind, pattern in EVENT_KINDS:
         match = pattern.search(text)
         if match:
             return span_entity(KIND_LABEL, kind, match)
@@ -172,7 +162,7 @@ def certificate_requests(text: str) -> list[tuple[str, str]]:
         clause = raw.strip()
         if not clause:
             continue
-        kind = certificate_kind(clause) or next((k for k, p in _EVENT_KIND if p.search(clause)), None)
+        kind = certificate_kind(clause) or next((k for k, p in EVENT_KINDS if p.search(clause)), None)
         names_place = index.resolve(clause).status in ("found", "outside_hessen")
         place = clause if names_place and not is_residence(clause) else None
         items.append((kind, place))

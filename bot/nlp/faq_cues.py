@@ -38,6 +38,27 @@ _IKZ = r"interkommunal|\bikz\b|inter-?\s?municipal"
 _MINISTRY = r"ministeri|ministry|\bhmdi\b"
 _CUED_FAQS = (
     (
+        # "EUDI wallet Germany available now?": the login ways' answer says it is planned from
+        # 2027. A short question without a comma only; a second question beside another gets it
+        # per clause (_clause_faq).
+        "faq/eid_elster",
+        re.compile(r"\beudi\b|\bwallet\b", re.IGNORECASE),
+        re.compile(r"\A[^,;]{0,60}\Z"),
+    ),
+    (
+        # "hiii u speak english?? my german is soooo bad", "Kann ich Ihnen auch auf Englisch schreiben?"
+        "faq/sprachen",
+        re.compile(
+            r"\b(?:speak|talk|write|understand|answer|reply|sprechen|sprichst|spricht|schreiben"
+            r"|verstehen?|verstehst|antworten|antwortest|k(?:ö|oe)nnen\s+sie|kannst\s+du)\b"
+            r"(?:\s+\w+){0,3}?\s+(?:in\s+|auf\s+)?(?:english|englisch)\b",
+            re.IGNORECASE,
+        ),
+        # Only a short message is a question about the language itself: "I don't understand
+        # German, what is the BundID?" asks about the BundID.
+        re.compile(r"\A[\s\S]{0,80}\Z"),
+    ),
+    (
         # "Kann ich mich bei der BundID auch mit ELSTER anmelden?": the trust levels of the login ways.
         "faq/eid_elster",
         re.compile(r"\belster\b", re.IGNORECASE),
@@ -126,7 +147,7 @@ _CUED_FAQS = (
         # The company must be the account's owner ("für Firmen", "business account"), not the
         # employer of a newcomer's story ("my company transferred me").
         re.compile(
-            r"unternehmenskonto|\b(?:gmbh|gbr|ohg|e\.\s?k\.)(?=\W|$)|(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
+            r"unternehmenskonto|\b(?:gmbh|gbr|ohg|e\.\s?k\.)(?=\W|$)|\b(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
             r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*)"
             r"|(?:business|company|companies|firm)\s+account|account\s+for\s+(?:a\s+|my\s+|our\s+)?"
             r"(?:business(?:es)?|compan(?:y|ies)|firm)|for\s+(?:businesses|companies)",
@@ -168,7 +189,10 @@ _CUED_FAQS = (
         re.compile(r"\bkonto\b|\baccount\b|bund\s*-?\s*id", re.IGNORECASE),
         re.compile(
             r"brauch\w*\s+(?:ich|man|wir)\s+(?:da(?:f(?:ü|ue)r)?|dort|hier)\b|ohne\s+(?:ein\s+|eine\s+)?\w*konto"
-            r"|need\s+an?\s+account\s+(?:for\s+(?:it|that|this)|there)|without\s+(?:an?\s+)?account",
+            r"|need\s+an?\s+account\s+(?:for\s+(?:it|that|this)|there)|without\s+(?:an?\s+)?account"
+            # "… und brauche ich für den Online-Antrag eine BundID?": an account for applying online.
+            r"|online-?\s?antr(?:ag|(?:ä|ae)ge)|(?:need|require)s?\s+(?:an?\s+|the\s+)?(?:bund\s*-?\s*id|account)"
+            r"\s+(?:to|for)\s+(?:apply|the\s+online|online)",
             re.IGNORECASE,
         ),
     ),
@@ -221,6 +245,24 @@ CUE_KEEPS = frozenset(
         "abbrechen",
     }
 )
+
+
+_FAQ_TOPIC = re.compile(
+    _ACCOUNT + "|" + _IKZ + "|" + _MINISTRY + r"|\bozg\b|civento|ekom21|verwaltungsportal|portal\b",
+    re.IGNORECASE,
+)
+# A follow-up names no topic and is short ("wird die irgendwann gelöscht, wenn ich sie nicht benutze?").
+_MAX_FOLLOW_UP_FAQ_WORDS = 12
+
+
+def is_faq_follow_up(text: str) -> bool:
+    """Whether a short question names no FAQ topic of its own, so the previous one is meant."""
+    return (
+        len(text.split()) <= _MAX_FOLLOW_UP_FAQ_WORDS
+        and not _FAQ_TOPIC.search(text)
+        and certificate_kind(text) is None
+        and not names_a_service(text)
+    )
 
 
 def cued_faq(text: str) -> str | None:
@@ -306,6 +348,8 @@ def service_misread_as_faq(text: str, response_key: str | None) -> bool:
         or (key.startswith("faq/ikz_") and not _COOPERATION_WORDS.search(text))
         # "I want to register a small business in Wiesbaden." read as registering the BundID.
         or (key.startswith(_ACCOUNT_FAQS) and not re.search(_ACCOUNT, text, re.IGNORECASE))
+        # "how i get money help for rent" with small talk's "how are you" as the answer.
+        or key.startswith("chitchat/")
     )
     if certificate_kind(text) or not about_the_service:
         return False
@@ -356,8 +400,16 @@ _WHAT_IS = re.compile(
 )
 
 
+# A second question about the EU's wallet ("… und kann ich die EUDI-Wallet schon nutzen?"): the
+# login ways' answer says it is planned from 2027. Per clause only: as the whole message's cue it
+# would replace the answer to the first question.
+_WALLET = re.compile(r"\beudi\b|\bwallet\b", re.IGNORECASE)
+
+
 def _clause_faq(clause: str) -> str | None:
     found = cued_faq(clause) or certificate_question(clause)
+    if not found and _WALLET.search(clause):
+        return "faq/eid_elster"
     if found or not _WHAT_IS.search(clause):
         return found
     return next((key for key, pattern in _TOPIC_FAQS if pattern.search(clause)), None)

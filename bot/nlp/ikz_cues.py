@@ -16,7 +16,9 @@ _COUNTED_MUNICIPALITY = re.compile(
 )
 _COOPERATION_DIALECT = re.compile(r"\bzusamme\b", re.IGNORECASE)
 MUNICIPALITIES = re.compile(
-    r"\b(?:gemeinden|kommunen|st(?:ä|ae)dte|orte|municipalities|towns|communities|villages)\b",
+    r"\b(?:gemeinden|kommunen|st(?:ä|ae)dte|orte|municipalities|towns|communities|villages)\b"
+    # "with only one neighbour village", "mit einer Nachbargemeinde"
+    r"|\bneighbou?r(?:ing)?\s+(?:village|town|municipality|community)\b|\bnachbar(?:gemeinde|kommune|stadt|ort|dorf)",
     re.IGNORECASE,
 )
 _COOPERATION = re.compile(
@@ -34,6 +36,9 @@ _IKZ_OTHER_QUESTION = re.compile(
 )
 
 
+_AMOUNT_ASKED = re.compile(r"how\s+much|wie\s*viel|wieviel|welche\s+f(?:ö|oe)rders", re.IGNORECASE)
+
+
 def ikz_funding_question(text: str) -> bool:
     """Whether ``text`` asks about IKZ funding for a number of municipalities."""
     return bool(
@@ -41,7 +46,8 @@ def ikz_funding_question(text: str) -> bool:
         # Hessian drops the plural's -n: "mir sin vier Gemeinde … wolle unsern Bauhof zusamme mache".
         and (MUNICIPALITIES.search(text) or _COUNTED_MUNICIPALITY.search(text))
         and (_COOPERATION.search(text) or _COOPERATION_DIALECT.search(text))
-        and not _IKZ_OTHER_QUESTION.search(text)
+        # "… how much and where we apply?": the amount first; the calculator names the advice.
+        and (not _IKZ_OTHER_QUESTION.search(text) or _AMOUNT_ASKED.search(text))
     )
 
 

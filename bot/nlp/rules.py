@@ -27,6 +27,7 @@ import re
 from typing import Any
 
 from bot.knowledge.ags import kommune_from_metadata
+from bot.knowledge.ereignisort import named_as_residence
 from bot.knowledge.services import names_a_service
 from bot.nlp.certificates import (
     CANONICAL_KINDS,
@@ -288,6 +289,18 @@ _WHERE_CUE = re.compile(
 )
 
 
+def only_residences(text: str, entities: list[dict[str, Any]]) -> bool:
+    """Whether every place the message names is only where someone lives ("He lived in Bad König")."""
+    places = [
+        text[e["start"] : e["end"]]
+        for e in entities
+        if e.get("entity") == PLACE_LABEL
+        and isinstance(e.get("start"), int)
+        and isinstance(e.get("end"), int)
+    ]
+    return bool(places) and all(named_as_residence(text, place) for place in places)
+
+
 def refine(
     text: str, intent: dict[str, Any] | None, entities: list[dict[str, Any]], metadata: Any
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -360,8 +373,9 @@ def refine(
             # and how much does it cost?" too: the answer names the fees.
             or (name == FAQ_INTENT and (certificate_question(text) is None or _WHERE_CUE.search(text)))
             # "… in Fritzlar gestorben, wo bekomme ich die Sterbeurkunde?" asks for the
-            # certificate, not for the whole life event.
-            or name == "lebenslage"
+            # certificate, not for the whole life event; "My father died on Sunday. He lived
+            # alone in Bad König … what do I have to do now?" names no event place: the list.
+            or (name == "lebenslage" and not only_residences(text, entities))
             # "Where do I order a marriage certificate, we married in Heppenheim, …?"
             or (name == "nachfrage" and _WHERE_CUE.search(text))
             or (name == "online_beantragen" and not _ONLINE_CUE.search(text))
@@ -378,6 +392,16 @@ def refine(
     ):
         # "How much does a passport cost if I am 35?": a number and "how much" are no IKZ
         # question when a citizen's service is named and no municipalities are.
+        intent = {"name": "online_beantragen", "confidence": 1.0}
+    elif (
+        name == CERTIFICATE_INTENT
+        and not kind
+        and not event_kind(text)
+        and not any(e.get("entity") == KIND_LABEL for e in entities)
+        and names_a_service(text)
+    ):
+        # "I would like to exchange my Indian driving licence for a German one": a service the
+        # words name, and no certificate or event anywhere.
         intent = {"name": "online_beantragen", "confidence": 1.0}
     elif name in _SERVICE_KEYWORD_OVERRIDABLE and has_place and names_a_service(text):
         # "Hundesteuer Gießen", "Wohngeld Kassel": a service and a place is a service question
@@ -406,7 +430,13 @@ def refine(
     ):
         # No life event named, but a service is ("Hund aus dem Tierheim … anmelden?").
         intent = {"name": "online_beantragen", "confidence": 1.0}
-    elif name in _EVENT_WHERE_OVERRIDABLE and has_place and event_kind(text) and _WHERE_CUE.search(text):
+    elif (
+        name in _EVENT_WHERE_OVERRIDABLE
+        and has_place
+        and event_kind(text)
+        and _WHERE_CUE.search(text)
+        and not only_residences(text, entities)
+    ):
         # "Oh, and my wife was born in Munich, where does she get hers?": an event word, its
         # place and "where / get" ask for the certificate, not for the life event's list.
         intent = {"name": CERTIFICATE_INTENT, "confidence": 1.0}
