@@ -165,6 +165,10 @@ def points_back(message: str) -> bool:
     return len(message.split()) <= _SHORT_WORDS and bool(_BACK_REFERENCE.search(message))
 
 
+# Only the opening of a pasted long text is searched for a life event's words.
+_MAX_EVENT_CHARS = 1000
+
+
 class ActionLeistungSuchen(Action):
     """Out-of-scope and not-understood messages: look for a service before giving up.
 
@@ -186,10 +190,10 @@ class ActionLeistungSuchen(Action):
         if from_focus is not None:
             return from_focus
         # Imported here: nachfragen imports online_leistungen, which imports this module.
-        from actions.nachfragen import ActionNachfrage, aspect_of, residence_objection
+        from actions.nachfragen import ActionNachfrage, aspect_of, certificate_follow_up, residence_objection
 
         # "Wir haben aber in Viernheim gewohnt. Muss ich dann nicht nach Viernheim?"
-        objection = residence_objection(dispatcher, tracker)
+        objection = residence_objection(dispatcher, tracker) or certificate_follow_up(tracker)
         if objection is not None:
             return objection
         focus = current_focus(tracker)
@@ -215,6 +219,14 @@ class ActionLeistungSuchen(Action):
             dispatcher, tracker, min_score
         ):
             return []
+        if in_scope:
+            # "I found a flat in Bessungen … what I have to do after I move in?": a life event's
+            # words in a message the classifier did not place. Imported here: lebenslagen
+            # imports online_leistungen, which imports this module.
+            from actions.lebenslagen import ActionLebenslage, detect, load_lebenslagen
+
+            if detect(message[:_MAX_EVENT_CHARS], load_lebenslagen()) is not None:
+                return await ActionLebenslage().run(dispatcher, tracker, domain)
         if intent == "out_of_scope" and not missed_before(tracker):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []

@@ -27,10 +27,11 @@ from actions.online_leistungen import (
     service_name,
 )
 from actions.urkunden import event_phrase, say_office
-from bot.knowledge.ereignisort import named_as_residence
+from bot.knowledge.ereignisort import event_place_text, named_as_residence
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
+from bot.nlp.certificates import event_kind
 
 PORTAL_URL = "https://verwaltungsportal.hessen.de"
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
@@ -93,6 +94,9 @@ class ActionNachfrage(Action):
             continued = await continue_focus(dispatcher, tracker)
             if continued is not None:
                 return continued
+        certificate = certificate_follow_up(tracker)
+        if certificate is not None:
+            return certificate
         focus = current_focus(tracker)
         aspect = aspect_of(user_text(tracker))
         # A service the message names wins over the one in focus ("Und was kostet eigentlich
@@ -166,6 +170,10 @@ class ActionNachfrage(Action):
             )
         # "how much cost a new ID card for me and how much the passport?": the other one too.
         answer_other_topics(dispatcher, tracker, user_text(tracker), (service.id,))
+        if focus and focus.kind == "lebenslage" and requested_service(tracker) is None:
+            # A step of the life event was meant ("geht das auch online?" after the lost ID card):
+            # the event stays in focus, so "und was kostet der neue?" finds the step with fees.
+            return [focus_event("lebenslage", focus.value)]
         # "Was kostet ein Reisepass?" answered here: "und für meine Tochter, die ist 8?" next.
         return [focus_event("leistung", service.id)]
 
@@ -244,6 +252,31 @@ def residence_objection(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
         SlotSet("anliegen", "urkunde"),
         SlotSet("urkundenart", focus.value),
         SlotSet("ort", previous),
+        FollowupAction("action_standesamt_auskunft"),
+    ]
+
+
+def certificate_follow_up(tracker: Tracker) -> list[EventType] | None:
+    """ "und mein Schwiegervater, der ist in Heidelberg geboren?" after a certificate answer.
+
+    An event and its place (in Hessen or not) continue the certificate request when the
+    classifier did not place the message; None unless a certificate is in focus and the words
+    name both.
+    """
+    focus = current_focus(tracker)
+    if focus is None or focus.kind not in ("urkunde", "standesamt"):
+        return None
+    text = user_text(tracker)
+    kind = event_kind(text)
+    if kind is None:
+        return None
+    place = event_place_text(text, kind)
+    if load_municipalities().resolve(place).status == "unknown":
+        return None
+    return [
+        SlotSet("anliegen", "urkunde"),
+        SlotSet("urkundenart", kind),
+        SlotSet("ort", place),
         FollowupAction("action_standesamt_auskunft"),
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from rasa_sdk import Action, Tracker
@@ -12,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.antworten import Var, join, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import current_focus, focus_event
+from actions.fokus_antwort import answer_from_focus
 from actions.katalog import answer_from_catalogue, continues_focus, points_back
 from actions.kontakt import gemeinde_hinweis
 from actions.payloads import intent_payload
@@ -179,6 +181,16 @@ def hint(service: Service, link: str, municipality: Municipality | None, tracker
     return join(parts)
 
 
+# "can we apply online?" right after a service's answer: that service ("What can I do online?"
+# asks for the overview: no "apply").
+_APPLY_ONLINE = re.compile(
+    r"^\W*(?:and\s+|und\s+)?(?:can|could|kann|k(?:ö|oe)nnen)\s+(?:i|we|you|ich|wir|man)\s+"
+    r"(?:(?:also|auch|the\s+\w+)\s+)?(?:apply|beantragen|apply\s+for\s+(?:it|that|this))\s+online\W*$"
+    r"|^\W*(?:und\s+)?(?:kann|k(?:ö|oe)nnen)\s+(?:ich|wir|man)\s+(?:den|die|das)?\s*(?:auch\s+)?online\s+beantragen\W*$",
+    re.IGNORECASE,
+)
+
+
 class ActionOnlineLeistung(Action):
     """Answer "Kann ich X online beantragen?" from data/knowledge/leistungen.yml."""
 
@@ -195,7 +207,7 @@ class ActionOnlineLeistung(Action):
             service is None
             and focus
             and focus.kind == "leistung"
-            and (continues_focus(message) or points_back(message))
+            and (continues_focus(message) or points_back(message) or _APPLY_ONLINE.match(message))
         ):
             # "where i register him then" after the dog tax, "Can I apply for it online?" after
             # the ID card's fees: that service again.
@@ -207,6 +219,11 @@ class ActionOnlineLeistung(Action):
 
             if continues_focus(user_text(tracker), aspect_of(user_text(tracker))):
                 return await ActionNachfrage().run(dispatcher, tracker, domain)
+        if service is None and focus and focus.kind in ("konto", "ikz"):
+            # "ok, how do I create the new one?" after the Servicekonto's answer: the BundID.
+            from_focus = answer_from_focus(dispatcher, tracker)
+            if from_focus is not None:
+                return from_focus
         if service is None:
             # No detailed service: the national catalogue may still name it (actions/katalog.py).
             if answer_from_catalogue(dispatcher, tracker, SERVICE_QUESTION_SCORE):

@@ -575,3 +575,67 @@ async def test_a_fee_question_about_two_services_answers_both() -> None:
     _, messages = await run(ActionNachfrage(), tracker)
     answer = texts(messages)
     assert "46" in answer and "70" in answer
+
+
+async def test_an_event_outside_hessen_after_a_certificate_answer_continues_the_request() -> None:
+    from actions.katalog import ActionLeistungSuchen
+
+    text = "und mein Schwiegervater, der ist in Heidelberg geboren?"
+    tracker = make_tracker(
+        text,
+        "nlu_fallback",
+        [gemeinde("Heidelberg")],
+        slots={"fokus": "urkunde:geburtsurkunde", "ort": "Darmstadt"},
+    )
+    events, _ = await run(ActionLeistungSuchen(), tracker)
+    assert slots_of(events)["urkundenart"] == "geburtsurkunde"
+    assert "Heidelberg" in slots_of(events)["ort"]
+    assert followups(events) == ["action_standesamt_auskunft"]
+
+
+async def test_after_a_step_of_a_life_event_the_event_stays_in_focus() -> None:
+    tracker = make_tracker(
+        "geht das auch online?", "nachfrage", slots={"fokus": "lebenslage:ausweis_verloren"}
+    )
+    events, _ = await run(ActionNachfrage(), tracker)
+    assert slots_of(events)["fokus"] == "lebenslage:ausweis_verloren"
+    tracker = make_tracker("und was kostet der neue? bin 52", "nachfrage", slots=slots_of(events))
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "46,00 €" in texts(messages)
+
+
+async def test_can_we_apply_online_after_a_service_answer_means_that_service() -> None:
+    tracker = make_tracker(
+        "can we apply online?", "online_beantragen", slots={"fokus": "leistung:personalausweis"}
+    )
+    events, messages = await run(ActionOnlineLeistung(), tracker)
+    assert "Personalausweis" in texts(messages)
+    assert slots_of(events)["fokus"] == "leistung:personalausweis"
+
+
+async def test_how_do_i_create_the_new_one_after_the_servicekonto_answer_is_the_bundid() -> None:
+    history = [
+        {
+            "event": "user",
+            "text": "whatever happened to the Servicekonto Hessen?",
+            "parse_data": {"intent": {"name": "faq"}},
+        },
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_faq/servicekonto_bundid"}},
+    ]
+    tracker = make_tracker("ok, how do I create the new one?", "online_beantragen", history=history)
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_faq/bundid_registrieren"]
+
+
+async def test_life_event_words_in_a_message_not_understood_get_the_life_event() -> None:
+    from actions.katalog import ActionLeistungSuchen
+
+    text = (
+        "I just accepted a job in Darmstadt. I found a flat in Bessungen and sign the lease next week. "
+        "Can you tell me what I have to do after I move in, and in which order?"
+    )
+    events, messages = await run(
+        ActionLeistungSuchen(), make_tracker(text, "nlu_fallback", slots={"sprache": "en"})
+    )
+    assert slots_of(events)["fokus"] == "lebenslage:umzug"
+    assert messages and "Sorry, I did not understand" not in texts(messages)

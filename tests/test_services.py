@@ -299,6 +299,12 @@ def test_a_keyword_with_parts_needs_them_anywhere_in_the_text() -> None:
         ("how i get money help for rent, my salary too small", "wohngeld"),
         ("I must register my new flat in Giessen", "wohnsitz_anmelden"),
         ("I want to open a small food truck business in Offenbach.", "gewerbeanmeldung"),
+        ("Kannste mer dann aach saache, wie isch mei alt Audo abmeld?", "kfz_abmeldung"),
+        ("Und wie melde ich eigentlich ihr Auto ab?", "kfz_abmeldung"),
+        (
+            "Ich will samstags auf dem Wochenmarkt Torten verkaufen, was muss ich anmelden?",
+            "gewerbeanmeldung",
+        ),
     ],
 )
 def test_english_words_apart_still_name_the_service(text: str, service_id: str) -> None:

@@ -39,11 +39,14 @@ _MINISTRY = r"ministeri|ministry|\bhmdi\b"
 _CUED_FAQS = (
     (
         # "EUDI wallet Germany available now?": the login ways' answer says it is planned from
-        # 2027. A short question without a comma only; a second question beside another gets it
+        # 2027. Only when no other FAQ topic is named; beside another question it is answered
         # per clause (_clause_faq).
         "faq/eid_elster",
         re.compile(r"\beudi\b|\bwallet\b", re.IGNORECASE),
-        re.compile(r"\A[^,;]{0,60}\Z"),
+        re.compile(
+            r"\A(?![\s\S]*(?:\bozg\b|bund\s*-?\s*id|servicekonto|civento|ekom21|\bikz\b|interkommunal))",
+            re.IGNORECASE,
+        ),
     ),
     (
         # "hiii u speak english?? my german is soooo bad", "Kann ich Ihnen auch auf Englisch schreiben?"
@@ -57,6 +60,17 @@ _CUED_FAQS = (
         # Only a short message is a question about the language itself: "I don't understand
         # German, what is the BundID?" asks about the BundID.
         re.compile(r"\A[\s\S]{0,80}\Z"),
+    ),
+    (
+        # "How much is the Personalausweis, and can I use it afterwards to log in to BundID?":
+        # logging in with the ID card is the login ways' answer.
+        "faq/eid_elster",
+        re.compile(r"bund\s*-?\s*id", re.IGNORECASE),
+        re.compile(
+            r"\b(?:use|using)\s+(?:it|this|that)\b.{0,40}\blog\s*-?\s*in\b"
+            r"|\b(?:damit|mit\s+(?:ihm|dem|meinem\s+(?:perso|personalausweis|ausweis)))\b.{0,40}\b(?:einlogg|anmeld)",
+            re.IGNORECASE,
+        ),
     ),
     (
         # "Kann ich mich bei der BundID auch mit ELSTER anmelden?": the trust levels of the login ways.
