@@ -184,9 +184,8 @@ def hint(service: Service, link: str, municipality: Municipality | None, tracker
 # "can we apply online?" right after a service's answer: that service ("What can I do online?"
 # asks for the overview: no "apply").
 _APPLY_ONLINE = re.compile(
-    r"^\W*(?:and\s+|und\s+)?(?:can|could|kann|k(?:ö|oe)nnen)\s+(?:i|we|you|ich|wir|man)\s+"
-    r"(?:(?:also|auch|the\s+\w+)\s+)?(?:apply|beantragen|apply\s+for\s+(?:it|that|this))\s+online\W*$"
-    r"|^\W*(?:und\s+)?(?:kann|k(?:ö|oe)nnen)\s+(?:ich|wir|man)\s+(?:den|die|das)?\s*(?:auch\s+)?online\s+beantragen\W*$",
+    r"^\W*(?:(?:and|und)\s+)?(?:can|could|kann|k(?:ö|oe)nnen)\s+(?:i|we|ich|wir|man)\s+(?:\w+\s+){0,2}?"
+    r"(?:apply\s+online|online\s+beantragen)\W*$",
     re.IGNORECASE,
 )
 
@@ -217,7 +216,7 @@ class ActionOnlineLeistung(Action):
             # Imported here: actions.nachfragen imports this module.
             from actions.nachfragen import ActionNachfrage, aspect_of
 
-            if continues_focus(user_text(tracker), aspect_of(user_text(tracker))):
+            if continues_focus(message, aspect_of(message)):
                 return await ActionNachfrage().run(dispatcher, tracker, domain)
         if service is None and focus and focus.kind in ("konto", "ikz"):
             # "ok, how do I create the new one?" after the Servicekonto's answer: the BundID.

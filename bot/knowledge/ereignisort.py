@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import yaml
 
@@ -71,14 +71,10 @@ _CERTIFICATE_NAME = re.compile(
 )
 
 
-def _tells_event(text: str) -> bool:
-    """Whether ``text`` tells a birth, death or marriage, not only a certificate's name."""
-    return names_event(_CERTIFICATE_NAME.sub(" ", text))
-
-
-def _telling(pattern: re.Pattern[str]) -> Callable[[str], bool]:
-    """Whether a text tells the event of ``pattern`` (not only a certificate's name)."""
-    return lambda text: bool(pattern.search(_CERTIFICATE_NAME.sub(" ", text)))
+def _tells(text: str, kind: str | None = None) -> bool:
+    """Whether ``text`` tells a birth, death or marriage (of ``kind``), not only a certificate's name."""
+    told = _CERTIFICATE_NAME.sub(" ", text)
+    return any(pattern.search(told) for k, pattern in EVENT_KINDS if kind in (None, k))
 
 
 # "… in Mainz-Kastel gewohnt und ist auch dort eingeschlafen": the event happened at the place
@@ -114,8 +110,8 @@ def event_place_text(text: str, kind: str | None = None) -> str:
     # ("isch bräucht mei Geburtsurkund, bin in Offebach gebore").
     # "Wir heiraten im Mai in Michelstadt. … Ich bin in Erbach geboren und brauche eine
     # Geburtsurkunde": the birth's place for the birth certificate.
-    tells_kind = next((_telling(p) for k, p in EVENT_KINDS if k == kind), None)
-    for names in (*((tells_kind,) if tells_kind else ()), _tells_event, names_event):
+    tells_kind: list[Callable[[str], bool]] = [partial(_tells, kind=kind)] if kind else []
+    for names in (*tells_kind, _tells, names_event):
         # The clause that names the event and a place.
         with_place = [c for c in event_clauses if names(c) and _names_a_place(c)]
         if with_place:

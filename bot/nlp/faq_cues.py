@@ -36,13 +36,15 @@ FAQ_INTENT = "faq"
 _ACCOUNT = r"bund\s*-?\s*id|servicekonto|nutzerkonto|\bkonto\b|\baccount\b"
 _IKZ = r"interkommunal|\bikz\b|inter-?\s?municipal"
 _MINISTRY = r"ministeri|ministry|\bhmdi\b"
+# The EU's wallet: the login ways' answer says it is planned from 2027.
+_WALLET = re.compile(r"\beudi\b|\bwallet\b", re.IGNORECASE)
 _CUED_FAQS = (
     (
         # "EUDI wallet Germany available now?": the login ways' answer says it is planned from
         # 2027. Only when no other FAQ topic is named; beside another question it is answered
         # per clause (_clause_faq).
         "faq/eid_elster",
-        re.compile(r"\beudi\b|\bwallet\b", re.IGNORECASE),
+        _WALLET,
         re.compile(
             r"\A(?![\s\S]*(?:\bozg\b|bund\s*-?\s*id|servicekonto|civento|ekom21|\bikz\b|interkommunal))",
             re.IGNORECASE,
@@ -414,15 +416,10 @@ _WHAT_IS = re.compile(
 )
 
 
-# A second question about the EU's wallet ("… und kann ich die EUDI-Wallet schon nutzen?"): the
-# login ways' answer says it is planned from 2027. Per clause only: as the whole message's cue it
-# would replace the answer to the first question.
-_WALLET = re.compile(r"\beudi\b|\bwallet\b", re.IGNORECASE)
-
-
 def _clause_faq(clause: str) -> str | None:
     found = cued_faq(clause) or certificate_question(clause)
     if not found and _WALLET.search(clause):
+        # "… und kann ich die EUDI-Wallet schon nutzen?" beside another question.
         return "faq/eid_elster"
     if found or not _WHAT_IS.search(clause):
         return found
