@@ -137,10 +137,20 @@ def answer_funding(dispatcher: CollectingDispatcher, tracker: Tracker, count: in
     )
     if "feuerwehr" in special_cases(user_text(tracker)):
         say(dispatcher, tracker, "ikz_feuerwehr_regel")
-    # "Was ist das OZG 2.0 und was zahlt das Land bei IKZ für zwei Gemeinden?": the other question too.
-    for key in other_topics(user_text(tracker), ()).faqs:
+    # "Was ist das OZG 2.0 und was zahlt das Land bei IKZ für zwei Gemeinden?", "… Und wo
+    # beantrage ich eigentlich Wohngeld?": the other question too.
+    others = other_topics(user_text(tracker), ())
+    for key in others.faqs:
         if not key.startswith("faq/ikz"):
             dispatcher.utter_message(response=f"utter_{key}")
+    if others.services:
+        # Imported here: online_leistungen imports (through katalog) this module.
+        from actions.online_leistungen import answer_service, municipality_in_question
+
+        for service in others.services:
+            answer_service(
+                dispatcher, tracker, service, municipality_in_question(tracker), answer_others=False
+            )
     # "Und für vier?" next recalculates (actions/fokus.py).
     return [SlotSet("anzahl_kommunen", None), focus_event("ikz")]
 

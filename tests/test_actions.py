@@ -665,3 +665,14 @@ def test_the_certificate_kind_from_its_word_or_its_event(text: str, kind: str | 
     from actions.standesamt import urkundenart_from
 
     assert urkundenart_from(text) == kind
+
+
+async def test_a_service_asked_beside_the_ikz_funding_is_answered_too() -> None:
+    text = (
+        "Wie viel IKZ-Förderung bekommen fünf Gemeinden zusammen? Und wo beantrage ich eigentlich Wohngeld?"
+    )
+    _, messages = await run(
+        ActionIkzFoerderung(), make_tracker(text, "ikz_foerderung", slots={"anzahl_kommunen": 5.0})
+    )
+    answer = "\n".join(m.get("text") or "" for m in messages)
+    assert "100.000" in answer and "Wohngeld" in answer

@@ -296,6 +296,9 @@ def test_a_keyword_with_parts_needs_them_anywhere_in_the_text() -> None:
         ),
         ("do I also need a resident permit to leave my car on my street?", "bewohnerparkausweis"),
         ("I need a residence permit", "aufenthaltstitel"),
+        # A separable verb around its object.
+        ("Und wie melde ich ein Gewerbe an?", "gewerbeanmeldung"),
+        ("Wo melde ich das Auto ab?", "kfz_abmeldung"),
         ("how i get money help for rent, my salary too small", "wohngeld"),
         ("I must register my new flat in Giessen", "wohnsitz_anmelden"),
         ("I want to open a small food truck business in Offenbach.", "gewerbeanmeldung"),

@@ -364,6 +364,10 @@ def test_the_bare_certificate_word_is_the_order(text: str) -> None:
         ),
         ("Do I need a BundID to apply online?", "faq/ohne_konto"),
         ("EUDI wallet Germany available now?", "faq/eid_elster"),
+        (
+            "After that I never logged in again, and now my BundID account does not seem to exist anymore.",
+            "faq/bundid_was",
+        ),
         ("Gibt es die EUDI-Wallet für das Handy schon, kann ich die in Hessen benutzen?", "faq/eid_elster"),
         # Not cued: the classifier decides.
         ("I do not speak German well, can you tell me what the BundID is and how it works?", None),

@@ -101,6 +101,15 @@ class Service:
 
 # Separates the parts of a keyword whose words may stand anywhere in the text.
 _ALL_PARTS = " + "
+# German separable verbs: "Wie melde ich ein Gewerbe an?" reads "… ein Gewerbe anmelden" too, so
+# the keyword "gewerbe anmelden" finds it.
+_SEPARABLE = re.compile(
+    r"\b(meld(?:e|en|et)?)\s+((?:[\w-]+\s+){1,4}?)(an|ab|um)\b(?=\s*[?.!,]|\s*$)", re.IGNORECASE
+)
+
+
+def _joined_separable_verbs(text: str) -> str:
+    return _SEPARABLE.sub(lambda m: f"{m.group(2)}{m.group(3)}melden", text)
 
 
 def _keyword_keys(keyword: str) -> set[str]:
@@ -159,7 +168,9 @@ class ServiceCatalogue:
         keyword occurs.
         """
         # A question in Hessian dialect ("aus de Kersch austrede") is read in standard German too.
-        readings = dict.fromkeys((*variants(text), *variants(standardise(text))))
+        readings = dict.fromkeys(
+            (*variants(text), *variants(standardise(text)), *variants(_joined_separable_verbs(text)))
+        )
         haystacks = [f" {key} " for key in readings if key]
         for keyword, service_id in self._keywords:
             needles = [f" {part} " for part in keyword.split(_ALL_PARTS)]

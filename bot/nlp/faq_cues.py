@@ -153,7 +153,9 @@ _CUED_FAQS = (
             r"l(?:ö|oe|o)sch|existiert\s+nicht\s+mehr|nicht\s+mehr\s+(?:zu\s+)?existier|gibt\s+es\s+nicht\s+mehr"
             r"|verf(?:ä|ae)llt|inaktiv|konto\s+(?:\w+\s+)?l(?:ö|oe)sen\b"
             r"|nicht\s+(?:mehr\s+)?(?:be)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
-            r"|delet|no\s+longer\s+exist|expire|inactive|not\s+used|(?:never|don'?t|do\s+not)\s+(?:log\s*in|use\b)",
+            r"|delet|no\s+longer\s+exist|expire|inactive|not\s+used|(?:never|don'?t|do\s+not)\s+(?:log\s*in|use\b)"
+            # "After that I never logged in again … my account just does not seem to exist anymore."
+            r"|(?:does\s*n[o']?t|doesn'?t)\s+(?:seem\s+to\s+)?exist|never\s+logged\s+in",
             re.IGNORECASE,
         ),
     ),
