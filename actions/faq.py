@@ -65,6 +65,7 @@ class ActionFaq(Action):
         others = ". ".join(part for part in clauses if not faqs_asked(part)) if len(clauses) > 1 else ""
         contact_named = bool(others.strip()) and answer_other_topics(dispatcher, tracker, others, keys)
         # "… And if not, is there a phone number I can call?": the person to contact after it.
-        if not contact_named and other_topics(message, ()).handoff:
-            say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker))
+        asked = other_topics(message, ())
+        if not contact_named and asked.handoff:
+            say(dispatcher, tracker, asked.contact_key, gemeinde_hinweis=gemeinde_hinweis(tracker))
         return []

@@ -7,6 +7,7 @@ there and each step gets a button that answers that service (action_online_leist
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -168,6 +169,11 @@ def load_lebenslagen() -> dict[str, Lebenslage]:
 _ALL_PARTS = " + "
 
 
+_MOVE = "umzug"
+# A move told in the past tense ("moved from", "umgezogen"): the story before the question.
+_PAST_MOVE = re.compile(r"\b(?:moved|relocated|arrived|came|umgezogen|hergezogen|zugezogen|gezogen)\b")
+
+
 def _best_keyword(text_in: str, lebenslagen: dict[str, Lebenslage]) -> tuple[int, str] | None:
     """The length and event id of the longest keyword in ``text_in`` (whole words), or None.
 
@@ -177,17 +183,23 @@ def _best_keyword(text_in: str, lebenslagen: dict[str, Lebenslage]) -> tuple[int
     """
     readings = dict.fromkeys((text_in, standardise(text_in)))
     haystacks = [f" {key} " for reading in readings for key in variants(reading) if key]
-    best: tuple[int, str] | None = None
+    found: dict[str, tuple[int, str]] = {}
     for event in lebenslagen.values():
         for keyword in event.keywords:
             # "open + shop" needs its parts anywhere in the text, as the services' keywords do.
             parts = [variants(part) for part in keyword.split(_ALL_PARTS)]
             if any(all(any(f" {key} " in hay for key in part) for part in parts) for hay in haystacks):
                 length = sum(len(part[0]) for part in parts)
-                if best is None or length > best[0]:
-                    best = (length, event.id)
-    if best is not None:
-        return best
+                if event.id not in found or length > found[event.id][0]:
+                    found[event.id] = (length, keyword)
+    if len(found) > 1 and _PAST_MOVE.search(found.get(_MOVE, (0, ""))[1]):
+        # "I moved from Valencia to Wetzlar last month … I want to open a café here": the move
+        # is the story, the other event the question.
+        del found[_MOVE]
+    if found:
+        length, event_id = max((length, event_id) for event_id, (length, _) in found.items())
+        return length, event_id
+    best: tuple[int, str] | None = None
     words = {w for hay in haystacks for w in hay.split() if len(w) >= _MIN_TYPO_KEYWORD}
     for event in lebenslagen.values():
         for keyword in event.keywords:

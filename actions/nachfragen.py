@@ -26,7 +26,7 @@ from actions.online_leistungen import (
     service_field,
     service_name,
 )
-from actions.urkunden import event_phrase, say_office
+from actions.urkunden import event_phrase
 from bot.knowledge.ereignisort import event_place_text, named_as_residence
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
@@ -60,7 +60,7 @@ _ASPECTS = (
     (
         "kosten",
         re.compile(
-            r"\b(?:bin|ist|sind|wird|werde|am|is|turns?)\s+(?:erst\s+|only\s+)?\d{1,2}\b"
+            r"(?:\b(?:bin|ist|sind|wird|werde|am|is|turns?)|\bi['’]?m)\s+(?:erst\s+|only\s+)?\d{1,2}\b"
             r"|\b\d{1,2}\s*(?:jahre|jahren|years?|bin|ist|bist)\b",
             re.I,
         ),
@@ -193,11 +193,6 @@ def _step_service(event_id: str | None, aspect: str) -> Service | None:
     return steps[0] if steps else None
 
 
-# Steps done at the Standesamt of the place the citizen names (the residence, for registering a
-# marriage): their answer adds that Standesamt's link.
-_AT_THE_STANDESAMT = frozenset({"eheschliessung_anmelden"})
-
-
 def _life_event_step_for(
     dispatcher: CollectingDispatcher, tracker: Tracker, event_id: str | None, place: str
 ) -> list[EventType] | None:
@@ -207,8 +202,6 @@ def _life_event_step_for(
     if service is None or municipality is None:
         return None
     answer_service(dispatcher, tracker, service, municipality)
-    if service.id in _AT_THE_STANDESAMT:
-        say_office(dispatcher, tracker, municipality)
     # "Geht das auch online?" next is about this step.
     return [focus_event("leistung", service.id)]
 

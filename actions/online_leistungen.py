@@ -18,6 +18,7 @@ from actions.katalog import answer_from_catalogue, continues_focus, points_back
 from actions.kontakt import gemeinde_hinweis
 from actions.payloads import intent_payload
 from actions.themen import other_topics
+from actions.urkunden import say_office
 from bot.knowledge.finder import SERVICE_QUESTION_SCORE
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
@@ -60,6 +61,11 @@ def online_status_text(service: Service, tracker: Tracker) -> Var:
     return text(f"status_{service.online}", tracker)
 
 
+# Steps done at the Standesamt of the place the citizen names (the residence, for registering a
+# marriage): their answer adds that Standesamt's link.
+AT_THE_STANDESAMT = frozenset({"eheschliessung_anmelden"})
+
+
 def answer_service(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -81,6 +87,11 @@ def answer_service(
         link=link,
         hinweis=hint(service, link, municipality, tracker),
     )
+    if municipality and service.id in AT_THE_STANDESAMT and answer_others:
+        # "Mir wohne in Hanau un wolle heirate. Wo melde mer des aa?": that Standesamt, linked.
+        # Not as a second topic: the place of "Geboren bin ich in Gießen … wir heiraten" is
+        # the birth place, not where the marriage is registered.
+        say_office(dispatcher, tracker, municipality)
     if answer_others:
         answer_other_topics(dispatcher, tracker, user_text(tracker), (service.id,))
 
@@ -100,7 +111,7 @@ def answer_other_topics(
     for key in others.faqs:
         dispatcher.utter_message(response=f"utter_{key}")
     if others.handoff:
-        say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker))
+        say(dispatcher, tracker, others.contact_key, gemeinde_hinweis=gemeinde_hinweis(tracker))
     return others.handoff
 
 

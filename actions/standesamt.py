@@ -27,7 +27,7 @@ from actions.urkunden import event_phrase, office_link, say_office, shared_offic
 from bot.knowledge.ereignisort import EVENT_KINDS, event_place_text, lives_there
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
-from bot.nlp.certificates import certificate_kind, certificate_requests, follow_on_certificate_question
+from bot.nlp.certificates import HERE, certificate_kind, certificate_requests, follow_on_certificate_question
 
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
 # "Ehe" answers "Which certificate?" as well as "Eheurkunde" does.
@@ -69,7 +69,12 @@ def place_text_of_message(tracker: Tracker, kind: str | None = None) -> str | No
         # Only words that name a place: an event clause without one ("Mein Onkel ist vor zwei
         # Wochen gestorben") is no place, the form asks instead.
         clause = event_place_text(text, kind)
-        return clause if load_municipalities().resolve(clause).status != "unknown" else None
+        if load_municipalities().resolve(clause).status != "unknown":
+            return clause
+        # "My dad passed away at the hospital here in our town. We all live in Willingen.": on a
+        # municipal website "here" in the event clause is the page's municipality.
+        home = home_municipality(tracker)
+        return home.ags if home and HERE.search(clause) else None
     return None
 
 

@@ -36,7 +36,18 @@ _HANDOFF = re.compile(
     r"telefonnummer|telefon\b|anrufen|hotline|mit\s+einem\s+menschen|mitarbeiter"
     r"|phone|\bcall\s+(?:someone|somebody|you)|talk\s+to\s+(?:a|someone|somebody)|speak\s+to\s+(?:a|someone)"
     # "which number i can call if i need help", "welche Nummer kann ich anrufen?"
-    r"|\bnumber\b.{0,20}\bcall\b|welche\s+nummer",
+    r"|\bnumber\b.{0,20}\bcall\b|welche\s+nummer"
+    # "Is there ANY human I can talk to?"
+    r"|\b(?:a|any|real)\s+human\b",
+    re.IGNORECASE,
+)
+
+# Distress beside the request for a person ("I'm at the end of my rope … Is there ANY human I can
+# talk to?"): the person to contact comes with a word of sympathy.
+_DISTRESS = re.compile(
+    r"verzweifel|am\s+ende\s+mit|keine\s+kraft\s+mehr|\bangst\b|frustrier|genervt"
+    r"|niemand\s+(?:geht\s+ran|antwortet|meldet\s+sich)|end\s+of\s+my\s+(?:rope|tether)|wits'?\s+end"
+    r"|desperate|\bscared\b|frustrat|nobody\s+(?:picks\s+up|answers|replies)",
     re.IGNORECASE,
 )
 
@@ -49,6 +60,12 @@ class OtherTopics:
     certificate_buttons: tuple[dict[str, str], ...] = ()
     handoff: bool = False
     faqs: tuple[str, ...] = ()
+    distress: bool = False
+
+    @property
+    def contact_key(self) -> str:
+        """The text naming a person to contact: with a word of sympathy after distress."""
+        return "kontakt_mitgefuehl" if self.distress else "kontakt"
 
 
 def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
@@ -72,7 +89,9 @@ def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
             services.append(service)
     # Questions about the certificate itself are answered with it (follow_on_certificate_question).
     faqs = tuple(k for k in clause_faqs(text) if not k.startswith("faq/urkunde_") and k not in seen)
-    return OtherTopics(tuple(services), tuple(buttons), bool(_HANDOFF.search(text)), faqs[:1])
+    return OtherTopics(
+        tuple(services), tuple(buttons), bool(_HANDOFF.search(text)), faqs[:1], bool(_DISTRESS.search(text))
+    )
 
 
 def request_text(tracker: Tracker, intents: tuple[str, ...]) -> str:

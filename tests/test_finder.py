@@ -146,6 +146,12 @@ def test_a_compound_with_one_unknown_part_counts_as_its_known_part() -> None:
         ("Kaminofen einbauen", "Bezirksschornsteinfeger"),
         ("Impfpass", "Impfung"),
         ("Kirchensteuer will ich nicht mehr", "Kirchenaustritt"),
+        # Word families of the misses of the eighth blind finder round (session 10).
+        ("Wir ziehen nach Portugal, muss ich mich abmelden?", "Wohnsitz Abmeldung"),
+        ("Verlosung auf dem Sommerfest", "Veranstaltung einer Lotterie"),
+        ("Meister-BAföG für die Technikerschule", "berufliche Aufstiegsfortbildung"),
+        ("Meine Mutter hat Alzheimer, wer regelt jetzt ihre Sachen?", "Betreuer"),
+        ("Handwerksrolle eintragen lassen", "Handwerksrolle Eintragung"),
         # Word families of the misses of the second blind finder round (tests/finder/tuning.yml).
         ("Unser Dackel ist gestorben, muss ich das wegen der Steuer melden?", "Hundesteuer"),
         ("Meine Oma ist verstorben, was muss ich beim Amt machen?", "Sterbe"),
@@ -182,6 +188,15 @@ def test_synonym_file_without_reason_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "syn.yml"
     path.write_text("synonyme:\n  - wenn: perso\n    dann: [Personalausweis]\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="grund"):
+        parse_synonyms(path)
+
+
+def test_a_second_rule_for_the_same_phrase_is_refused(tmp_path: Path) -> None:
+    # Two rules for one phrase drift apart; the second one's words belong in the first.
+    path = tmp_path / "syn.yml"
+    rule = "  - wenn: Perso\n    dann: [Personalausweis]\n    grund: Kurzform des Personalausweises.\n"
+    path.write_text("synonyme:\n" + rule + rule.replace("Perso", "perso"), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="already has rule 1"):
         parse_synonyms(path)
 
 

@@ -34,6 +34,11 @@ from bot.knowledge.ikz import (
         ("Wie viel gibt es für IKZ?", None),
         ("PLZ 35390 und 2024", None),
         ("100000 Euro", None),
+        # The ordinal of a newcomer is the new count.
+        ("And if a fourth village joins?", 4),
+        ("Und wenn eine fünfte Gemeinde dazukommt?", 5),
+        ("what if a third one joins", 3),
+        ("die vierte Amtszeit", None),
     ],
 )
 def test_parse_count(text: str, expected: int | None) -> None:

@@ -213,6 +213,9 @@ async def test_each_step_button_answers_its_service(event_id: str) -> None:
         ("mein vater ist gestorbn was muss ich jetz alles machn", "todesfall"),
         ("my papa he die yesterday in Offenbach. what i must do now?", "todesfall"),
         ("wanna open small kebab shop in Hanau, what paper i need from city for start?", "selbstaendig"),
+        # A move told in the past is the story; the other event is the question.
+        ("I moved from Valencia to Wetzlar last month and want to open a cafe here.", "selbstaendig"),
+        ("I moved to Marburg last year, my father died yesterday.", "todesfall"),
     ],
 )
 def test_detect_finds_the_event_by_keyword(text: str, event_id: str) -> None:

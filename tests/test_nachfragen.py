@@ -639,3 +639,58 @@ async def test_life_event_words_in_a_message_not_understood_get_the_life_event()
     )
     assert slots_of(events)["fokus"] == "lebenslage:umzug"
     assert messages and "Sorry, I did not understand" not in texts(messages)
+
+
+def test_an_age_in_english_short_form_asks_for_the_fees() -> None:
+    assert aspect_of("I'm 22 though.") == "kosten"
+    assert aspect_of("I am 19") == "kosten"
+
+
+async def test_registering_a_marriage_at_the_residence_links_that_standesamt() -> None:
+    text = "Mir wohne in Hanau un wolle nächst Jahr heirate. Wo melde mer des aa?"
+    tracker = make_tracker(text, "online_beantragen", [gemeinde("Hanau")])
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert "Eheschließung anmelden" in texts(messages)
+    assert "regschl=064350014014" in texts(messages)
+
+
+async def test_a_marriage_as_second_topic_does_not_link_the_birth_place() -> None:
+    # "Geboren bin ich in Gießen … wir heiraten": Gießen is the birth place, not the residence.
+    text = "Wir wollen heiraten und das Standesamt will meine Geburtsurkunde. Geboren bin ich in Gießen."
+    tracker = make_tracker(
+        text,
+        "urkunde_beantragen",
+        [gemeinde("Gießen")],
+        slots={"ort": "Gießen", "urkundenart": "geburtsurkunde", "anliegen": "urkunde"},
+    )
+    _, messages = await run(ActionStandesamtAuskunft(), tracker)
+    assert texts(messages).count("regschl=065310005005") == 1
+
+
+async def test_distress_beside_the_request_for_a_person_gets_sympathy() -> None:
+    text = (
+        "I'm at the end of my rope. My residence permit expires in five weeks, nobody picks up the "
+        "phone at the Ausländerbehörde. Is there ANY human I can talk to?"
+    )
+    tracker = make_tracker(text, "online_beantragen", slots={"sprache": "en"})
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert "sorry this has been so hard" in texts(messages)
+    assert "115" in texts(messages)
+    calm = make_tracker(
+        "How do I extend my residence permit, and is there a phone number?",
+        "online_beantragen",
+        slots={"sprache": "en"},
+    )
+    _, messages = await run(ActionOnlineLeistung(), calm)
+    assert "115" in texts(messages) and "sorry" not in texts(messages)
+
+
+async def test_here_in_the_event_clause_on_a_municipal_site_is_the_event_place() -> None:
+    from actions.standesamt import place_text_of_message
+
+    text = "My dad passed away at the hospital here in our town last week. We all live in Willingen though."
+    entities = [gemeinde("06635015"), gemeinde("Willingen")]
+    tracker = make_tracker(text, "urkunde_beantragen", entities, metadata={"kommune": "06635015"})
+    assert place_text_of_message(tracker, "sterbeurkunde") == "06635015"
+    elsewhere = make_tracker(text, "urkunde_beantragen", entities)
+    assert place_text_of_message(elsewhere, "sterbeurkunde") is None

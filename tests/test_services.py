@@ -127,6 +127,12 @@ def test_get_unknown_returns_none(catalogue) -> None:  # type: ignore[no-untyped
         ("Ein altes Schlafsofa und ein Lattenrost, wie werde ich das los?", "sperrmuell"),
         ("there is some monthly money from the state for children, how is it called?", "kindergeld"),
         ("we got a puppy, do we have to register it?", "hundesteuer"),
+        # Words between the verb and the thing (round 18).
+        ("how do I deregister her car?", "kfz_abmeldung"),
+        (
+            "Wir wollen im Garten eine Doppelgarage mit Carport bauen, braucht man dafür eine Genehmigung?",
+            "baugenehmigung",
+        ),
     ],
 )
 def test_find_matches_free_text(catalogue, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]

@@ -1161,3 +1161,55 @@ def test_a_faq_intent_with_a_small_talk_answer_for_a_named_service_is_that_servi
 
     assert service_misread_as_faq("how i get money help for rent, my salary too small", "chitchat/wie_gehts")
     assert not service_misread_as_faq("hallo wie gehts dir", "chitchat/wie_gehts")
+
+
+def test_cues_of_the_eighteenth_round() -> None:
+    from bot.nlp.faq_cues import clause_faqs, cued_faq, faqs_asked
+
+    # A name only one background topic has is that topic in any question beside another one.
+    assert clause_faqs("Wie viel IKZ-Förderung gibt es? Und ist civento für uns als Kommune kostenlos?") == [
+        "faq/civento"
+    ]
+    # Not for a common word: "the portal" beside another question needs "what is".
+    assert clause_faqs("Wohngeld beantragen, und finde ich das im Verwaltungsportal?") == []
+    # "my account" in a story about the old Servicekonto is that account, not the BundID.
+    story = (
+        "Back in 2021 I created a Servicekonto Hessen account. Now my old username does not work. "
+        "Did they delete my account? Do I have to start over?"
+    )
+    assert faqs_asked(story) == ["faq/servicekonto_bundid"]
+    # An account made and never used again: the BundID's deletion after 24 months.
+    assert cued_faq("I made one in 2023 and never logged in again. Does it still exist?") == "faq/bundid_was"
+    assert cued_faq("Ich hab meins 2023 angelegt und seitdem nie wieder benutzt. Geht das noch?") == (
+        "faq/bundid_was"
+    )
+    assert cued_faq("Ich habe 2023 einen Antrag gestellt und nie wieder was gehört.") is None
+
+
+def test_an_office_the_citizen_guesses_is_no_second_event_place() -> None:
+    from bot.nlp.certificates import certificate_requests
+
+    text = "Mein Sohn ist in Mainz-Kastel geboren. Bekomme ich seine Geburtsurkunde dann beim Standesamt in Mainz?"
+    assert certificate_requests(text) == []
+    # Two certificates, each from its office, are still two requests.
+    assert (
+        len(
+            certificate_requests(
+                "Geburtsurkunde vom Standesamt in Fulda und Heiratsurkunde vom Standesamt in Kassel"
+            )
+        )
+        == 2
+    )
+
+
+def test_here_in_the_event_clause_beside_a_residence_is_the_page_municipality() -> None:
+    text = "My dad passed away at the hospital here in our town last week. We all live in Willingen though."
+    start = text.index("Willingen")
+    residence = {"entity": "gemeinde", "value": "Willingen", "start": start, "end": start + 9}
+    _, entities = refine(
+        text, {"name": "urkunde_beantragen", "confidence": 0.9}, [residence], {"kommune": "06635015"}
+    )
+    assert [e["value"] for e in entities if e["entity"] == "gemeinde"] == ["06635015", "Willingen"]
+    # Without a municipal website, "here" is no place.
+    _, entities = refine(text, {"name": "urkunde_beantragen", "confidence": 0.9}, [residence], None)
+    assert [e["value"] for e in entities if e["entity"] == "gemeinde"] == ["Willingen"]

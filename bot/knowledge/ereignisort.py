@@ -71,7 +71,7 @@ _CERTIFICATE_NAME = re.compile(
 )
 
 
-def _tells(text: str, kind: str | None = None) -> bool:
+def tells_event(text: str, kind: str | None = None) -> bool:
     """Whether ``text`` tells a birth, death or marriage (of ``kind``), not only a certificate's name."""
     told = _CERTIFICATE_NAME.sub(" ", text)
     return any(pattern.search(told) for k, pattern in EVENT_KINDS if kind in (None, k))
@@ -110,8 +110,8 @@ def event_place_text(text: str, kind: str | None = None) -> str:
     # ("isch bräucht mei Geburtsurkund, bin in Offebach gebore").
     # "Wir heiraten im Mai in Michelstadt. … Ich bin in Erbach geboren und brauche eine
     # Geburtsurkunde": the birth's place for the birth certificate.
-    tells_kind: list[Callable[[str], bool]] = [partial(_tells, kind=kind)] if kind else []
-    for names in (*tells_kind, _tells, names_event):
+    tells_kind: list[Callable[[str], bool]] = [partial(tells_event, kind=kind)] if kind else []
+    for names in (*tells_kind, tells_event, names_event):
         # The clause that names the event and a place.
         with_place = [c for c in event_clauses if names(c) and _names_a_place(c)]
         if with_place:

@@ -501,12 +501,14 @@ def _words(value: object, where: str) -> tuple[str, ...]:
 def parse_synonyms(path: Path) -> tuple[Synonym, ...]:
     """Read and validate a synonym file; every rule needs ``wenn``, ``dann`` and ``grund``.
 
-    An optional ``ausser`` lists words that block the rule when one of them occurs.
+    An optional ``ausser`` lists words that block the rule when one of them occurs. A phrase
+    has one rule: a second rule for the same ``wenn`` is refused (its words belong in the first).
     """
     entries = read_yaml(path).get("synonyme")
     if not isinstance(entries, list) or not entries:
         raise KnowledgeError(f"{path}: 'synonyme' must be a non-empty list")
     rules: list[Synonym] = []
+    seen: dict[tuple[str, ...], int] = {}
     for number, raw in enumerate(entries, start=1):
         where = f"{path}: rule {number}"
         if not isinstance(raw, dict):
@@ -519,9 +521,13 @@ def parse_synonyms(path: Path) -> tuple[Synonym, ...]:
             raise KnowledgeError(f"{where}: 'dann' must be a non-empty list")
         added = tuple(w for t in targets for w in _words(t, f"{where} dann"))
         unless = raw.get("ausser")
+        when = _words(raw.get("wenn"), f"{where} wenn")
+        if when in seen:
+            raise KnowledgeError(f"{where}: 'wenn: {' '.join(when)}' already has rule {seen[when]}")
+        seen[when] = number
         rules.append(
             Synonym(
-                when=_words(raw.get("wenn"), f"{where} wenn"),
+                when=when,
                 add=added,
                 reason=reason,
                 unless=() if unless is None else _words(unless, f"{where} ausser"),

@@ -103,6 +103,14 @@ _ENGLISH = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "both": 2,
 }  # fmt: skip
+# "Und wenn eine vierte Gemeinde dazukommt?", "and if a fourth village joins?": the newcomer's
+# ordinal is the new count (only right before a count noun or "one").
+_ORDINALS = {
+    "zweite": 2, "dritte": 3, "vierte": 4, "fuenfte": 5, "funfte": 5, "sechste": 6, "siebte": 7,
+    "achte": 8, "neunte": 9, "zehnte": 10,
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10,
+}  # fmt: skip
 # Indefinite articles look like "one"; they only count right before a count noun.
 _ARTICLES = {"ein": 1, "eine": 1, "einer": 1, "einen": 1, "einem": 1, "one": 1}
 _COUNT_NOUN = re.compile(
@@ -181,6 +189,8 @@ def parse_count(text: str) -> int | None:
     2
     >>> parse_count("jemand hat von 25.000 Euro pro Kommune erzählt. Was bekommen wir drei?")
     3
+    >>> parse_count("And if a fourth village joins?")
+    4
     """
     # Hessian numerals too ("mit zwaa Nachbargemeinde").
     words = normalise(standardise(text)).split()
@@ -197,6 +207,9 @@ def parse_count(text: str) -> int | None:
         value = _word_value(word)
         if value is None and word in _ARTICLES and (_ARTICLE_NOUN.match(following) or with_others):
             value = _ARTICLES[word]
+        ordinal = _ORDINALS.get(word.removesuffix("n")) if value is None else None
+        if ordinal and (_COUNT_NOUN.match(following) or following == "one"):
+            return ordinal
         if value is None or not 1 <= value <= _MAX_COUNT:
             continue
         if _NOT_A_COUNT_UNIT.match(following) or _THOUSANDS.fullmatch(following):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.knowledge.ereignisort import EVENT_KINDS, is_residence
+from bot.knowledge.ereignisort import EVENT_KINDS, is_residence, tells_event
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import names_a_service
 from bot.knowledge.text import edit_distance, typo_limit
@@ -145,6 +145,12 @@ _SHARED_ENGLISH = re.compile(
 )
 
 
+# "beim Standesamt in Mainz", "from the registry office in Mainz": an office named, not an event.
+_OFFICE_ASKED = re.compile(
+    r"standesamt\w*\s+(?:in|von|of)\s|(?:registry|register)\s+office\s+(?:in|of)\s", re.IGNORECASE
+)
+
+
 def certificate_requests(text: str) -> list[tuple[str, str]]:
     """Certificates for two or more event places in one message: ``(kind, place text)`` pairs.
 
@@ -158,6 +164,7 @@ def certificate_requests(text: str) -> list[tuple[str, str]]:
     """
     index = load_municipalities()
     items: list[tuple[str | None, str | None]] = []
+    offices: list[int] = []
     for raw in _REQUEST_CLAUSES.split(text):
         clause = raw.strip()
         if not clause:
@@ -165,7 +172,13 @@ def certificate_requests(text: str) -> list[tuple[str, str]]:
         kind = certificate_kind(clause) or next((k for k, p in EVENT_KINDS if p.search(clause)), None)
         names_place = index.resolve(clause).status in ("found", "outside_hessen")
         place = clause if names_place and not is_residence(clause) else None
+        if place and _OFFICE_ASKED.search(clause) and not tells_event(clause):
+            offices.append(len(items))
         items.append((kind, place))
+    if len(offices) < len(items):
+        # "Mein Sohn ist in Mainz-Kastel geboren. Bekomme ich seine Geburtsurkunde dann beim
+        # Standesamt in Mainz?": the office the citizen guesses is asked about, not an event place.
+        items = [(kind, None) if i in offices else (kind, place) for i, (kind, place) in enumerate(items)]
     pairs: list[tuple[str, str]] = []
     for position, (kind, place) in enumerate(items):
         if place is None:

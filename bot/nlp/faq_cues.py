@@ -160,6 +160,21 @@ _CUED_FAQS = (
         ),
     ),
     (
+        # "Ich hab meins 2023 angelegt und seitdem nie wieder benutzt. Geht das noch?", "I made one
+        # in 2023 and never logged in again": an account made and never used (no account word
+        # after a BundID answer) is the deletion after 24 months of the BundID's answer.
+        "faq/bundid_was",
+        re.compile(
+            r"angelegt|erstellt|registriert|\b(?:made|created|set\s+up|opened)\s+(?:one|it|mine|an?\s+account)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\bnie\s+(?:wieder|mehr)\s+(?:be|ge)?nutzt|\bnie\s+(?:wieder|mehr)\s+(?:eingeloggt|angemeldet)"
+            r"|\bnever\s+(?:logged|signed)\s+in|\bnever\s+used\s+it",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "faq/unternehmenskonto",
         re.compile(_ACCOUNT, re.IGNORECASE),
         # The company must be the account's owner ("für Firmen", "business account"), not the
@@ -406,6 +421,14 @@ _TOPIC_FAQS = (
     ("faq/servicekonto_was", re.compile(r"servicekonto", re.IGNORECASE)),
     ("faq/ikz_was", re.compile(r"interkommunal|\bikz\b", re.IGNORECASE)),
 )
+_NAMED_TOPIC_FAQS = tuple(
+    (key, pattern)
+    for key, pattern in _TOPIC_FAQS
+    if key in {"faq/civento", "faq/ekom21", "faq/smarte_regionen"}
+)
+# A message that names the old Servicekonto and not the BundID.
+_OLD_ACCOUNT_ONLY = re.compile(r"^(?!.*bund\s*-?\s*id).*servicekonto", re.IGNORECASE | re.DOTALL)
+_SERVICEKONTO_REPLACED = "faq/servicekonto_bundid"
 MAX_FAQ_ANSWERS = 3
 # Only the opening of a pasted 10 kB text is split into questions.
 _MAX_FAQ_CHARS = 1000
@@ -423,9 +446,12 @@ def _clause_faq(clause: str) -> str | None:
     if not found and _WALLET.search(clause):
         # "… und kann ich die EUDI-Wallet schon nutzen?" beside another question.
         return "faq/eid_elster"
-    if found or not _WHAT_IS.search(clause):
+    if found:
         return found
-    return next((key for key, pattern in _TOPIC_FAQS if pattern.search(clause)), None)
+    # A name that only one background topic has ("… und ist civento für uns kostenlos?") is that
+    # topic in any question; the common ones (BundID, IKZ, the portal) only in "what is …".
+    topics = _TOPIC_FAQS if _WHAT_IS.search(clause) else _NAMED_TOPIC_FAQS
+    return next((key for key, pattern in topics if pattern.search(clause)), None)
 
 
 def faqs_asked(text: str) -> list[str]:
@@ -434,7 +460,12 @@ def faqs_asked(text: str) -> list[str]:
     Only unmistakable ones: a cued FAQ, a question about a certificate, or "what is" + a topic.
     """
     clauses = [c for c in CLAUSES.split(text[:_MAX_FAQ_CHARS]) if c and c.strip()]
-    return list(dict.fromkeys(k for k in map(_clause_faq, clauses) if k))
+    keys = [k for k in map(_clause_faq, clauses) if k]
+    if _OLD_ACCOUNT_ONLY.search(text):
+        # "I created a Servicekonto Hessen account … Did they delete my account? Do I have to
+        # start over?": "my account" is the old Servicekonto, whose answer says what became of it.
+        keys = [_SERVICEKONTO_REPLACED if k.startswith("faq/bundid_") else k for k in keys]
+    return list(dict.fromkeys(keys))
 
 
 def clause_faqs(text: str) -> list[str]:

@@ -309,7 +309,9 @@ def refine(
     has_place = any(e.get("entity") == PLACE_LABEL for e in entities)
     kommune = kommune_from_metadata(metadata)
     here = HERE.search(text)
-    if not has_place and kommune and here:
+    # "… died at the hospital here in our town. We all live in Willingen though.": a place named
+    # only as the residence leaves "here" the event place.
+    if kommune and here and (not has_place or only_residences(text, entities)):
         entities.append(span_entity(PLACE_LABEL, kommune, here))
         has_place = True
     found = certificate_match(text)
