@@ -96,6 +96,13 @@ def place_buttons(
     return buttons
 
 
+def previous_user_text(tracker: Tracker) -> str:
+    """The user message before the latest one ("" if there is none), cut like :func:`user_text`."""
+    texts = (str(e.get("text") or "") for e in reversed(tracker.events) if e.get("event") == "user")
+    next(texts, None)
+    return next(texts, "")[:MAX_TEXT_CHARS]
+
+
 def previous_answer(tracker: Tracker) -> list[dict[str, Any]]:
     """The bot messages of the turn before the latest user message (oldest first)."""
     answer: list[dict[str, Any]] = []

@@ -165,6 +165,12 @@ def points_back(message: str) -> bool:
     return len(message.split()) <= _SHORT_WORDS and bool(_BACK_REFERENCE.search(message))
 
 
+# A short condition on what was just answered ("Und wenn …?", "What if …?").
+_CONDITION_FOLLOW_UP = re.compile(
+    r"^\s*(?:und\s+|and\s+)?(?:wenn|falls|was\s+(?:ist|passiert),?\s+wenn|what\s+if|if)\b(?=.{0,80}$)",
+    re.IGNORECASE,
+)
+
 # Only the opening of a pasted long text is searched for a life event's words.
 _MAX_EVENT_CHARS = 1000
 
@@ -199,11 +205,14 @@ class ActionLeistungSuchen(Action):
         focus = current_focus(tracker)
         # Not for out-of-scope messages: "Wie wird das Wetter?" is no question about Wohngeld.
         in_scope = intent != "out_of_scope"
+        # "Und wenn der Wagen schon beim Verwerter steht?" after deregistering a car: a condition
+        # on the service in focus, however unusual its words.
+        condition = bool(_CONDITION_FOLLOW_UP.match(message)) and not load_services().find(message)
         if (
-            in_scope
+            (in_scope or condition)
             and focus
             and focus.kind in _SERVICE_FOCUS
-            and continues_focus(message, aspect_of(message))
+            and (condition or continues_focus(message, aspect_of(message)))
         ):
             # "und für meine Tochter, die ist 8?" after a passport answer: its fee; "where i
             # register him then" after the dog tax: who is responsible.

@@ -23,6 +23,7 @@ from bot.knowledge.finder import SERVICE_QUESTION_SCORE
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
 from bot.knowledge.stand import stand_label
+from bot.nlp.rules import asks_what_the_bot_is
 
 PORTAL_URL = "https://verwaltungsportal.hessen.de"
 # Offered as buttons when the citizen did not say which service they mean.
@@ -240,6 +241,10 @@ class ActionOnlineLeistung(Action):
                 return []
             say(dispatcher, tracker, "online_uebersicht", buttons=popular_buttons())
             return []
+        if asks_what_the_bot_is(message):
+            # "Wer bist du eigentlich, ein Mensch oder ein Computer? Und kann ich über dich
+            # Wohngeld beantragen?" (bot.nlp.rules.service_beside_small_talk): both answered.
+            dispatcher.utter_message(response="utter_chitchat/bot_challenge")
         answer_service(dispatcher, tracker, service, municipality_in_question(tracker))
         # Follow-ups ("und in Kassel?", "was kostet das?") refer to this service.
         return [focus_event("leistung", service.id)]

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.antworten import label, say, text
-from actions.context import entity_values, home_municipality, user_text
+from actions.context import entity_values, home_municipality, previous_user_text, user_text
 from actions.fokus import focus_event
 from actions.nachfragen import continue_focus, follow_up_place, redirect_non_place
 from actions.online_leistungen import answer_other_topics, answer_service, municipality_in_question
@@ -24,7 +24,7 @@ from actions.orte import Place, chosen_place, resolve_or_explain, slot_text
 from actions.payloads import intent_payload
 from actions.themen import request_text
 from actions.urkunden import event_phrase, office_link, say_office, shared_office, urkunde_name
-from bot.knowledge.ereignisort import EVENT_KINDS, event_place_text, lives_there
+from bot.knowledge.ereignisort import EVENT_KINDS, event_place_text, lives_there, tells_event
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
 from bot.nlp.certificates import HERE, certificate_kind, certificate_requests, follow_on_certificate_question
@@ -53,10 +53,15 @@ def place_text_of_message(tracker: Tracker, kind: str | None = None) -> str | No
     text = user_text(tracker)
     if len(places) == 1 and lives_there(text, places[0]):
         # "… passed away in Bad Hersfled (a typo the ruler missed). We live in Fulda.": the only
-        # place found is the residence, never the event place; the event clause decides or
-        # the form asks.
-        clause = event_place_text(text, kind)
-        return clause if load_municipalities().resolve(clause).status != "unknown" else None
+        # place found is the residence, never the event place; the event clause decides, else
+        # the message before ("My father passed away in Gießen." - "He lived in Lich though.
+        # Which office issues the death certificate?"), else the form asks.
+        index = load_municipalities()
+        for told in (text, previous_user_text(tracker)):
+            clause = event_place_text(told, kind) if tells_event(told, kind) or told == text else ""
+            if clause and index.resolve(clause).status != "unknown" and not lives_there(clause, places[0]):
+                return clause
+        return None
     if len(places) == 1:
         # "Allendorf an der Lumda": the ruler tags "Allendorf" only; the whole clause decides.
         index = load_municipalities()

@@ -24,10 +24,11 @@ from bot.knowledge.services import Service, load_services
 from bot.nlp.certificates import certificate_kind
 from bot.nlp.faq_cues import clause_faqs
 
-# Clause boundaries: a second topic usually follows "und", "außerdem" ("and", "also"), a comma
-# or a new sentence.
+# Clause boundaries: a second topic usually follows "und", "oder", "außerdem" ("and", "or",
+# "also"), a comma or a new sentence ("Soll ich Wohngeld beantragen oder doch Bürgergeld?").
 _CLAUSES = re.compile(
-    r"[.?!;:,]|\b(?:und|sowie|au(?:ß|ss)erdem|ausserdem|noch|auch|and|also|plus|as\s+well)\b", re.IGNORECASE
+    r"[.?!;:,]|\b(?:und|oder|sowie|au(?:ß|ss)erdem|ausserdem|noch|auch|and|or|also|plus|as\s+well)\b",
+    re.IGNORECASE,
 )
 _MAX_TOPICS = 2
 # A request for a person beside the question ("… und wenn nicht, eine Telefonnummer bitte",

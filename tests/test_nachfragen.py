@@ -694,3 +694,42 @@ async def test_here_in_the_event_clause_on_a_municipal_site_is_the_event_place()
     assert place_text_of_message(tracker, "sterbeurkunde") == "06635015"
     elsewhere = make_tracker(text, "urkunde_beantragen", entities)
     assert place_text_of_message(elsewhere, "sterbeurkunde") is None
+
+
+async def test_a_condition_on_the_service_in_focus_is_answered_from_it() -> None:
+    from actions.katalog import ActionLeistungSuchen
+
+    tracker = make_tracker(
+        "Und wenn der Wagen schon beim Verwerter steht?",
+        "out_of_scope",
+        slots={"fokus": "leistung:kfz_abmeldung"},
+    )
+    _, messages = await run(ActionLeistungSuchen(), tracker)
+    assert "Verwertungsnachweis" in texts(messages)
+
+
+async def test_the_event_place_of_the_message_before_a_residence_only_question() -> None:
+    from actions.standesamt import place_text_of_message
+
+    told = user_event("My father passed away last week at the university hospital in Gießen.", "lebenslage")
+    text = "He lived in Lich though. Which office issues the death certificate?"
+    tracker = make_tracker(text, "urkunde_beantragen", [gemeinde("Lich")], history=[told])
+    place = place_text_of_message(tracker, "sterbeurkunde")
+    assert place is not None and "Gießen" in place
+    # Without a told event before, the form asks.
+    alone = make_tracker(text, "urkunde_beantragen", [gemeinde("Lich")])
+    assert place_text_of_message(alone, "sterbeurkunde") is None
+
+
+async def test_small_talk_about_the_bot_beside_a_service_answers_both() -> None:
+    text = "Hallo! Wer bist du eigentlich, ein Mensch oder ein Computer? Und kann ich über dich Wohngeld beantragen?"
+    _, messages = await run(ActionOnlineLeistung(), make_tracker(text, "online_beantragen"))
+    assert messages[0].get("response") == "utter_chitchat/bot_challenge"
+    assert "Wohngeld" in texts(messages)
+
+
+def test_a_second_service_after_or_is_answered_too() -> None:
+    from actions.themen import other_topics
+
+    others = other_topics("Soll ich Wohngeld beantragen oder doch Bürgergeld?", ("wohngeld",))
+    assert [s.id for s in others.services] == ["buergergeld"]

@@ -129,6 +129,12 @@ def test_get_unknown_returns_none(catalogue) -> None:  # type: ignore[no-untyped
         ("we got a puppy, do we have to register it?", "hundesteuer"),
         # Words between the verb and the thing (round 18).
         ("how do I deregister her car?", "kfz_abmeldung"),
+        # Hessian diminutive and long a (round 19); a student's support is BAföG.
+        ("Mer hawwe uns e klaa Hundsche geholt. Muss mer den irgendwo aamelde?", "hundesteuer"),
+        (
+            "Ich fange mein Studium an und meine Eltern verdienen nicht viel. Habe ich Anspruch auf Unterstützung?",
+            "bafoeg",
+        ),
         (
             "Wir wollen im Garten eine Doppelgarage mit Carport bauen, braucht man dafür eine Genehmigung?",
             "baugenehmigung",

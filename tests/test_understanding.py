@@ -1213,3 +1213,59 @@ def test_here_in_the_event_clause_beside_a_residence_is_the_page_municipality() 
     # Without a municipal website, "here" is no place.
     _, entities = refine(text, {"name": "urkunde_beantragen", "confidence": 0.9}, [residence], None)
     assert [e["value"] for e in entities if e["entity"] == "gemeinde"] == ["Willingen"]
+
+
+def test_cues_of_the_nineteenth_round() -> None:
+    from bot.nlp.faq_cues import cued_faq, event_told_for_certificate_faq, faqs_asked
+    from bot.nlp.rules import service_beside_small_talk
+
+    assert faqs_asked(
+        "Gude, des alte Servicekonto geht bei mir net mehr. Wie krie isch etz so e BundID?"
+    ) == [
+        "faq/servicekonto_bundid",
+        "faq/bundid_registrieren",
+    ]
+    assert cued_faq("Ich hatte mir 2023 eins gemacht und es seitdem nie benutzt. Gibt es das noch?") == (
+        "faq/bundid_was"
+    )
+    # A told birth with its place after a certificate answer is another order, not "who may".
+    sister = "Und für meine Schwester? Die ist in Fulda zur Welt gekommen."
+    assert event_told_for_certificate_faq(sister, "faq/urkunde_berechtigt", has_place=True)
+    assert not event_told_for_certificate_faq(
+        "Darf meine Schwester die Urkunde bestellen?", "faq/urkunde_berechtigt", True
+    )
+    # Small talk with a service question in a sentence of its own; thanks stay thanks.
+    assert service_beside_small_talk("Bist du ein Bot? Kann ich Wohngeld online beantragen?")
+    assert not service_beside_small_talk("Danke, das mit dem Wohngeld hat geklappt.")
+
+
+def test_a_told_move_and_a_question_for_the_steps_is_the_life_event() -> None:
+    text = (
+        "Wir sind letzten Samstag von Regensburg nach Kassel gezogen, ein Auto mit R-Kennzeichen. "
+        "Was muss ich denn als Erstes machen?"
+    )
+    for classified in ("online_beantragen", "lebenslage"):
+        intent, _ = refine(text, {"name": classified, "confidence": 0.9}, [], None)
+        assert (intent or {}).get("name") == "lebenslage"
+    # A service question without the steps stays the service.
+    intent, _ = refine(
+        "Ich bin nach Kassel gezogen. Wie melde ich mein Auto um?",
+        {"name": "online_beantragen", "confidence": 0.9},
+        [],
+        None,
+    )
+    assert (intent or {}).get("name") == "online_beantragen"
+
+
+def test_places_of_the_nineteenth_round() -> None:
+    from bot.knowledge.ereignisort import event_place_text, is_residence
+    from bot.nlp.certificates import certificate_requests
+
+    died = "She lived in Hünfeld her whole life but the last days she was at the hospital in Fulda, that's where she died."
+    assert "Fulda" in event_place_text(died, "sterbeurkunde")
+    assert is_residence("we rent a flat in Eschborn")
+    story = (
+        "We rent a flat in Eschborn. In March my wife gave birth to our son at the Bürgerhospital in Frankfurt. "
+        "I have no idea whether I should go to the Rathaus in Eschborn or somewhere in Frankfurt."
+    )
+    assert certificate_requests(story) == []

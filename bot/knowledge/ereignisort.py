@@ -80,14 +80,19 @@ def tells_event(text: str, kind: str | None = None) -> bool:
 # "… in Mainz-Kastel gewohnt und ist auch dort eingeschlafen": the event happened at the place
 # of the clause before.
 _THERE = re.compile(
-    r"\bdort\b|\bebenda\b|\bauch\s+da\b|\b(?:born|died|married|away)\s+there\b", re.IGNORECASE
+    r"\bdort\b|\bebenda\b|\bauch\s+da\b|\b(?:born|died|married|away)\s+there\b"
+    # "… at the hospital in Fulda, that's where she died."
+    r"|\bthat(?:'|’)?s\s+where\b|\bthat\s+is\s+where\b",
+    re.IGNORECASE,
 )
 # "Ich bin gar nicht in Kassel geboren, sondern in Eschwege": a denied event place is none; the
 # place of the next clause is.
 _NEGATED = re.compile(r"\b(?:nicht|nich|net|not|never|kein)\b|n't\b", re.IGNORECASE)
 _RESIDENCE = re.compile(
     r"wohn|lebe|leben|zuhause|zu hause|gemeldet|umgezogen|hergezogen"
-    r"|\blive\b|\blives\b|\blived\b|\bliving\b|\bresid(?:e|es|ed|ing)\b|\bmoved\b|\bstay(?:ing)?\b|registered",
+    r"|\blive\b|\blives\b|\blived\b|\bliving\b|\bresid(?:e|es|ed|ing)\b|\bmoved\b|\bstay(?:ing)?\b|registered"
+    # "we rent a flat in Eschborn", "wir haben eine Wohnung in Eschborn gemietet"
+    r"|\brent(?:s|ed|ing)?\s+(?:a|an|our|my)\s+(?:flat|apartment|house|room)\b|gemietet|zur\s+miete",
     re.IGNORECASE,
 )
 

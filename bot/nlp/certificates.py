@@ -145,9 +145,11 @@ _SHARED_ENGLISH = re.compile(
 )
 
 
-# "beim Standesamt in Mainz", "from the registry office in Mainz": an office named, not an event.
+# "beim Standesamt in Mainz", "go to the Rathaus in Eschborn": an office named, not an event.
 _OFFICE_ASKED = re.compile(
-    r"standesamt\w*\s+(?:in|von|of)\s|(?:registry|register)\s+office\s+(?:in|of)\s", re.IGNORECASE
+    r"(?:standesamt\w*|rathaus|b(?:ü|ue)rgeramt)\s+(?:in|von|of)\s|(?:registry|register)\s+office\s+(?:in|of)\s"
+    r"|town\s+hall\s+(?:in|of)\s",
+    re.IGNORECASE,
 )
 
 

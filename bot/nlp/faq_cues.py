@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.knowledge.ereignisort import tells_event
 from bot.knowledge.services import load_services, names_a_service
 from bot.nlp.certificates import (
     CANONICAL_KINDS,
@@ -142,7 +143,8 @@ _CUED_FAQS = (
         "faq/servicekonto_bundid",
         re.compile(r"^(?!.*bund\s*-?\s*id).*(?:servicekonto|service\s+account)", re.IGNORECASE | re.DOTALL),
         re.compile(
-            r"g(?:ü|ue)ltig|\bvalid|\bnoch\b|nicht\s+mehr\s+(?:be)?nutz|einlogg|log\s*-?\s*in|\bstill\b",
+            r"g(?:ü|ue)ltig|\bvalid|\bnoch\b|nicht\s+mehr\s+(?:be)?nutz|einlogg|log\s*-?\s*in|\bstill\b"
+            r"|(?:geht|funktioniert)\s+(?:\w+\s+){0,3}(?:nicht|net)\s+mehr",
             re.IGNORECASE,
         ),
     ),
@@ -165,11 +167,12 @@ _CUED_FAQS = (
         # after a BundID answer) is the deletion after 24 months of the BundID's answer.
         "faq/bundid_was",
         re.compile(
-            r"angelegt|erstellt|registriert|\b(?:made|created|set\s+up|opened)\s+(?:one|it|mine|an?\s+account)\b",
+            r"angelegt|erstellt|registriert|eingerichtet|gemacht"
+            r"|\b(?:made|created|set\s+up|opened)\s+(?:one|it|mine|an?\s+account)\b",
             re.IGNORECASE,
         ),
         re.compile(
-            r"\bnie\s+(?:wieder|mehr)\s+(?:be|ge)?nutzt|\bnie\s+(?:wieder|mehr)\s+(?:eingeloggt|angemeldet)"
+            r"\bnie\s+(?:wieder\s+|mehr\s+)?(?:be|ge)?nutzt|\bnie\s+(?:wieder\s+|mehr\s+)?(?:eingeloggt|angemeldet)"
             r"|\bnever\s+(?:logged|signed)\s+in|\bnever\s+used\s+it",
             re.IGNORECASE,
         ),
@@ -210,7 +213,10 @@ _CUED_FAQS = (
             r"|\beu[-\s]?(?:b(?:ü|ue)rger|citizen)|ausl(?:ä|ae)nd|foreign"
             r"|no\s+german\s+id|kein(?:en)?\s+deutschen\s+(?:ausweis|pass)|residence\s+permit"
             # "… braucht so eine BundID. Was braucht man denn dafür?": what registering needs.
-            r"|was\s+brauch\w*\s+(?:man|ich|sie|wir)\b|what\s+do\s+(?:i|you|we)\s+need\b",
+            r"|was\s+brauch\w*\s+(?:man|ich|sie|wir)\b|what\s+do\s+(?:i|you|we)\s+need\b"
+            # "Wie krie isch etz so e BundID?", "how do I get a BundID?": getting one is registering.
+            r"|\bwie\s+(?:krieg\w*|krie|bekomm\w*)\s+(?:ich|isch|man|mer|wir)\s+(?:\w+\s+){0,2}(?:e|eine?|ne|so\s+e)\s+bund"
+            r"|\bhow\s+(?:do|can)\s+i\s+get\s+(?:a|an|one)\s+bund",
             re.IGNORECASE,
         ),
     ),
@@ -333,6 +339,15 @@ _ORDER_CUE = re.compile(r"\b(?:where|wo|woher|get|bekomme?n?|kriege?n?|krieg)\b"
 _CUED_CERTIFICATE_FAQS = frozenset(
     {"faq/urkunde_dauer", "faq/urkunde_gebuehr", "faq/urkunde_konto", "faq/urkunde_international"}
 )
+
+
+def event_told_for_certificate_faq(text: str, response_key: str | None, has_place: bool) -> bool:
+    """Whether a certificate FAQ was picked for a message that tells an event and its place.
+
+    "Und für meine Schwester? Die ist in Fulda zur Welt gekommen." reads like "who may order"
+    (faq/urkunde_berechtigt); the told birth in Fulda makes it an order for Fulda.
+    """
+    return bool((response_key or "").startswith("faq/urkunde_") and has_place and tells_event(text))
 
 
 def certificate_order_misread_as_faq(text: str, response_key: str | None) -> bool:

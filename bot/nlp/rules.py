@@ -231,6 +231,28 @@ _LIFE_EVENT_CUE = re.compile(
     r"|\b(?:having|expecting)\s+(?:a|our)\s+(?:\w+\s+)?(?:baby|child)\b",
     re.IGNORECASE,
 )
+# "Wir sind von Regensburg nach Kassel gezogen, … ein Auto mit R-Kennzeichen … Was muss ich
+# denn als Erstes machen?": a told life event and a question for the steps is the life event's
+# list, not the one service (the car) the story mentions.
+_EVENT_TOLD = re.compile(
+    r"nach\s+\w+(?:\s+\w+)?\s+gezogen|umgezogen|hergezogen|\bmoved\s+(?:\w+\s+){0,4}?to\b"
+    r"|gestorben|verstorben|passed\s+away|\bdied\b|geheiratet|got\s+married|geboren|was\s+born",
+    re.IGNORECASE,
+)
+_STEPS_ASKED = re.compile(
+    r"was\s+muss\s+(?:ich|man|wir)\s+(?:denn\s+|jetzt\s+|nun\s+)*(?:als\s+erst\w*|zuerst|alles)"
+    r"|welche\s+schritte|in\s+welcher\s+reihenfolge"
+    r"|what\s+(?:do|should|must)\s+(?:i|we)\s+(?:have\s+to\s+|need\s+to\s+)?do\s+(?:first|now|next)"
+    r"|(?:which|what)\s+steps|in\s+which\s+order",
+    re.IGNORECASE,
+)
+
+
+def asks_steps_of_told_event(text: str) -> bool:
+    """Whether a message tells a life event and asks what to do ("Was muss ich als Erstes machen?")."""
+    return bool(_EVENT_TOLD.search(text) and _STEPS_ASKED.search(text))
+
+
 # A certificate or office intent too, when no certificate is named ("moving from Berlin to
 # Darmstadt with our two kids" was read as a certificate order).
 _LIFE_EVENT_OVERRIDABLE = frozenset(
@@ -276,6 +298,21 @@ _BOT_QUESTION = re.compile(
 def asks_what_the_bot_is(text: str) -> bool:
     """Whether small talk asks if the assistant is a machine ("u a robot or what?")."""
     return bool(_BOT_QUESTION.search(text))
+
+
+# Sentences: a question about a service after small talk is asked in a sentence of its own.
+_SENTENCES = re.compile(r"(?<=[.?!])\s+")
+
+
+def service_beside_small_talk(text: str) -> bool:
+    """Whether a question after small talk names a detailed service.
+
+    "Hallo! Wer bist du eigentlich, ein Mensch oder ein Computer? Und kann ich über dich Wohngeld
+    beantragen?": the service is answered (with the small talk's answer first, where it asks what
+    the assistant is). Only a later sentence that asks: thanks that name a service stay thanks.
+    """
+    later = _SENTENCES.split(text.strip())[1:]
+    return any(sentence.rstrip().endswith("?") and names_a_service(sentence) for sentence in later)
 
 
 def thanks_only(text: str) -> bool:
@@ -429,6 +466,7 @@ def refine(
         name == "lebenslage"
         and not any(e.get("entity") == "lebenslage" for e in entities)
         and names_a_service(text)
+        and not asks_steps_of_told_event(text)
     ):
         # No life event named, but a service is ("Hund aus dem Tierheim … anmelden?").
         intent = {"name": "online_beantragen", "confidence": 1.0}
@@ -507,6 +545,8 @@ def refine(
         and _LIFE_EVENT_CUE.search(text)
     ):
         # The life event's list (actions/lebenslagen.py reads which event from its keywords).
+        intent = {"name": "lebenslage", "confidence": 1.0}
+    elif name == "online_beantragen" and not kind and asks_steps_of_told_event(text):
         intent = {"name": "lebenslage", "confidence": 1.0}
     elif name in _UNSURE_OVERRIDABLE and unsure and not kind and names_a_service(text):
         # A long story the classifier is unsure about, but which names one of the detailed

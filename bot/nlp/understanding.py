@@ -11,10 +11,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlp.certificates import KIND_LABEL, event_entity
 from bot.nlp.entities import StatelessComponent
 from bot.nlp.faq_cues import (
     FAQ_INTENT,
     certificate_order_misread_as_faq,
+    event_told_for_certificate_faq,
     faq_override,
     ministry_misread_as_faq,
     response_key,
@@ -22,7 +24,14 @@ from bot.nlp.faq_cues import (
     service_misread_as_faq,
 )
 from bot.nlp.ikz_cues import funding_misread_as_totals
-from bot.nlp.rules import PLACE_LABEL, THANKS_OVERRIDABLE, asks_what_the_bot_is, refine, thanks_only
+from bot.nlp.rules import (
+    PLACE_LABEL,
+    THANKS_OVERRIDABLE,
+    asks_what_the_bot_is,
+    refine,
+    service_beside_small_talk,
+    thanks_only,
+)
 
 RESPONSE_SELECTOR = "response_selector"
 
@@ -49,7 +58,19 @@ class ContextualUnderstanding(StatelessComponent):
                 response = faq_key
             elif name == FAQ_INTENT and certificate_order_misread_as_faq(text, selected):
                 intent = {"name": "urkunde_beantragen", "confidence": 1.0}
-            elif name == FAQ_INTENT and service_misread_as_faq(text, selected):
+            elif name == FAQ_INTENT and event_told_for_certificate_faq(text, selected, has_place):
+                # "Und für meine Schwester? Die ist in Fulda zur Welt gekommen." after a birth
+                # certificate: another order, for the place of the told event.
+                intent = {"name": "urkunde_beantragen", "confidence": 1.0}
+                if not any(e.get("entity") == KIND_LABEL for e in entities):
+                    entities = [*entities, event_entity(text)]
+                    message.set(ENTITIES, entities, add_to_output=True)
+            elif (
+                name == FAQ_INTENT
+                and service_misread_as_faq(text, selected)
+                or name == "chitchat"
+                and service_beside_small_talk(text)
+            ):
                 intent = {"name": "online_beantragen", "confidence": 1.0}
             elif (
                 name == "chitchat"
