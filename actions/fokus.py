@@ -122,7 +122,7 @@ _FOCUS_FAQS = {
         ),
         # "kostet das was?" after the BundID: the account is free (faq/bundid_was says so).
         (
-            re.compile(r"kost|geb(?:ü|ue)hr|\bfree\b|\bcosts?\b|how\s+much", re.IGNORECASE),
+            re.compile(r"kost|geb(?:ü|ue)hr|bezahl|\bfree\b|\bcosts?\b|how\s+much|\bpay\b", re.IGNORECASE),
             "utter_faq/bundid_was",
         ),
     ),

@@ -114,6 +114,11 @@ class ActionNachfrage(Action):
             dispatcher.utter_message(response="utter_faq/urkunde_dauer")
             return []
         if service is None:
+            # "Do I have to pay anything for it?" after "What is the BundID?": that answer (it
+            # says the account is free), not a menu of services.
+            from_focus = answer_from_focus(dispatcher, tracker)
+            if from_focus is not None:
+                return from_focus
             say(dispatcher, tracker, "nachfrage_ohne_fokus", popular_buttons())
             return []
         if len({name for name, pattern in _ASPECTS if pattern.search(user_text(tracker))}) > 1:

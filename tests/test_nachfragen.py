@@ -733,3 +733,13 @@ def test_a_second_service_after_or_is_answered_too() -> None:
 
     others = other_topics("Soll ich Wohngeld beantragen oder doch Bürgergeld?", ("wohngeld",))
     assert [s.id for s in others.services] == ["buergergeld"]
+
+
+async def test_a_cost_question_after_the_bundid_answer_is_answered_from_it() -> None:
+    history = [
+        {"event": "user", "text": "What is the BundID?", "parse_data": {"intent": {"name": "faq"}}},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_faq/bundid_was"}},
+    ]
+    tracker = make_tracker("Do I have to pay anything for it?", "nachfrage", history=history)
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_faq/bundid_was"]

@@ -1269,3 +1269,25 @@ def test_places_of_the_nineteenth_round() -> None:
         "I have no idea whether I should go to the Rathaus in Eschborn or somewhere in Frankfurt."
     )
     assert certificate_requests(story) == []
+
+
+def test_cues_of_the_twentieth_round() -> None:
+    from bot.knowledge.ikz import parse_count
+    from bot.nlp.faq_cues import cued_faq, faqs_asked
+
+    assert cued_faq("BundID Firma Konto ELSTER Organisationszertifikat") == "faq/unternehmenskonto"
+    assert cued_faq("Kann ich mich mit dem ELSTER-Zertifikat bei der BundID anmelden?") == "faq/eid_elster"
+    assert faqs_asked(
+        "What's the difference between the Servicekonto Hessen and the BundID? And does the BundID cost anything?"
+    ) == [
+        "faq/servicekonto_bundid",
+        "faq/bundid_was",
+    ]
+    assert parse_count("yo so our lil village + 2 neighbours wanna team up") == 3
+    assert parse_count("Two things: how much do three cooperating municipalities get?") == 3
+    assert (
+        parse_count(
+            "We and two neighbouring municipalities, so three of us, how much do three municipalities get?"
+        )
+        == 3
+    )

@@ -126,11 +126,11 @@ _ARTICLE_NOUN = re.compile(
 _NOT_A_COUNT_UNIT = re.compile(
     r"^(einwohner|euro|eur|prozent|jahr|km|quadratkilometer|mio|millionen|tsd|tausend|uhr|"
     r"ortsteil|feuerwehr|wehr|bauhof|bauhoef|"
-    r"inhabitant|resident|people|percent|year|million|thousand|fire)"
+    r"inhabitant|resident|people|percent|year|million|thousand|fire|thing|question|frage|ding)"
 )
 _THOUSANDS = re.compile(r"\d{3}")
 # "mit zwei Nachbargemeinden", "with 2 other villages": the speaker's own municipality is one more.
-_WITH = frozenset({"mit", "with"})
+_WITH = frozenset({"mit", "with", "plus"})
 _ONLY = frozenset({"nur", "only", "just"})
 _OTHER = re.compile(r"^(andere|weitere|nachbar|other|further|neighbo|more)")
 
@@ -191,9 +191,12 @@ def parse_count(text: str) -> int | None:
     3
     >>> parse_count("And if a fourth village joins?")
     4
+    >>> parse_count("Two things: how much do three cooperating municipalities get?")
+    3
     """
     # Hessian numerals too ("mit zwaa Nachbargemeinde").
-    words = normalise(standardise(text)).split()
+    # "our village + 2 neighbours": the plus sign reads as "plus" (= with).
+    words = normalise(standardise(text.replace("+", " plus "))).split()
     loose: int | None = None
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
@@ -221,6 +224,16 @@ def parse_count(text: str) -> int | None:
         if with_others and value < _MAX_COUNT:
             return value + 1
         if _COUNT_NOUN.match(following):
+            return value
+        after = words[index + 2] if index + 2 < len(words) else ""
+        if (
+            _COUNT_NOUN.match(after)
+            and not _NOT_A_COUNT_UNIT.match(following)
+            and not _OTHER.match(following)
+            and value > 1
+        ):
+            # "three cooperating municipalities": one word between. Not "we and two neighbouring
+            # municipalities", where the speaker's own is one more (counted further on).
             return value
         if loose is None:
             loose = value

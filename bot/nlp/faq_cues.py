@@ -41,6 +41,22 @@ _MINISTRY = r"ministeri|ministry|\bhmdi\b"
 _WALLET = re.compile(r"\beudi\b|\bwallet\b", re.IGNORECASE)
 _CUED_FAQS = (
     (
+        # First: a company's account is the question even where ELSTER or the BundID is named.
+        "faq/unternehmenskonto",
+        re.compile(_ACCOUNT, re.IGNORECASE),
+        # The company must be the account's owner ("für Firmen", "business account"), not the
+        # employer of a newcomer's story ("my company transferred me").
+        re.compile(
+            r"unternehmenskonto|\b(?:gmbh|gbr|ohg|e\.\s?k\.)(?=\W|$)|\b(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
+            r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*)"
+            # "BundID Firma Konto ELSTER Organisationszertifikat", "which account do organisations use"
+            r"|organisationszertifikat|\bfirm(?:a|en)\s+konto|\bkonto\s+firm(?:a|en)\b|organi[sz]ations?\s+use"
+            r"|(?:business|company|companies|firm)\s+account|account\s+for\s+(?:a\s+|my\s+|our\s+)?"
+            r"(?:business(?:es)?|compan(?:y|ies)|firm)|for\s+(?:businesses|companies)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         # "EUDI wallet Germany available now?": the login ways' answer says it is planned from
         # 2027. Only when no other FAQ topic is named; beside another question it is answered
         # per clause (_clause_faq).
@@ -157,7 +173,9 @@ _CUED_FAQS = (
             r"|nicht\s+(?:mehr\s+)?(?:be)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
             r"|delet|no\s+longer\s+exist|expire|inactive|not\s+used|(?:never|don'?t|do\s+not)\s+(?:log\s*in|use\b)"
             # "After that I never logged in again … my account just does not seem to exist anymore."
-            r"|(?:does\s*n[o']?t|doesn'?t)\s+(?:seem\s+to\s+)?exist|never\s+logged\s+in",
+            r"|(?:does\s*n[o']?t|doesn'?t)\s+(?:seem\s+to\s+)?exist|never\s+logged\s+in"
+            # "And does the BundID cost anything?", "Kostet die BundID etwas?": the answer says it is free.
+            r"|bund\s*-?\s*id\W+(?:\w+\W+){0,2}?cost|\bkostet\s+(?:die\s+)?bund\s*-?\s*id",
             re.IGNORECASE,
         ),
     ),
@@ -178,19 +196,6 @@ _CUED_FAQS = (
         ),
     ),
     (
-        "faq/unternehmenskonto",
-        re.compile(_ACCOUNT, re.IGNORECASE),
-        # The company must be the account's owner ("für Firmen", "business account"), not the
-        # employer of a newcomer's story ("my company transferred me").
-        re.compile(
-            r"unternehmenskonto|\b(?:gmbh|gbr|ohg|e\.\s?k\.)(?=\W|$)|\b(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
-            r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*)"
-            r"|(?:business|company|companies|firm)\s+account|account\s+for\s+(?:a\s+|my\s+|our\s+)?"
-            r"(?:business(?:es)?|compan(?:y|ies)|firm)|for\s+(?:businesses|companies)",
-            re.IGNORECASE,
-        ),
-    ),
-    (
         "faq/servicekonto_bundid",
         re.compile(r"servicekonto|service\s+account", re.IGNORECASE),
         re.compile(
@@ -202,7 +207,11 @@ _CUED_FAQS = (
     (
         "faq/servicekonto_bundid",
         re.compile(r"servicekonto|service\s+account", re.IGNORECASE),
-        re.compile(r"gibt\s+es\s+.*\bnoch\b|existiert\s+.*\bnoch\b|still\s+exist", re.IGNORECASE),
+        # "Was ist der Unterschied zwischen dem Servicekonto Hessen und der BundID?"
+        re.compile(
+            r"gibt\s+es\s+.*\bnoch\b|existiert\s+.*\bnoch\b|still\s+exist|unterschied|difference",
+            re.IGNORECASE,
+        ),
     ),
     (
         "faq/bundid_registrieren",
