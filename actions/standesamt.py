@@ -57,9 +57,10 @@ def place_text_of_message(tracker: Tracker, kind: str | None = None) -> str | No
         # the message before ("My father passed away in Gießen." - "He lived in Lich though.
         # Which office issues the death certificate?"), else the form asks.
         index = load_municipalities()
-        for told in (text, previous_user_text(tracker)):
-            clause = event_place_text(told, kind) if tells_event(told, kind) or told == text else ""
-            if clause and index.resolve(clause).status != "unknown" and not lives_there(clause, places[0]):
+        before = previous_user_text(tracker)
+        for told in (text, before) if tells_event(before, kind) else (text,):
+            clause = event_place_text(told, kind)
+            if index.resolve(clause).status != "unknown" and not lives_there(clause, places[0]):
                 return clause
         return None
     if len(places) == 1:
