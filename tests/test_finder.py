@@ -6,6 +6,7 @@ tests/finder_dev.yml`; this file pins the examples of issue 13 and the finder's 
 
 from __future__ import annotations
 
+from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from bot.knowledge.finder import (
     is_confident,
     load_synonyms,
     parse_synonyms,
+    same_service,
 )
 from bot.knowledge.sources import KnowledgeError
 from bot.tooling.finder_eval import INDEPENDENT_DIR, misses_allowed, satisfiable
@@ -75,6 +77,25 @@ def test_hits_are_ranked_unique_and_limited() -> None:
     # The general service comes before its special cases.
     assert hits[0].service.name == "Personalausweis"
     assert 0 < hits[-1].score <= hits[0].score <= 1.0
+
+
+def test_the_variants_of_one_service_take_one_place() -> None:
+    by_name = load_catalogue().by_name
+    certificate, issue = by_name("Gesundheitszeugnis"), by_name("Gesundheitszeugnis Ausstellung")
+    register, deregister = by_name("Wohnsitz Anmeldung"), by_name("Wohnsitz Abmeldung")
+    assert certificate and issue and register and deregister
+    assert same_service(certificate, issue)
+    # Two Verrichtungen of one object are two services for the citizen.
+    assert not same_service(register, deregister)
+    hits = load_catalogue().search("Gesundheitszeugnis für die Arbeit in der Küche", limit=3)
+    assert len(hits) == 3
+    assert not any(same_service(a.service, b.service) for a, b in combinations(hits, 2))
+    assert sum(h.service.name.startswith("Gesundheitszeugnis") for h in hits) == 1
+    # A dialect question is searched twice (as written and in standard German); the merged
+    # list keeps each service once too.
+    dialect = load_catalogue().search("Ei gude, wie meld isch mei Audo ab?", limit=4)
+    assert len(dialect) == 4
+    assert not any(same_service(a.service, b.service) for a, b in combinations(dialect, 2))
 
 
 def test_a_huge_input_is_cut_and_still_answered() -> None:

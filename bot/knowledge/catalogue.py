@@ -160,11 +160,13 @@ class Catalogue:
         standard = standardise(text)
         if standard == text:
             return hits
-        best: dict[CatalogueService, Hit] = {}
-        for hit in (*hits, *self._finder.search(standard, limit)):
-            if hit.service not in best or hit.score > best[hit.service].score:
-                best[hit.service] = hit
-        return sorted(best.values(), key=lambda h: -h.score)[:limit]
+        from bot.knowledge.finder import same_service
+
+        merged: list[Hit] = []
+        for hit in sorted((*hits, *self._finder.search(standard, limit)), key=lambda h: -h.score):
+            if not any(same_service(hit.service, kept.service) for kept in merged):
+                merged.append(hit)
+        return merged[:limit]
 
 
 def _parse_row(row: dict[str, str], line: int, path: Path) -> CatalogueService:

@@ -75,6 +75,8 @@ MAX_TOKENS = 40
 # NLU said "out of scope": answer only when no negative reaches the score (0/30 at 0.6;
 # 283/645 questions answered, 96.1 % of them right; re-measured after the tuning.yml rounds).
 CONFIDENT_SCORE = 0.6
+# Candidates ranked per requested hit, so that variants of one service can be skipped.
+POOL_FACTOR = 8
 # NLU was unsure (nlu_fallback): 492/645 answered, 94.1 % right; 1/30 negatives (an opinion
 # question about an election, which the NLU classifies as out of scope anyway).
 FALLBACK_SCORE = 0.45
@@ -413,6 +415,9 @@ class Finder:
     def search(self, text: str, limit: int = 4) -> list[Hit]:
         """Up to ``limit`` services for ``text``, best first, each with a score in 0..1.
 
+        Each service appears once (:func:`same_service`): the variants of one service would
+        otherwise fill the first places and push the other candidates out.
+
         The score is the cosine between query and service; words of the query that the
         catalogue never uses count in the query's length, so "Wetter morgen" scores low
         even if one service mentions weather.
@@ -447,11 +452,43 @@ class Finder:
         if not scores.any():
             return []
         scores /= math.sqrt(norm_sq)
-        count = min(limit, len(scores))
-        candidates = np.argpartition(-scores, count - 1)[: count * 4] if len(scores) > count * 4 else None
-        pool = candidates if candidates is not None else np.arange(len(scores))
+        positive = int(np.count_nonzero(scores > 0))
+        count = min(limit, positive)
+        width = count * POOL_FACTOR
+        while True:
+            hits = self._distinct_best(scores, width, count)
+            # The variants of one service can fill a whole pool ("Personalausweis"): widen it.
+            if len(hits) == count or width >= positive:
+                return hits
+            width *= 4
+
+    def _distinct_best(self, scores: np.ndarray, width: int, count: int) -> list[Hit]:
+        """The ``count`` best services among the ``width`` best rows, one row per service."""
+        pool = np.argpartition(-scores, width - 1)[:width] if len(scores) > width else np.arange(len(scores))
         ranked = sorted(pool.tolist(), key=lambda i: (-scores[i] + self._tiebreak[i], i))
-        return [Hit(self._services[i], round(float(scores[i]), 4)) for i in ranked[:count] if scores[i] > 0]
+        hits: list[Hit] = []
+        for i in ranked:
+            if scores[i] <= 0 or len(hits) == count:
+                break
+            if not any(same_service(self._services[i], hit.service) for hit in hits):
+                hits.append(Hit(self._services[i], round(float(scores[i]), 4)))
+        return hits
+
+
+def same_service(first: CatalogueService, second: CatalogueService) -> bool:
+    """Whether two catalogue rows are one service for the citizen.
+
+    A LeiKa key is the service object (8 digits), the "Verrichtung" (3) and its detail (3).
+    The object alone ("Gesundheitszeugnis", Verrichtung 000) and its details ("… Ausstellung
+    für Personen") are one service; two Verrichtungen of one object ("Wohnsitz Anmeldung",
+    "Wohnsitz Abmeldung") are two. Rows without a key are compared by name.
+    """
+    a, b = first.leika_schluessel, second.leika_schluessel
+    if not (a and b):
+        return first.name.casefold() == second.name.casefold()
+    if a[:8] != b[:8]:
+        return False
+    return a[8:11] == b[8:11] or "000" in (a[8:11], b[8:11])
 
 
 def _deletions(word: str) -> set[str]:
