@@ -98,6 +98,25 @@ def test_the_variants_of_one_service_take_one_place() -> None:
     assert not any(same_service(a.service, b.service) for a, b in combinations(dialect, 2))
 
 
+@pytest.mark.parametrize(
+    ("question", "service"),
+    [
+        ("Ich melde mein Gewerbe ab, der Laden ist zu", "Gewerbe Abmeldung"),
+        ("wie meld ich des Gewerbe ab", "Gewerbe Abmeldung"),
+        ("Wie melde ich mein Auto ab?", "Kraftfahrzeug Abmeldung"),
+    ],
+)
+def test_a_separable_verb_counts_as_one_word(question: str, service: str) -> None:
+    # "melde … ab" is "abmelden"; without it the bare "Gewerbe" wins.
+    assert load_catalogue().search(question, limit=1)[0].service.name == service
+
+
+def test_a_particle_inside_the_clause_joins_nothing() -> None:
+    # "ab" is not the end of its clause here: no "abmelden".
+    tokens = load_catalogue()._finder.query_tokens("Ab wann kann ich mein Auto melden?")
+    assert "abmelden" not in tokens
+
+
 def test_a_huge_input_is_cut_and_still_answered() -> None:
     hits = load_catalogue().search("Hundesteuer " + "blabla " * 5000)
     assert hits and hits[0].service.name.startswith("Hundesteuer")

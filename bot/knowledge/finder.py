@@ -84,6 +84,9 @@ FALLBACK_SCORE = 0.45
 # hit is still the best answer; below this, generic questions get the list of online services.
 SERVICE_QUESTION_SCORE = 0.2
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# Particles of separable verbs at the end of a clause ("Wie melde ich mein Auto ab?").
+_PARTICLES = frozenset({"ab", "an", "um", "aus", "ein", "auf", "zuruck", "weg"})
+_CLAUSE_BREAK = re.compile(r"[,.;:!?()]+|\s(?:und|oder|aber|weil|denn|wenn|dass)\s", re.IGNORECASE)
 # Function words, question words and request verbs: they occur in questions about every
 # service and carry no hint which one is meant. Compared after folding (see _fold).
 _STOPWORDS_RAW = """
@@ -357,6 +360,36 @@ class Finder:
         best = max((head_best, modifier_best), key=len)
         return (best,) if best else ()
 
+    def _join_separable(self, text: str) -> str:
+        """Rejoin a separable verb split by the clause: "Wie melde ich mein Auto ab?" → "abmelden".
+
+        The particle ends the clause; the verb is the first word before it that makes a known
+        word with it ("ab" + "melden"), so "Ich melde mein Gewerbe ab" finds "Gewerbe
+        Abmeldung", not the bare "Gewerbe".
+        """
+        clauses = _CLAUSE_BREAK.split(text)
+        for index, clause in enumerate(clauses):
+            words = _TOKEN.findall(clause)
+            if len(words) < 2 or _fold(words[-1]) not in _PARTICLES:
+                continue
+            particle = _fold(words[-1])
+            for word in words[:-1]:
+                verb = self._separable_verb(particle, word)
+                if verb:
+                    # The verb's own word stays: rules may name it ("erkennen" + "Kind").
+                    clauses[index] = " ".join([*words[:-1], verb])
+                    break
+        return " ".join(clauses)
+
+    def _separable_verb(self, particle: str, word: str) -> str | None:
+        """``particle`` + the infinitive of ``word``, if the finder knows that verb."""
+        folded = _fold(word)
+        lemma = _fold(_full_lemma_table().get(word.lower(), _full_lemma_table().get(folded, folded)))
+        for infinitive in (lemma, folded + "en", folded + "n"):
+            if particle + infinitive in self._known:
+                return particle + infinitive
+        return None
+
     def query_tokens(self, text: str) -> list[str]:
         """The query's content words after lemmas and synonym expansion (for tests and tuning)."""
         tokens, parts, lone, _ = self._query(text)
@@ -366,7 +399,7 @@ class Finder:
         # (words and synonym additions, parts of unknown compounds, lone known parts, the lone
         # parts a rule names), each word once: a repeated word ("bla bla bla …") must not
         # outweigh the one that matters.
-        raw = _raw_tokens(text)
+        raw = _raw_tokens(self._join_separable(text))
         corrected = {t: self.correct(t) for t in raw}
         text = " ".join(corrected[t] for t in raw)
         words = [self._lemmas.get(t, t) for t in _raw_tokens(text)]
