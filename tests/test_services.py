@@ -314,6 +314,8 @@ def test_a_keyword_with_parts_needs_them_anywhere_in_the_text() -> None:
         ("how i get money help for rent, my salary too small", "wohngeld"),
         ("I must register my new flat in Giessen", "wohnsitz_anmelden"),
         ("I want to open a small food truck business in Offenbach.", "gewerbeanmeldung"),
+        ("planning to open a little café in Fulda, which papers?", "gewerbeanmeldung"),
+        ("register new address online Gießen requirements", "wohnsitz_anmelden"),
         ("Kannste mer dann aach saache, wie isch mei alt Audo abmeld?", "kfz_abmeldung"),
         ("Und wie melde ich eigentlich ihr Auto ab?", "kfz_abmeldung"),
         (

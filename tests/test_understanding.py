@@ -216,6 +216,14 @@ def test_a_number_of_municipalities_with_cooperation_is_the_ikz_calculator() -> 
     fallback = {"name": "nlu_fallback", "confidence": 0.4}
     text = "Wir sind drei Gemeinden und wollen den Bauhof gemeinsam betreiben."
     assert refine(text, fallback, [], {})[0]["name"] == "ikz_foerderung"
+    # The classifier's own pick, too unsure for the fallback threshold, is confirmed by the cue.
+    unsure = {"name": "ikz_foerderung", "confidence": 0.35}
+    story = "Wir führen Gespräche mit vier Nachbargemeinden über ein gemeinsames Standesamt. Bezuschusst das Land so etwas?"
+    assert refine(story, unsure, [], {})[0] == {"name": "ikz_foerderung", "confidence": 1.0}
+    # Hessian "zammelesche" (zusammenlegen) is cooperation.
+    assert ikz_funding_question(
+        "Mir wolle mit zwaa Nachbargemeinde unser Bauhöf zammelesche. Wie viel gibt's?"
+    )
 
 
 def test_dialect_certificate_with_event_word_and_typo_entities() -> None:
@@ -319,6 +327,8 @@ def test_a_service_with_a_place_is_a_service_question_and_kostheim_no_fee() -> N
     [
         ("where do I get a death certificate?", "faq/urkunde_dauer", True),
         ("Wo bekomme ich eine Sterbeurkunde?", "faq/urkunde_gebuehr", True),
+        ("I need a marriage certificate", "faq/urkunde_konto", True),
+        ("Brauche ich für die Geburtsurkunde ein Konto?", "faq/urkunde_konto", False),
         ("How long does a death certificate take?", "faq/urkunde_dauer", False),
         ("where do I get a death certificate?", "faq/bundid_was", False),
         ("Was ist die BundID?", "faq/urkunde_dauer", False),
@@ -492,6 +502,12 @@ def test_a_question_about_the_certificate_after_the_order(text: str, key: str | 
         ("Reisepass online?", "faq/bundid_was", True),
         ("I want to register a small business in Wiesbaden.", "faq/bundid_registrieren", True),
         ("Brauche ich für den Reisepass eine BundID?", "faq/bundid_was", False),
+        # The login FAQs likewise, with a login word instead of an account word.
+        ("I want to register a small business in Wiesbaden.", "faq/unternehmenskonto", True),
+        ("Can I apply for my new ID card online?", "faq/eid_elster", True),
+        ("Can I log in with my ID card?", "faq/eid_elster", False),
+        ("Personalausweis mit PIN zum Anmelden nutzen?", "faq/eid_elster", False),
+        ("Gewerbe anmelden mit ELSTER-Zertifikat der Firma?", "faq/unternehmenskonto", False),
         ("Was kostet das?", "faq/urkunde_gebuehr", False),
         # Any FAQ, when the question is about a service's fees.
         ("Was kostet ein Reisepass?", "faq/passfoto", True),
@@ -571,6 +587,11 @@ def test_an_event_with_its_place_and_where_asks_for_the_certificate_not_the_life
         ("Ach des is doch nix, des hilft mer kaa Stück weider.", True),
         ("ur bot is rly not helping me at all", True),
         ("Honestly this is really frustrating and I am very unhappy with this service.", True),
+        ("Immer nur Links, das ist echt frustrierend. Kann mir jemand am Telefon helfen?", True),
+        (
+            "Ehrlich, ich bin gerade ziemlich genervt. Gibt es einen Menschen, mit dem ich sprechen kann?",
+            True,
+        ),
         # A district is no circle: "im Kreis Offenbach" names a place.
         ("Standesamt im Kreis Offenbach", False),
         ("Wir fahren abends im Kreis und suchen einen Parkplatz", False),
@@ -580,6 +601,18 @@ def test_more_ways_to_say_it_does_not_help(text: str, dissatisfied: bool) -> Non
     for before in ("kontakt_mensch", "leichte_sprache_aus", "angabe"):
         intent, _ = refine(text, {"name": before, "confidence": 0.9}, [], None)
         assert ((intent or {}).get("name") == "unzufrieden") is dissatisfied
+
+
+def test_a_story_with_places_read_as_an_order_keeps_its_cued_faq() -> None:
+    story = (
+        "Ich habe 2023 in Marburg so ein BundID-Konto angelegt und danach nie wieder benutzt. "
+        "Jetzt wohne ich in Kirchhain und das Konto scheint weg zu sein."
+    )
+    order = {"name": "urkunde_beantragen", "confidence": 0.3}
+    assert faq_override(story, order, has_place=True) == "faq/bundid_was"
+    # An order that names its certificate keeps the order.
+    named = "Sterbeurkunde für Hünfeld, er ist dort gestorben. Wie lege ich eine BundID an?"
+    assert faq_override(named, order, has_place=True) is None
 
 
 @pytest.mark.parametrize(
@@ -910,6 +943,11 @@ def test_who_handles_it_in_a_place_is_no_question_about_the_ministry() -> None:
     )
     assert not ministry_misread_as_faq(
         "Wer ist in Hessen für Digitalisierung zuständig?", "faq/ministerium", False
+    )
+    # An IKZ answer to the same question, unless it names municipal cooperation.
+    assert ministry_misread_as_faq("I live in Wetzlar, who handles it there?", "faq/ikz_digital", True)
+    assert not ministry_misread_as_faq(
+        "Wer berät Kommunen in Wetzlar zur Zusammenarbeit?", "faq/ikz_beratung", True
     )
 
 
@@ -1291,3 +1329,109 @@ def test_cues_of_the_twentieth_round() -> None:
         )
         == 3
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "greeting_and_how_are_you"),
+    [
+        ("hallo wie gehts dir", True),
+        ("Gude, wie geht's?", True),
+        ("hi how r u", True),
+        ("Wie geht es weiter mit meinem Antrag auf Wohngeld?", False),
+        ("how r u, u a robot?", True),
+    ],
+)
+def test_a_greeting_that_asks_how_the_assistant_is(text: str, greeting_and_how_are_you: bool) -> None:
+    # The classifier splits "hallo wie gehts dir" between greet and small talk and falls back.
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlp.rules import how_are_you_only
+    from bot.nlp.understanding import RESPONSE_SELECTOR, ContextualUnderstanding
+
+    assert how_are_you_only(text) is greeting_and_how_are_you
+    message = Message(
+        data={"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.5}, "entities": []}
+    )
+    ContextualUnderstanding().process([message])
+    key = ((message.get(RESPONSE_SELECTOR) or {}).get("default", {}).get("response") or {}).get(
+        "intent_response_key"
+    )
+    asks_what_it_is = "robot" in text
+    assert (key == "chitchat/wie_gehts") is (greeting_and_how_are_you and not asks_what_it_is)
+
+
+@pytest.mark.parametrize(
+    ("text", "follow_up"),
+    [
+        ("Was kostet ein neuer? Ich bin 42.", True),
+        ("und wie teuer ist das?", True),
+        ("how much is it for me, I am 30", True),
+        ("how many days I have for this?", True),
+        # A named service or certificate is its own question.
+        ("Was kostet ein Reisepass?", False),
+        ("Was kostet eine Geburtsurkunde?", False),
+    ],
+)
+def test_a_short_cost_or_deadline_question_that_names_nothing_is_a_follow_up(
+    text: str, follow_up: bool
+) -> None:
+    intent, _ = refine(text, {"name": "out_of_scope", "confidence": 0.7}, [], {})
+    assert ((intent or {}).get("name") == "nachfrage") is follow_up
+
+
+def test_a_named_service_is_no_request_to_stop() -> None:
+    stop = {"name": "abbrechen", "confidence": 0.75}
+    assert refine("Fuehrerschein umschreiben lassen", stop, [], {})[0]["name"] == "online_beantragen"
+    assert refine("Lassen wir das, abbrechen bitte", stop, [], {})[0]["name"] == "abbrechen"
+
+
+@pytest.mark.parametrize(
+    ("text", "online_list"),
+    [
+        ("Which administrative services can I apply for online in Hessen, and where do I find them?", True),
+        ("Welche Behördengänge kann ich online erledigen?", True),
+        ("Welche Leistungen kann ich mit der BundID online nutzen?", False),
+    ],
+)
+def test_which_services_are_online_is_no_faq(text: str, online_list: bool) -> None:
+    intent, _ = refine(text, {"name": "faq", "confidence": 0.9}, [], {})
+    assert ((intent or {}).get("name") == "online_beantragen") is online_list
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mate you just don't get me at all, who can I actually ring about this",
+        "this dosnt help at all, i allready know that. i need to speek to a real persn",
+    ],
+)
+def test_a_complaint_with_a_request_for_a_person_gets_the_apology(text: str) -> None:
+    for before in ("chitchat", "kontakt_mensch"):
+        intent, _ = refine(text, {"name": before, "confidence": 0.9}, [], None)
+        assert (intent or {}).get("name") == "unzufrieden"
+
+
+def test_a_keyword_query_read_as_easy_language_gets_its_faq() -> None:
+    easy = {"name": "leichte_sprache_an", "confidence": 0.8}
+    assert faq_override("EUDI wallet Germany available now?", easy, has_place=False) == "faq/eid_elster"
+    # Asked with an easy-language word, easy language stays.
+    assert faq_override("EUDI wallet in easy words please", easy, has_place=False) is None
+
+
+def test_a_told_start_of_a_business_is_the_life_event() -> None:
+    text = "Ich mache mich nächsten Monat als Fotografin selbstständig."
+    for before in ("faq", "out_of_scope"):
+        assert refine(text, {"name": before, "confidence": 0.8}, [], {})[0]["name"] == "lebenslage"
+    # A question about an account beside it stays the FAQ.
+    asked = "Ich mache mich selbstständig, brauche ich ein Unternehmenskonto?"
+    assert refine(asked, {"name": "faq", "confidence": 0.8}, [], {})[0]["name"] == "faq"
+
+
+def test_a_place_after_a_certificate_is_no_ikz_question_and_a_told_birth_no_small_talk() -> None:
+    place = [{"entity": "gemeinde", "value": "Schlitz", "start": 8, "end": 15}]
+    intent, _ = refine("und aus Schlitz?", {"name": "ikz_foerderung", "confidence": 0.8}, place, {})
+    assert intent == {"name": "angabe", "confidence": 1.0}
+    text = "und mein Schwiegervater, der ist in Heidelberg geboren?"
+    born = [{"entity": "gemeinde", "value": "Heidelberg", "start": 35, "end": 45}]
+    intent, _ = refine(text, {"name": "chitchat", "confidence": 0.8}, born, {})
+    assert intent == {"name": "urkunde_beantragen", "confidence": 1.0}

@@ -323,6 +323,10 @@ def cued_faq(text: str) -> str | None:
     return None
 
 
+_EASY_INTENTS = frozenset({"leichte_sprache_an", "leichte_sprache_aus"})
+_EASY_WORD = re.compile(r"leicht|einfach|easy|simpl|plain|normal|verst(?:ä|ae)nd|understand", re.IGNORECASE)
+
+
 def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> str | None:
     """The FAQ key a certificate or cued question must get instead of the classifier's intent."""
     name = (intent or {}).get("name")
@@ -330,8 +334,13 @@ def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> s
     service_question = name == "online_beantragen" and names_a_service(text)
     # "Sterbeurkunde …, der ist in Hünfeld gestorben. Und außerdem: Wie lege ich eine BundID an?":
     # the order is answered, the question after it (actions/themen.py).
-    certificate_order = name == CERTIFICATE_INTENT and has_place
-    if name not in CUE_KEEPS and not service_question and not certificate_order:
+    # Only when a certificate is named: a long story with places ("BundID 2023 in Marburg angelegt
+    # … jetzt in Kirchhain") that the classifier took for an order is the cued question.
+    certificate_order = name == CERTIFICATE_INTENT and has_place and certificate_kind(text) is not None
+    # Easy language asked without an easy-language word ("EUDI wallet Germany available now?")
+    # is the classifier's guess for a keyword query; the cue decides.
+    keeps = name in CUE_KEEPS and not (name in _EASY_INTENTS and not _EASY_WORD.search(text))
+    if not keeps and not service_question and not certificate_order:
         cued = cued_faq(text)
         if cued:
             return cued
@@ -344,7 +353,11 @@ def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> s
 # reliable cues (certificate_question); without one, a "where / get" question is the order.
 # Not for "who may" (faq/urkunde_berechtigt): "Wer darf eine Sterbeurkunde beantragen?" has no
 # relative to cue on and is still that question.
-_ORDER_CUE = re.compile(r"\b(?:where|wo|woher|get|bekomme?n?|kriege?n?|krieg)\b", re.IGNORECASE)
+_ORDER_CUE = re.compile(
+    # "I need a marriage certificate", "Ich brauche eine Sterbeurkunde": an order too.
+    r"\b(?:where|wo|woher|get|bekomme?n?|kriege?n?|krieg|need|brauche|ben(?:ö|oe)tige|order|bestellen)\b",
+    re.IGNORECASE,
+)
 _CUED_CERTIFICATE_FAQS = frozenset(
     {"faq/urkunde_dauer", "faq/urkunde_gebuehr", "faq/urkunde_konto", "faq/urkunde_international"}
 )
@@ -381,6 +394,15 @@ _BACKGROUND_FAQS = frozenset({"faq/digitalprogramm", "faq/ozg_frist", "faq/ozg_w
 
 # FAQs about the citizen account: a service question without an account word is no such question.
 _ACCOUNT_FAQS = ("faq/bundid_", "faq/servicekonto_", "faq/ohne_konto", "faq/vertrauensniveau")
+# FAQs about logging in (a company's account, the ID card's online function, ELSTER): a service
+# question without an account or login word is no such question ("register a small business",
+# "Can I apply for my new ID card online?").
+_LOGIN_FAQS = ("faq/unternehmenskonto", "faq/eid_elster")
+_LOGIN = re.compile(
+    _ACCOUNT + r"|log\s*-?\s*in|einlogg|anmeld\w*\s+mit|elster|\bpin\b|\beid\b|online-?\s?ausweis"
+    r"|ausweisfunktion|online[- ]id|organisationszertifikat|organisation certificate",
+    re.IGNORECASE,
+)
 # Words of municipal cooperation: with them an IKZ answer fits even where a service is named.
 _COOPERATION_WORDS = re.compile(
     r"interkommunal|\bikz\b|inter-?\s?municipal|zusammenarb|kooper|cooperat|gemeinden|kommunen|municipalities",
@@ -405,6 +427,7 @@ def service_misread_as_faq(text: str, response_key: str | None) -> bool:
         or (key.startswith("faq/ikz_") and not _COOPERATION_WORDS.search(text))
         # "I want to register a small business in Wiesbaden." read as registering the BundID.
         or (key.startswith(_ACCOUNT_FAQS) and not re.search(_ACCOUNT, text, re.IGNORECASE))
+        or (key in _LOGIN_FAQS and not _LOGIN.search(text))
         # "how i get money help for rent" with small talk's "how are you" as the answer.
         or key.startswith("chitchat/")
     )
@@ -415,13 +438,20 @@ def service_misread_as_faq(text: str, response_key: str | None) -> bool:
 
 
 def ministry_misread_as_faq(text: str, response_key: str | None, has_place: bool) -> bool:
-    """Whether the ministry FAQ was picked for "who handles it in <place>?" about the topic in focus.
+    """Whether the ministry or an IKZ FAQ was picked for "who handles it in <place>?" about the topic in focus.
 
     "I live in Wetzlar, who handles it there?" after a Wohngeld answer asks for that service's
     office in Wetzlar; only a question that names the ministry (or none of the places) wants the
     Land's ministry.
     """
-    return response_key == "faq/ministerium" and has_place and not re.search(_MINISTRY, text, re.IGNORECASE)
+    key = response_key or ""
+    return has_place and (
+        key == "faq/ministerium"
+        and not re.search(_MINISTRY, text, re.IGNORECASE)
+        # The same for an IKZ answer to a question without a word of municipal cooperation.
+        or key.startswith("faq/ikz_")
+        and not _COOPERATION_WORDS.search(text)
+    )
 
 
 def response_key(selector: Any) -> str | None:

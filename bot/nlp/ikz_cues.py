@@ -14,7 +14,8 @@ _IKZ_WORDS = r"interkommunal|\bikz\b|inter-?\s?municipal|zusammenarbeit|cooperat
 _COUNTED_MUNICIPALITY = re.compile(
     r"\b(?:zwaa|zwoo|zwei|drei|vier|f(?:ü|ue)nf|sechs|\d+)\s+gemeinde\b", re.IGNORECASE
 )
-_COOPERATION_DIALECT = re.compile(r"\bzusamme\b", re.IGNORECASE)
+# Hessian "zusamme", "zammelege", "zammeschmeiße" (to put together, to merge).
+_COOPERATION_DIALECT = re.compile(r"\bzusamme\b|\bzamme\w*", re.IGNORECASE)
 MUNICIPALITIES = re.compile(
     r"\b(?:gemeinden|kommunen|st(?:ä|ae)dte|orte|municipalities|towns|communities|villages)\b"
     # "with only one neighbour village", "mit einer Nachbargemeinde"

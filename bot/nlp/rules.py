@@ -66,6 +66,14 @@ _UNSURE_EVENT_OVERRIDABLE = _UNSURE_OVERRIDABLE | {
     "standesamt_suchen",
     "urkunde_beantragen",
 }
+# A short question for the cost or the deadline that names nothing: that of the topic in focus.
+_ASPECT_FOLLOW_UP = re.compile(
+    r"^\W*(?:und\s+|and\s+|so\s+)?(?:was\s+kostet|wie\s*viel\s+kostet|wie\s+teuer|was\s+muss\s+ich\s+(?:da(?:f(?:ü|ue)r)?\s+)?zahlen"
+    r"|how\s+much\s+(?:is|does|will|would)|what\s+does\s+(?:it|that|a\s+new\s+one)\s+cost"
+    r"|how\s+many\s+days|how\s+long\s+do\s+(?:i|we)\s+have|wie\s+viele?\s+tage|wie\s+viel\s+zeit|bis\s+wann)\b",
+    re.IGNORECASE,
+)
+_ASPECT_FOLLOW_UP_OVERRIDABLE = frozenset({"out_of_scope", "nlu_fallback", "chitchat", "angabe"})
 # "und für meine Tochter, die ist 8?": a short message that starts like a follow-up.
 _FOLLOW_UP_OPENING = re.compile(r"^\s*(?:und|auch|and|also|what\s+about|how\s+about)\b", re.IGNORECASE)
 _MAX_FOLLOW_UP_WORDS = 10
@@ -78,10 +86,11 @@ _ONLINE_CUE = re.compile(
 # "Which …" asks for a list ("welche Behördengänge kann ich online erledigen?").
 _WHICH = re.compile(
     r"\bwelche[rsnm]?\s+(?:\w+\s+){0,2}?(?:beh(?:ö|oe)rdeng|leistung|dienst|antr(?:ä|ae)g|sachen|dinge|formular)"
-    r"|\bwas\s+(?:\w+\s+){0,3}?alles\b.{0,40}\bonline\b|\bwhich\s+(?:services|things|applications|forms)"
+    r"|\bwas\s+(?:\w+\s+){0,3}?alles\b.{0,40}\bonline\b|\bwhich\s+(?:\w+\s+)?(?:services|things|applications|forms)"
     r"|\bwhat\s+can\s+(?:i|we)\s+do\s+online",
     re.IGNORECASE,
 )
+_ACCOUNT_WORD = re.compile(r"bund\s*-?\s*id|servicekonto|nutzerkonto|\bkonto\b|\baccount\b", re.IGNORECASE)
 # A message that is only a place ("Und in Kassel?", "und Mainz-Kastel?") answers a question
 # or continues a topic; the classifier sometimes calls it out of scope.
 _ID_CARD = re.compile(r"ausweis|perso\b|reisepass|\bpass\b|\bid\s*card|passport", re.IGNORECASE)
@@ -103,6 +112,8 @@ _LOSS = re.compile(
 _PLACE_ONLY_OVERRIDABLE = frozenset(
     # "angabe" and "nachfrage" too: "und für Großauheim?" is read as either, too unsure to pass.
     {"out_of_scope", "chitchat", "nlu_fallback", "greet", "goodbye", "affirm", "angabe", "nachfrage"}
+    # "und aus Schlitz?" after a certificate: a place answers no IKZ question (that asks a number).
+    | {"ikz_foerderung"}
 )
 _PLACE_ONLY_FILLER = re.compile(
     r"^(?:und|auch|in|im|aus|für|fuer|nach|bei|was|wie|ist|mit|dann|denn|noch|bitte|nein|ja|ne|nee|"
@@ -155,9 +166,10 @@ _DISSATISFIED = re.compile(
     r"|bringt\s+(?:mir\s+)?nichts|\bquatsch\b|\bunsinn\b|nutzlos|unbrauchbar|kokolores|\bhumbug\b|schwachsinn"
     r"|bl(?:ö|oe)dsinn|(?:null|nicht|nichts|kaum|gar\s+nicht)\s+geholfen"
     r"|verstehen?\s+mich\s+nicht|verstehst\s+mich\s+nicht|verstehen\s+sie\s+mich\s+nicht"
-    r"|\bbin\s+(?:\w+\s+)?(?:bedient|genervt|frustriert|verärgert|veraergert)\b|schick\w*\s+(?:mich|einen|uns)\s+(?:\w+\s+)?im\s+kreis"
+    r"|\bbin\s+(?:\w+\s+){0,2}(?:bedient|genervt|frustriert|verärgert|veraergert)\b|frustrierend|schick\w*\s+(?:mich|einen|uns)\s+(?:\w+\s+)?im\s+kreis"
     r"|am\s+ende\s+mit\s+(?:meinen|den)\s+nerven"
-    r"|not\s+(?:very\s+|really\s+)?helpful|(?:does|did)n[o']?t\s+help|\buseless\b|\bnonsense\b|\brubbish\b"
+    r"|not\s+(?:very\s+|really\s+)?helpful|(?:does|did)n[o']?t\s+help|\bdosn'?t\s+help"
+    r"|(?:do\s+not|don'?t)\s+get\s+me\b|\buseless\b|\bnonsense\b|\brubbish\b"
     r"|you\s+(?:do\s+not|don'?t)\s+understand|(?:not|n'?t)\s+(?:\w+\s+)?helping|\bfrustrat"
     r"|\b(?:unhappy|fed\s+up)\s+with|in\s+circles|waste\s+of\s+(?:my\s+)?time",
     re.IGNORECASE,
@@ -225,6 +237,8 @@ _MAX_CANCEL_WORDS = 3
 _LIFE_EVENT_CUE = re.compile(
     r"\b(?:moving|relocating|move|relocate)\s+(?:\w+\s+){0,3}?to\b|\bziehe?n?\s+(?:\w+\s+){0,3}?nach\b|\bumziehen\b|\bziehe?n?\s+um\b"
     r"|\bumzug\s+nach\b|\bstart(?:ing)?\s+(?:a|my|our)\s+(?:own\s+)?business\b|selbst(?:st)?(?:ä|ae)ndig\s+machen"
+    # "Ich mache mich nächsten Monat als Fotografin selbstständig."
+    r"|\bmach(?:e|en|t)?\s+(?:mich|uns|sich)\s+(?:\w+\s+){0,5}?selbst(?:st)?(?:ä|ae)ndig\b"
     r"|\b(?:getting|get)\s+(?:married|hitched)\b|\bwir\s+heiraten\b"
     # "Wir bekommen im März unser erstes Kind", "we are expecting a baby".
     r"|\b(?:bekommen|kriegen|erwarten)\s+(?:\w+\s+){0,4}?(?:kind|baby)\b"
@@ -267,7 +281,9 @@ _PERSON_WANTED = re.compile(
     r"|sachbearbeiter\w*|echte[nm]?\s+(?:person|menschen?))\b"
     r"|\b(?:real\s+(?:people|person|human)|echte[nm]?\s+menschen?)\b.{0,40}\b(?:speak|talk|sprechen|reden)\b"
     r"|\bmit\s+(?:einem|einer|nem|ner)\s+(?:echten\s+)?(?:menschen|mitarbeiter\w*|person|sachbearbeiter\w*)\b"
-    r".{0,30}\b(?:sprechen|reden|telefonieren)\b",
+    r".{0,30}\b(?:sprechen|reden|telefonieren)\b"
+    # "who can I actually ring about this", "jemand am Telefon"
+    r"|\bwho\s+can\s+i\s+(?:\w+\s+)?(?:ring|call|phone)\b|\bjemand\s+am\s+telefon\b",
     re.IGNORECASE,
 )
 _PERSON_OVERRIDABLE = frozenset({"nlu_fallback", "out_of_scope", "chitchat", "angabe", "nachfrage"})
@@ -313,6 +329,22 @@ def service_beside_small_talk(text: str) -> bool:
     """
     later = _SENTENCES.split(text.strip())[1:]
     return any(sentence.rstrip().endswith("?") and names_a_service(sentence) for sentence in later)
+
+
+# "hallo wie gehts dir", "Gude, wie geht's?", "hi how r u": a greeting that asks how the
+# assistant is; the classifier splits it between greet and small talk and falls back.
+_HOW_ARE_YOU = re.compile(
+    r"\bwie\s+geht'?s\b|\bwie\s+gehts\b|\bwie\s+geht\s+es\s+(?:dir|ihnen|euch)\b"
+    r"|\bhow\s+(?:are|r)\s+(?:you|u)\b|\bhow'?s\s+it\s+going\b",
+    re.IGNORECASE,
+)
+_MAX_HOW_ARE_YOU_WORDS = 6
+HOW_ARE_YOU_OVERRIDABLE = frozenset({"nlu_fallback", "greet", "chitchat"})
+
+
+def how_are_you_only(text: str) -> bool:
+    """Whether ``text`` only greets and asks how the assistant is ("hallo wie gehts dir")."""
+    return bool(_HOW_ARE_YOU.search(text)) and len(text.split()) <= _MAX_HOW_ARE_YOU_WORDS
 
 
 def thanks_only(text: str) -> bool:
@@ -446,21 +478,25 @@ def refine(
         # "Hundesteuer Gießen", "Wohngeld Kassel": a service and a place is a service question
         # (the classifier reads such keyword queries as a bare place).
         intent = {"name": "online_beantragen", "confidence": 1.0}
-    elif name in _IKZ_OVERRIDABLE and ikz_funding_question(text):
-        # "Wir sind zwei Gemeinden und wollen die Bauhöfe zusammenlegen": the calculator.
+    elif (name in _IKZ_OVERRIDABLE or name == "ikz_foerderung" and unsure) and ikz_funding_question(text):
+        # "Wir sind zwei Gemeinden und wollen die Bauhöfe zusammenlegen": the calculator. Also
+        # when the classifier said so itself, too unsure for the fallback threshold (a mayor's
+        # long story about the neighbour villages).
         intent = {"name": "ikz_foerderung", "confidence": 1.0}
     elif name in _IKZ_OVERRIDABLE and ikz_special_funding_question(text):
         # "IKZ funding merger fire brigades amount": the calculator, which names the special rule
         # (15.000 € per fire brigade) before it asks for the number of municipalities.
         intent = {"name": "ikz_foerderung", "confidence": 1.0}
     elif (
-        name == "lebenslage"
+        (name == "lebenslage" or name == FAQ_INTENT and not _ACCOUNT_WORD.search(text))
         and not any(e.get("entity") == "lebenslage" for e in entities)
         and not _LIFE_EVENT_CUE.search(text)
         and _ONLINE_CUE.search(text)
         and _WHICH.search(text)
     ):
-        # "welche Behördengänge ich online erledigen kann": the online services, no life event.
+        # "welche Behördengänge ich online erledigen kann": the online services, no life event
+        # and no FAQ (the BundID's mailbox was picked for "Which administrative services can I
+        # apply for online?"); with an account word it is the account's FAQ.
         intent = {"name": "online_beantragen", "confidence": 1.0}
     elif (
         name == "lebenslage"
@@ -504,7 +540,8 @@ def refine(
         intent = {"name": "online_beantragen", "confidence": 1.0}
     elif (
         name in _UNSURE_EVENT_OVERRIDABLE
-        and unsure
+        # Small talk however sure: "und mein Schwiegervater, der ist in Heidelberg geboren?"
+        and (unsure or name == "chitchat")
         and has_place
         and not kind
         and event_kind(text)
@@ -536,11 +573,29 @@ def refine(
     ):
         # The topic in focus decides (actions/nachfragen.py), not the topic menu.
         intent = {"name": "nachfrage", "confidence": 1.0}
+    elif (
+        (name in _ASPECT_FOLLOW_UP_OVERRIDABLE or unsure)
+        and name not in CUE_KEEPS
+        and _ASPECT_FOLLOW_UP.match(text)
+        and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
+        and not kind
+        and not names_a_service(text)
+    ):
+        # "Was kostet ein neuer? Ich bin 42." after a lost ID card: the fee of the topic in focus;
+        # "how many days I have for this?" after registering an address: its deadline.
+        intent = {"name": "nachfrage", "confidence": 1.0}
     elif (name in _PERSON_OVERRIDABLE or unsure) and _PERSON_WANTED.search(text):
         # The handoff: 115 and the municipality's administration.
         intent = {"name": "kontakt_mensch", "confidence": 1.0}
     elif (
-        (name in _LIFE_EVENT_OVERRIDABLE or (name == "lebenslage" and unsure))
+        # A FAQ only when nothing is asked: the statement of the event ("Fotografin" read as the
+        # passport photo FAQ).
+        (
+            name in _LIFE_EVENT_OVERRIDABLE
+            or (name == "lebenslage" and unsure)
+            or name == FAQ_INTENT
+            and "?" not in text
+        )
         and not kind
         and _LIFE_EVENT_CUE.search(text)
     ):
@@ -548,6 +603,10 @@ def refine(
         intent = {"name": "lebenslage", "confidence": 1.0}
     elif name == "online_beantragen" and not kind and asks_steps_of_told_event(text):
         intent = {"name": "lebenslage", "confidence": 1.0}
+    elif name == "abbrechen" and not kind and names_a_service(text):
+        # "Fuehrerschein umschreiben lassen" read as "lass es": a service named is no request to
+        # stop.
+        intent = {"name": "online_beantragen", "confidence": 1.0}
     elif name in _UNSURE_OVERRIDABLE and unsure and not kind and names_a_service(text):
         # A long story the classifier is unsure about, but which names one of the detailed
         # services ("… ein altes Schlafsofa und zwei Schränke, wie werde ich das los?"):

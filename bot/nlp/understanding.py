@@ -25,9 +25,11 @@ from bot.nlp.faq_cues import (
 )
 from bot.nlp.ikz_cues import funding_misread_as_totals
 from bot.nlp.rules import (
+    HOW_ARE_YOU_OVERRIDABLE,
     PLACE_LABEL,
     THANKS_OVERRIDABLE,
     asks_what_the_bot_is,
+    how_are_you_only,
     refine,
     service_beside_small_talk,
     thanks_only,
@@ -79,6 +81,11 @@ class ContextualUnderstanding(StatelessComponent):
                 and asks_what_the_bot_is(text)
             ):
                 response = "chitchat/bot_challenge"
+            elif (
+                name in HOW_ARE_YOU_OVERRIDABLE and how_are_you_only(text) and not asks_what_the_bot_is(text)
+            ):
+                intent = {"name": "chitchat", "confidence": 1.0}
+                response = "chitchat/wie_gehts"
             elif name in THANKS_OVERRIDABLE and thanks_only(text):
                 intent = {"name": "chitchat", "confidence": 1.0}
                 response = "chitchat/danke"
