@@ -1435,3 +1435,35 @@ def test_a_place_after_a_certificate_is_no_ikz_question_and_a_told_birth_no_smal
     born = [{"entity": "gemeinde", "value": "Heidelberg", "start": 35, "end": 45}]
     intent, _ = refine(text, {"name": "chitchat", "confidence": 0.8}, born, {})
     assert intent == {"name": "urkunde_beantragen", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Geht das auch, wenn mein Ausweis keine Online-Funktion hat?",
+        "Sie braucht dafür so eine BundID. Sie hat einen Personalausweis, aber ob die Online-Funktion an ist, weiß keiner.",
+        "Ei gude, brauch isch fer die BundID unbedingt den Ausweis mit dere Online-Funktion odder geht des aach annerschd?",
+    ],
+)
+def test_the_id_cards_online_function_is_a_way_to_log_in(text: str) -> None:
+    # The login ways' answer, or registering the BundID (which names them) where that is asked.
+    key = faq_override(text, {"name": "online_beantragen", "confidence": 0.9}, has_place=False)
+    assert key in ("faq/eid_elster", "faq/bundid_registrieren")
+
+
+def test_the_id_card_as_a_service_keeps_its_answer() -> None:
+    assert (
+        faq_override("Kann ich den Personalausweis online beantragen?", {"name": "online_beantragen"}, False)
+        is None
+    )
+
+
+def test_the_old_servicekonto_read_as_a_company_account() -> None:
+    from bot.nlp.faq_cues import old_account_misread_as_company
+
+    key = "faq/unternehmenskonto"
+    assert old_account_misread_as_company(
+        "servicekonto hesen passwort vergesen, wie komm ich wieder rein??", key
+    )
+    assert not old_account_misread_as_company("Servicekonto für meine Firma, welches brauche ich?", key)
+    assert not old_account_misread_as_company("servicekonto passwort vergessen", "faq/servicekonto_was")

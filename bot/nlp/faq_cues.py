@@ -39,22 +39,28 @@ _IKZ = r"interkommunal|\bikz\b|inter-?\s?municipal"
 _MINISTRY = r"ministeri|ministry|\bhmdi\b"
 # The EU's wallet: the login ways' answer says it is planned from 2027.
 _WALLET = re.compile(r"\beudi\b|\bwallet\b", re.IGNORECASE)
+# The ID card's online function (eID): a way to log in.
+_ID_FUNCTION = re.compile(
+    r"online-?\s?funktion|onlinefunktion|ausweisfunktion|online-?\s?ausweis|\beid\b|online[- ]id\b",
+    re.IGNORECASE,
+)
+# A company as the account's owner ("für Firmen", "business account"), not the employer of a
+# newcomer's story ("my company transferred me").
+_COMPANY_OWNER = re.compile(
+    r"unternehmenskonto|\b(?:gmbh|gbr|ohg|e\.\s?k\.)(?=\W|$)|\b(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
+    r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*)"
+    # "BundID Firma Konto ELSTER Organisationszertifikat", "which account do organisations use"
+    r"|organisationszertifikat|\bfirm(?:a|en)\s+konto|\bkonto\s+firm(?:a|en)\b|organi[sz]ations?\s+use"
+    r"|(?:business|company|companies|firm)\s+account|account\s+for\s+(?:a\s+|my\s+|our\s+)?"
+    r"(?:business(?:es)?|compan(?:y|ies)|firm)|for\s+(?:businesses|companies)",
+    re.IGNORECASE,
+)
 _CUED_FAQS = (
     (
         # First: a company's account is the question even where ELSTER or the BundID is named.
         "faq/unternehmenskonto",
         re.compile(_ACCOUNT, re.IGNORECASE),
-        # The company must be the account's owner ("für Firmen", "business account"), not the
-        # employer of a newcomer's story ("my company transferred me").
-        re.compile(
-            r"unternehmenskonto|\b(?:gmbh|gbr|ohg|e\.\s?k\.)(?=\W|$)|\b(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
-            r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*)"
-            # "BundID Firma Konto ELSTER Organisationszertifikat", "which account do organisations use"
-            r"|organisationszertifikat|\bfirm(?:a|en)\s+konto|\bkonto\s+firm(?:a|en)\b|organi[sz]ations?\s+use"
-            r"|(?:business|company|companies|firm)\s+account|account\s+for\s+(?:a\s+|my\s+|our\s+)?"
-            r"(?:business(?:es)?|compan(?:y|ies)|firm)|for\s+(?:businesses|companies)",
-            re.IGNORECASE,
-        ),
+        _COMPANY_OWNER,
     ),
     (
         # "EUDI wallet Germany available now?": the login ways' answer says it is planned from
@@ -281,6 +287,19 @@ _CUED_FAQS = (
         re.compile(_IKZ + r"|f(?:ö|oe)rder(?:programm|ung)|funding\s+program", re.IGNORECASE),
         re.compile(r"bis\s+wann|laufzeit|until\s+when|when\s+does\s+the\s+\w+\s+end", re.IGNORECASE),
     ),
+    (
+        # Last: the registering and the other BundID cues come first. "Geht das auch, wenn mein
+        # Ausweis keine Online-Funktion hat?", "braucht sie dafür so eine
+        # BundID … ob da diese Online-Funktion an ist": the ID card's online function is a way
+        # to log in (the login ways' answer), not the ID card as a service.
+        "faq/eid_elster",
+        _ID_FUNCTION,
+        re.compile(
+            r"bund\s*-?\s*id|konto|account|einlogg|anmeld|login|log\s+in|registrier|\bohne\b|\bkeine?\b"
+            r"|\bnicht\b|anders|annerschd|without|\bno\b|\bgeht\s+(?:das|des)\b",
+            re.IGNORECASE,
+        ),
+    ),
 )
 # Intents a cued FAQ does not override: they ask for something else than an answer.
 CUE_KEEPS = frozenset(
@@ -331,7 +350,8 @@ def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> s
     """The FAQ key a certificate or cued question must get instead of the classifier's intent."""
     name = (intent or {}).get("name")
     # A question about a named service keeps its answer ("Wohngeld mit der BundID beantragen").
-    service_question = name == "online_beantragen" and names_a_service(text)
+    # Not when the ID card named is its online function, a way to log in.
+    service_question = name == "online_beantragen" and names_a_service(text) and not _ID_FUNCTION.search(text)
     # "Sterbeurkunde …, der ist in Hünfeld gestorben. Und außerdem: Wie lege ich eine BundID an?":
     # the order is answered, the question after it (actions/themen.py).
     # Only when a certificate is named: a long story with places ("BundID 2023 in Marburg angelegt
@@ -454,6 +474,19 @@ def ministry_misread_as_faq(text: str, response_key: str | None, has_place: bool
     )
 
 
+def old_account_misread_as_company(text: str, response_key: str | None) -> bool:
+    """Whether the company account's FAQ was picked for a question about the old Servicekonto.
+
+    "servicekonto hesen passwort vergesen, wie komm ich wieder rein??": the Servicekonto's answer
+    (replaced by the BundID) is the one that helps; no company is named.
+    """
+    return bool(
+        response_key == "faq/unternehmenskonto"
+        and _OLD_ACCOUNT_ONLY.search(text)
+        and not _COMPANY_OWNER.search(text)
+    )
+
+
 def response_key(selector: Any) -> str | None:
     """The sub-intent ("faq/urkunde_dauer") the ResponseSelector picked, if any."""
     try:
@@ -482,7 +515,7 @@ _NAMED_TOPIC_FAQS = tuple(
 )
 # A message that names the old Servicekonto and not the BundID.
 _OLD_ACCOUNT_ONLY = re.compile(r"^(?!.*bund\s*-?\s*id).*servicekonto", re.IGNORECASE | re.DOTALL)
-_SERVICEKONTO_REPLACED = "faq/servicekonto_bundid"
+SERVICEKONTO_REPLACED = "faq/servicekonto_bundid"
 MAX_FAQ_ANSWERS = 3
 # Only the opening of a pasted 10 kB text is split into questions.
 _MAX_FAQ_CHARS = 1000
@@ -518,7 +551,7 @@ def faqs_asked(text: str) -> list[str]:
     if _OLD_ACCOUNT_ONLY.search(text):
         # "I created a Servicekonto Hessen account … Did they delete my account? Do I have to
         # start over?": "my account" is the old Servicekonto, whose answer says what became of it.
-        keys = [_SERVICEKONTO_REPLACED if k.startswith("faq/bundid_") else k for k in keys]
+        keys = [SERVICEKONTO_REPLACED if k.startswith("faq/bundid_") else k for k in keys]
     return list(dict.fromkeys(keys))
 
 

@@ -15,10 +15,12 @@ from bot.nlp.certificates import KIND_LABEL, event_entity
 from bot.nlp.entities import StatelessComponent
 from bot.nlp.faq_cues import (
     FAQ_INTENT,
+    SERVICEKONTO_REPLACED,
     certificate_order_misread_as_faq,
     event_told_for_certificate_faq,
     faq_override,
     ministry_misread_as_faq,
+    old_account_misread_as_company,
     response_key,
     select_response,
     service_misread_as_faq,
@@ -91,6 +93,8 @@ class ContextualUnderstanding(StatelessComponent):
                 response = "chitchat/danke"
             elif name == FAQ_INTENT and funding_misread_as_totals(text, selected):
                 intent = {"name": "ikz_foerderung", "confidence": 1.0}
+            elif name == FAQ_INTENT and old_account_misread_as_company(text, selected):
+                response = SERVICEKONTO_REPLACED
             elif name == FAQ_INTENT and ministry_misread_as_faq(text, selected, has_place):
                 intent = {"name": "nachfrage", "confidence": 1.0}
             if response:
