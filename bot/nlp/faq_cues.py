@@ -35,6 +35,8 @@ FAQ_INTENT = "faq"
 # Hessen Login", "Wer hilft uns bei de interkommunale Zusammenarbeit?". The classifier
 # spreads them over neighbouring FAQs or, in long messages, falls back.
 _ACCOUNT = r"bund\s*-?\s*id|servicekonto|nutzerkonto|\bkonto\b|\baccount\b"
+# A word for the citizen's account (a question with it may be an account FAQ).
+ACCOUNT_WORD = re.compile(_ACCOUNT, re.IGNORECASE)
 _IKZ = r"interkommunal|\bikz\b|inter-?\s?municipal"
 _MINISTRY = r"ministeri|ministry|\bhmdi\b"
 # The EU's wallet: the login ways' answer says it is planned from 2027.
@@ -289,9 +291,9 @@ _CUED_FAQS = (
     ),
     (
         # Last: the registering and the other BundID cues come first. "Geht das auch, wenn mein
-        # Ausweis keine Online-Funktion hat?", "braucht sie dafür so eine
-        # BundID … ob da diese Online-Funktion an ist": the ID card's online function is a way
-        # to log in (the login ways' answer), not the ID card as a service.
+        # Ausweis keine Online-Funktion hat?", "ob da diese Online-Funktion an ist": the ID
+        # card's online function is a way to log in (the login ways' answer), not the ID card
+        # as a service.
         "faq/eid_elster",
         _ID_FUNCTION,
         re.compile(
@@ -419,8 +421,8 @@ _ACCOUNT_FAQS = ("faq/bundid_", "faq/servicekonto_", "faq/ohne_konto", "faq/vert
 # "Can I apply for my new ID card online?").
 _LOGIN_FAQS = ("faq/unternehmenskonto", "faq/eid_elster")
 _LOGIN = re.compile(
-    _ACCOUNT + r"|log\s*-?\s*in|einlogg|anmeld\w*\s+mit|elster|\bpin\b|\beid\b|online-?\s?ausweis"
-    r"|ausweisfunktion|online[- ]id|organisationszertifikat|organisation certificate",
+    _ACCOUNT + r"|log\s*-?\s*in|einlogg|anmeld\w*\s+mit|elster|\bpin\b|organisationszertifikat"
+    r"|organisation certificate|" + _ID_FUNCTION.pattern,
     re.IGNORECASE,
 )
 # Words of municipal cooperation: with them an IKZ answer fits even where a service is named.

@@ -43,7 +43,7 @@ from bot.nlp.certificates import (
     span_entity,
     typed_event_place,
 )
-from bot.nlp.faq_cues import CUE_KEEPS, FAQ_INTENT
+from bot.nlp.faq_cues import ACCOUNT_WORD, CUE_KEEPS, FAQ_INTENT
 from bot.nlp.ikz_cues import MUNICIPALITIES, ikz_funding_question, ikz_special_funding_question
 from bot.nlp.language import other_language
 
@@ -90,7 +90,6 @@ _WHICH = re.compile(
     r"|\bwhat\s+can\s+(?:i|we)\s+do\s+online",
     re.IGNORECASE,
 )
-_ACCOUNT_WORD = re.compile(r"bund\s*-?\s*id|servicekonto|nutzerkonto|\bkonto\b|\baccount\b", re.IGNORECASE)
 # A message that is only a place ("Und in Kassel?", "und Mainz-Kastel?") answers a question
 # or continues a topic; the classifier sometimes calls it out of scope.
 _ID_CARD = re.compile(r"ausweis|perso\b|reisepass|\bpass\b|\bid\s*card|passport", re.IGNORECASE)
@@ -488,7 +487,7 @@ def refine(
         # (15.000 € per fire brigade) before it asks for the number of municipalities.
         intent = {"name": "ikz_foerderung", "confidence": 1.0}
     elif (
-        (name == "lebenslage" or name == FAQ_INTENT and not _ACCOUNT_WORD.search(text))
+        (name == "lebenslage" or name == FAQ_INTENT and not ACCOUNT_WORD.search(text))
         and not any(e.get("entity") == "lebenslage" for e in entities)
         and not _LIFE_EVENT_CUE.search(text)
         and _ONLINE_CUE.search(text)
