@@ -273,6 +273,9 @@ def test_a_real_word_one_letter_apart_at_the_start_is_no_typo() -> None:
         ("Isch will aus de Kersch austrede, wo geht des?", "kirchenaustritt"),
         ("Gude, wie kann isch mei Audo ummelde?", "kfz_zulassung"),
         ("Isch will angele gehe am Main, was brauch isch do?", "fischereischein"),
+        ("Isch glaab mei Pass is abgelaafe.", "reisepass"),
+        # "Pass" alone names the passport only beside what happens to it.
+        ("Mein Pass läuft ab", "reisepass"),
     ],
 )
 def test_hessian_dialect_is_read_in_standard_german_too(text: str, service_id: str) -> None:
@@ -318,6 +321,7 @@ def test_a_keyword_with_parts_needs_them_anywhere_in_the_text() -> None:
         ("register new address online Gießen requirements", "wohnsitz_anmelden"),
         ("Kannste mer dann aach saache, wie isch mei alt Audo abmeld?", "kfz_abmeldung"),
         ("Und wie melde ich eigentlich ihr Auto ab?", "kfz_abmeldung"),
+        ("can the city pick up my old mattress?", "sperrmuell"),
         (
             "Ich will samstags auf dem Wochenmarkt Torten verkaufen, was muss ich anmelden?",
             "gewerbeanmeldung",

@@ -40,6 +40,8 @@ NUMBER = re.compile(r"\d+")
         ("Kann ich Wohngeld online beantragen?", "de"),
         ("und in Kassel?", "de"),
         ("Gude, wie kann isch mei Audo ummelde?", "de"),
+        # Hessian "is" (ist) beside dialect words is no English.
+        ("Isch hab mei Kart verlorn, is des schlimm?", "de"),
         ("Perso verloren", "de"),
         # Words of both languages or of neither: the conversation keeps its language.
         ("Geburtsurkunde Kassel", None),

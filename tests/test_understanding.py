@@ -333,6 +333,10 @@ def test_a_service_with_a_place_is_a_service_question_and_kostheim_no_fee() -> N
         ("where do I get a death certificate?", "faq/bundid_was", False),
         ("Was ist die BundID?", "faq/urkunde_dauer", False),
         ("Wer darf eine Sterbeurkunde beantragen?", "faq/urkunde_berechtigt", False),
+        ("I want to apply for a Sterbeurkunde", "faq/urkunde_berechtigt", True),
+        ("Kann ich die Geburtsurkunde für meine Oma beantragen?", "faq/urkunde_berechtigt", False),
+        ("Darf ich mit 15 meine Geburtsurkunde selbst bestellen?", "faq/urkunde_berechtigt", False),
+        ("Kann eine Anwältin für mich eine Sterbeurkunde bekommen?", "faq/urkunde_berechtigt", False),
     ],
 )
 def test_a_certificate_order_read_as_a_certificate_faq(text: str, key: str, misread: bool) -> None:
@@ -379,6 +383,9 @@ def test_the_bare_certificate_word_is_the_order(text: str) -> None:
             "faq/bundid_was",
         ),
         ("Gibt es die EUDI-Wallet für das Handy schon, kann ich die in Hessen benutzen?", "faq/eid_elster"),
+        ("how do I move from Servicekonto to BundID", "faq/servicekonto_bundid"),
+        # A stolen wallet is no EU wallet.
+        ("my wallet was stolen, my ID card was in it", None),
         # Not cued: the classifier decides.
         ("I do not speak German well, can you tell me what the BundID is and how it works?", None),
         ("Ist die Geburtsurkunde auch auf Englisch erhältlich?", None),
@@ -752,6 +759,14 @@ def test_english_certificate_questions_in_other_words(text: str, key: str | None
     [
         ("inter municipal cooperation what is it", "faq/ikz_was"),
         ("Was ist IKZ?", "faq/ikz_was"),
+        ("Sag mal, was is'n des IKZ eigentlich?", "faq/ikz_was"),
+        ("Was genau ist eigentlich dieses OZG?", "faq/ozg_was"),
+        ("Bis wann muss das OZG umgesetzt sein?", None),
+        # Logging in with the ID card is the login ways' answer, not the ID card service.
+        ("Wie logge ich mich mit meinem Personalausweis ein?", "faq/eid_elster"),
+        ("Welche Ausweis-App brauche ich?", "faq/eid_elster"),
+        ("Online-Ausweis aktivieren, wie geht das?", "faq/eid_elster"),
+        ("Kann ich den Ausweis mit dem Handy beantragen?", None),
         # About money: the calculator or the funding FAQ decides.
         ("Was ist die IKZ-Förderung?", None),
         ("Wie viel IKZ-Förderung gibt es für drei Gemeinden?", None),
@@ -761,6 +776,24 @@ def test_what_ikz_is(text: str, key: str | None) -> None:
     from bot.nlp.faq_cues import cued_faq
 
     assert cued_faq(text) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "totals"),
+    [
+        ("Gesamtsumme IKZ Förderung Hessen", True),
+        ("Kennzahlen IKZ-Förderung", True),
+        ("Wie viele Kooperationen wurden bisher gefördert?", True),
+        # The calculator's question: an amount per cooperation or a number of municipalities.
+        ("Wie viel Förderung gibt es für IKZ-Projekte?", False),
+        ("Insgesamt vier Gemeinden wollen zusammenarbeiten, wie viel Förderung gibt es?", False),
+    ],
+)
+def test_the_totals_picked_for_a_totals_question_stay(text: str, totals: bool) -> None:
+    from bot.nlp.ikz_cues import totals_misread_as_funding
+
+    assert totals_misread_as_funding(text, "faq/ikz_kennzahlen") is totals
+    assert not totals_misread_as_funding(text, "faq/ikz_was")
 
 
 def test_an_unsure_message_with_an_event_and_its_place_asks_for_that_certificate() -> None:
@@ -1051,6 +1084,7 @@ def test_english_certificate_typos_name_the_kind() -> None:
         ("Danke, jetzt verstehe ich es.", True),
         ("Thank you, that helped a lot", True),
         ("Danke, aber wie melde ich mein Auto um?", False),
+        ("Danke, aber das hilft mir nicht", False),
         ("Danke für nichts", False),
         ("Danke für nichts, ihr habt mir überhaupt nicht geholfen und ich bin jetzt wirklich sauer", False),
     ],
@@ -1379,6 +1413,40 @@ def test_a_short_cost_or_deadline_question_that_names_nothing_is_a_follow_up(
     assert ((intent or {}).get("name") == "nachfrage") is follow_up
 
 
+@pytest.mark.parametrize(
+    ("text", "follow_up"),
+    [
+        # A FAQ picked for a question that names nothing is a guess; the topic in focus decides.
+        ("was kostet ein neuer?", True),
+        ("bis wann muss ich das machen?", True),
+        # The certificate fees and the account's answer are named.
+        ("Was kostet eine Urkunde?", False),
+        ("Was kostet die BundID?", False),
+    ],
+)
+def test_a_faq_for_a_cost_question_that_names_nothing_is_a_follow_up(text: str, follow_up: bool) -> None:
+    intent, _ = refine(text, {"name": "faq", "confidence": 1.0}, [], {})
+    assert ((intent or {}).get("name") == "nachfrage") is follow_up
+
+
+def test_unsure_thanks_are_thanks() -> None:
+    # DIET split "Danke, jetzt verstehe ich es." over the handoff and complaints (0.2 each).
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlp.understanding import RESPONSE_SELECTOR, ContextualUnderstanding
+
+    def key(text: str, intent: str, confidence: float) -> str | None:
+        message = Message(
+            data={"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
+        )
+        ContextualUnderstanding().process([message])
+        selected = (message.get(RESPONSE_SELECTOR) or {}).get("default", {}).get("response") or {}
+        return selected.get("intent_response_key")
+
+    assert key("Danke, jetzt verstehe ich es.", "kontakt_mensch", 0.2) == "chitchat/danke"
+    assert key("Danke, jetzt verstehe ich es.", "kontakt_mensch", 0.9) is None
+
+
 def test_a_named_service_is_no_request_to_stop() -> None:
     stop = {"name": "abbrechen", "confidence": 0.75}
     assert refine("Fuehrerschein umschreiben lassen", stop, [], {})[0]["name"] == "online_beantragen"
@@ -1467,3 +1535,19 @@ def test_the_old_servicekonto_read_as_a_company_account() -> None:
     )
     assert not old_account_misread_as_company("Servicekonto für meine Firma, welches brauche ich?", key)
     assert not old_account_misread_as_company("servicekonto passwort vergessen", "faq/servicekonto_was")
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "after"),
+    [
+        ("easy language off please", "leichte_sprache_an", "leichte_sprache_aus"),
+        ("give me someone from the office", "nachfrage", "kontakt_mensch"),
+        ("this info seems outdated", "chitchat", "unzufrieden"),
+        ("Die Angabe ist doch veraltet", "chitchat", "unzufrieden"),
+    ],
+)
+def test_english_requests_to_stop_easy_language_for_a_person_and_complaints(
+    text: str, before: str, after: str
+) -> None:
+    intent, _ = refine(text, {"name": before, "confidence": 0.9}, [], None)
+    assert (intent or {}).get("name") == after

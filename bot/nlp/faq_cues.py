@@ -40,10 +40,29 @@ ACCOUNT_WORD = re.compile(_ACCOUNT, re.IGNORECASE)
 _IKZ = r"interkommunal|\bikz\b|inter-?\s?municipal"
 _MINISTRY = r"ministeri|ministry|\bhmdi\b"
 # The EU's wallet: the login ways' answer says it is planned from 2027.
-_WALLET = re.compile(r"\beudi\b|\bwallet\b", re.IGNORECASE)
+# Not "my wallet got stolen with my Personalausweis inside".
+_WALLET = re.compile(
+    r"\beudi\b|\b(?:eu|digital\w*|id|e-?id|identity|ausweis)\s*-?\s*wallet|\bwallet\s+(?:app|der\s+eu|of\s+the\s+eu)",
+    re.IGNORECASE,
+)
 # The ID card's online function (eID): a way to log in.
 _ID_FUNCTION = re.compile(
     r"online-?\s?funktion|onlinefunktion|ausweisfunktion|online-?\s?ausweis|\beid\b|online[- ]id\b",
+    re.IGNORECASE,
+)
+# Logging in with the ID card, named without its online function: "Wie logge ich mich mit
+# meinem Personalausweis ein?", "Mit welcher App lese ich meinen Ausweis aus?", "Ausweis auf
+# dem Handy" (not "den Ausweis mit dem Handy beantragen": that is the ID card service).
+_ID_CARD = r"(?:ausweis|\bperso\b|\bid\s*card)"
+_LOGGING_IN = r"(?:\blogg\w*|\beinlogg\w*|\b(?:aus)?les(?:e|en)\b|\bliest\b|ausweis-?app|sign(?:ing)?\s+in|\blog\s*-?\s*in)"
+_ID_CARD_LOGIN = re.compile(
+    # Short messages only: a long story that tells how the citizen logged in once asks
+    # something else ("… musste mich mit meinem Ausweis und der App anmelden. Wo ist mein Bescheid?").
+    r"^(?=[\s\S]{0,140}$)(?:"
+    rf"[\s\S]*?(?:{_ID_CARD}[\s\S]{{0,60}}?{_LOGGING_IN}|{_LOGGING_IN}[\s\S]{{0,60}}?{_ID_CARD}|ausweis\s*-?\s*app)"
+    r"|(?![\s\S]*(?:beantrag|verl(?:ä|ae)nger|apply|renew))[\s\S]*?"
+    rf"(?:(?:handy|smartphone)[\s\S]{{0,40}}?{_ID_CARD}|{_ID_CARD}[\s\S]{{0,40}}?(?:handy|smartphone))"
+    r")",
     re.IGNORECASE,
 )
 # A company as the account's owner ("für Firmen", "business account"), not the employer of a
@@ -55,6 +74,12 @@ _COMPANY_OWNER = re.compile(
     r"|organisationszertifikat|\bfirm(?:a|en)\s+konto|\bkonto\s+firm(?:a|en)\b|organi[sz]ations?\s+use"
     r"|(?:business|company|companies|firm)\s+account|account\s+for\s+(?:a\s+|my\s+|our\s+)?"
     r"(?:business(?:es)?|compan(?:y|ies)|firm)|for\s+(?:businesses|companies)",
+    re.IGNORECASE,
+)
+# "What is …?" asked of a topic: "Was genau ist eigentlich …", Hessian "was is'n des …".
+_WHAT_IS_ASKED = re.compile(
+    r"\b(?:what|was)\s+(?:genau\s+|eigentlich\s+|exactly\s+|actually\s+)?(?:is|ist|is'?n|bedeutet|means?)\b"
+    r"|\bwhat'?s\b|\bmeaning\b|erkl(?:ä|ae)r|explain",
     re.IGNORECASE,
 )
 _CUED_FAQS = (
@@ -208,7 +233,9 @@ _CUED_FAQS = (
         re.compile(r"servicekonto|service\s+account", re.IGNORECASE),
         re.compile(
             r"geworden|log\s*-?\s*in|einlogg|noch\s+(?:be)?nutz|(?:ü|ue)bernomm|(?:ü|ue)bertrag|still\s+use"
-            r"|what\s+happened|transferr|wird\s+aus|what\s+happens\s+(?:to|with)",
+            r"|what\s+happened|transferr|wird\s+aus|what\s+happens\s+(?:to|with)"
+            # "how do I move from Servicekonto to BundID", "vom Servicekonto zur BundID wechseln"
+            r"|\b(?:move|switch|migrat\w*)\s+(?:\w+\s+)?from|wechsel|umstieg|umsteig|umzieh",
             re.IGNORECASE,
         ),
     ),
@@ -279,10 +306,17 @@ _CUED_FAQS = (
             + ")",
             re.IGNORECASE | re.DOTALL,
         ),
+        _WHAT_IS_ASKED,
+    ),
+    (
+        # "Was genau ist eigentlich dieses OZG?" is no question about its deadline.
+        "faq/ozg_was",
         re.compile(
-            r"\b(?:what|was)\s+(?:is|ist|bedeutet|means?)\b|\bwhat'?s\b|\bmeaning\b|erkl(?:ä|ae)r|explain",
-            re.IGNORECASE,
+            r"^(?!.*(?:frist|bis\s+wann|deadline|until\s+when|2\.0|ende\s+20|end\s+of\s+20))(?:.*?)"
+            r"(?:\bozg\b|onlinezugangsgesetz|online\s+access\s+act)",
+            re.IGNORECASE | re.DOTALL,
         ),
+        _WHAT_IS_ASKED,
     ),
     (
         "faq/ikz_was",
@@ -298,10 +332,14 @@ _CUED_FAQS = (
         _ID_FUNCTION,
         re.compile(
             r"bund\s*-?\s*id|konto|account|einlogg|anmeld|login|log\s+in|registrier|\bohne\b|\bkeine?\b"
-            r"|\bnicht\b|anders|annerschd|without|\bno\b|\bgeht\s+(?:das|des)\b",
+            r"|\bnicht\b|anders|annerschd|without|\bno\b|\bgeht\s+(?:das|des)\b"
+            # "online ausweis funktion aktivieren wie", "Welches Vertrauensniveau mit dem Online-Ausweis?"
+            r"|aktivier|freischalt|activat|vertrauensniveau|trust\s+level",
             re.IGNORECASE,
         ),
     ),
+    # "Wie logge ich mich mit meinem Personalausweis ein?": the same answer.
+    ("faq/eid_elster", _ID_CARD_LOGIN, _ID_CARD_LOGIN),
 )
 # Intents a cued FAQ does not override: they ask for something else than an answer.
 CUE_KEEPS = frozenset(
@@ -352,8 +390,13 @@ def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> s
     """The FAQ key a certificate or cued question must get instead of the classifier's intent."""
     name = (intent or {}).get("name")
     # A question about a named service keeps its answer ("Wohngeld mit der BundID beantragen").
-    # Not when the ID card named is its online function, a way to log in.
-    service_question = name == "online_beantragen" and names_a_service(text) and not _ID_FUNCTION.search(text)
+    # Not when the ID card named is its online function or a way to log in.
+    service_question = (
+        name == "online_beantragen"
+        and names_a_service(text)
+        and not _ID_FUNCTION.search(text)
+        and not _ID_CARD_LOGIN.search(text)
+    )
     # "Sterbeurkunde …, der ist in Hünfeld gestorben. Und außerdem: Wie lege ich eine BundID an?":
     # the order is answered, the question after it (actions/themen.py).
     # Only when a certificate is named: a long story with places ("BundID 2023 in Marburg angelegt
@@ -377,11 +420,19 @@ def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> s
 # relative to cue on and is still that question.
 _ORDER_CUE = re.compile(
     # "I need a marriage certificate", "Ich brauche eine Sterbeurkunde": an order too.
-    r"\b(?:where|wo|woher|get|bekomme?n?|kriege?n?|krieg|need|brauche|ben(?:ö|oe)tige|order|bestellen)\b",
+    r"\b(?:where|wo|woher|get|bekomme?n?|kriege?n?|krieg|need|brauche|ben(?:ö|oe)tige|order|bestellen)\b"
+    r"|\bwant\s+to\s+(?:apply|order|request)\b|\b(?:m(?:ö|oe)chte|will)\b.*\bbeantragen\b",
     re.IGNORECASE,
 )
 _CUED_CERTIFICATE_FAQS = frozenset(
     {"faq/urkunde_dauer", "faq/urkunde_gebuehr", "faq/urkunde_konto", "faq/urkunde_international"}
+)
+# "Who may order" is an order too when nothing asks who may ("I want to apply for a
+# Sterbeurkunde"); "bin 15, darf ich …", "Kann ein Anwalt für mich …", "berechtigtes Interesse"
+# ask it.
+_WHO_MAY = re.compile(
+    r"\bdarf\b|d(?:ü|ue)rfen|berechtigt|\bkann\b|k(?:ö|oe)nnen|\bmay\b|allowed|entitled|\bcan\b|\bcould\b",
+    re.IGNORECASE,
 )
 
 
@@ -396,11 +447,11 @@ def event_told_for_certificate_faq(text: str, response_key: str | None, has_plac
 
 def certificate_order_misread_as_faq(text: str, response_key: str | None) -> bool:
     """Whether a certificate FAQ answer ("faq/urkunde_dauer") was picked for an order."""
+    cued = response_key in _CUED_CERTIFICATE_FAQS or (
+        response_key == "faq/urkunde_berechtigt" and not _WHO_MAY.search(text)
+    )
     return bool(
-        response_key in _CUED_CERTIFICATE_FAQS
-        and certificate_kind(text)
-        and certificate_question(text) is None
-        and _ORDER_CUE.search(text)
+        cued and certificate_kind(text) and certificate_question(text) is None and _ORDER_CUE.search(text)
     )
 
 
@@ -422,7 +473,7 @@ _ACCOUNT_FAQS = ("faq/bundid_", "faq/servicekonto_", "faq/ohne_konto", "faq/vert
 _LOGIN_FAQS = ("faq/unternehmenskonto", "faq/eid_elster")
 _LOGIN = re.compile(
     _ACCOUNT + r"|log\s*-?\s*in|einlogg|anmeld\w*\s+mit|elster|\bpin\b|organisationszertifikat"
-    r"|organisation certificate|" + _ID_FUNCTION.pattern,
+    r"|organisation certificate|" + _ID_FUNCTION.pattern + "|" + _ID_CARD_LOGIN.pattern,
     re.IGNORECASE,
 )
 # Words of municipal cooperation: with them an IKZ answer fits even where a service is named.

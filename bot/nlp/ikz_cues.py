@@ -76,7 +76,9 @@ _TOTALS = re.compile(
     # Past tense means the totals paid: "Wie viel Geld floss …?", "How much was granted?"
     r"|gefördert|gefoerdert|geflossen|floss|ausgezahlt|ausgeschüttet|bereitgestellt|investiert"
     r"|\bwurden?\b|\bhat\b.{0,30}\bgegeben|\bpaid\b|\bgiven\b|\bspent\b|\bgranted\b|\bfunded\b"
-    r"|\b(?:was|were|has|have)\s+been\b|\bdid\b",
+    r"|\b(?:was|were|has|have)\s+been\b|\bdid\b"
+    # "Gesamtsumme IKZ Förderung", "Statistik zur Förderung", "Kennzahlen IKZ-Förderung"
+    r"|gesamt|statisti|kennzahl|zahlen\s+(?:und|&)\s+fakten|\btotal|figures",
     re.IGNORECASE,
 )
 
@@ -88,3 +90,15 @@ def funding_misread_as_totals(text: str, response_key: str | None) -> bool:
     to the classifier; without a word about totals it asks for the amounts per cooperation.
     """
     return bool(response_key == "faq/ikz_kennzahlen" and _FUNDING.search(text) and not _TOTALS.search(text))
+
+
+def totals_misread_as_funding(text: str, response_key: str | None) -> bool:
+    """Whether the calculator was picked for a question about the Land's totals.
+
+    "Gesamtsumme IKZ Förderung Hessen" reads like "IKZ Förderung für drei Gemeinden"; the
+    ResponseSelector's pick, the totals, is right when a word about totals says so and no
+    number of municipalities asks for the calculator.
+    """
+    return bool(
+        response_key == "faq/ikz_kennzahlen" and _TOTALS.search(text) and not ikz_funding_question(text)
+    )

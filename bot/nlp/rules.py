@@ -43,7 +43,7 @@ from bot.nlp.certificates import (
     span_entity,
     typed_event_place,
 )
-from bot.nlp.faq_cues import ACCOUNT_WORD, CUE_KEEPS, FAQ_INTENT
+from bot.nlp.faq_cues import ACCOUNT_WORD, CUE_KEEPS, FAQ_INTENT, is_faq_follow_up
 from bot.nlp.ikz_cues import MUNICIPALITIES, ikz_funding_question, ikz_special_funding_question
 from bot.nlp.language import other_language
 
@@ -52,7 +52,7 @@ PLACE_LABEL = "gemeinde"
 _OVERRIDABLE = frozenset({"angabe", "out_of_scope", "chitchat", "standesamt_suchen", "nlu_fallback"})
 # Below this confidence the FallbackClassifier (config.yml, threshold 0.5) or a near tie would
 # answer with the topic menu; a named service is the better guess.
-_UNSURE = 0.6
+UNSURE = 0.6
 # "und meine Schwester ist in Göttingen geboren, wo kriegt die ihre?" (read as out of scope).
 _EVENT_WHERE_OVERRIDABLE = frozenset({"lebenslage", "out_of_scope", "chitchat", "nachfrage", "angabe"})
 # Short-message intents too: "Fuehrerschein umschreiben lassen" was read as "abbrechen" (0.55).
@@ -74,6 +74,19 @@ _ASPECT_FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 _ASPECT_FOLLOW_UP_OVERRIDABLE = frozenset({"out_of_scope", "nlu_fallback", "chitchat", "angabe"})
+_ANY_CERTIFICATE = re.compile(r"urkunde|certificate", re.IGNORECASE)
+
+
+def _faq_guess(text: str) -> bool:
+    """Whether a FAQ pick for a short cost or deadline question can only be a guess.
+
+    "was kostet ein neuer?" after a lost ID card is read as the certificate fees: it names
+    no FAQ topic and no certificate, so the topic in focus decides (actions/nachfragen.py
+    also answers the certificate fees when a certificate is in focus).
+    """
+    return is_faq_follow_up(text) and not _ANY_CERTIFICATE.search(text)
+
+
 # "und für meine Tochter, die ist 8?": a short message that starts like a follow-up.
 _FOLLOW_UP_OPENING = re.compile(r"^\s*(?:und|auch|and|also|what\s+about|how\s+about)\b", re.IGNORECASE)
 _MAX_FOLLOW_UP_WORDS = 10
@@ -170,7 +183,9 @@ _DISSATISFIED = re.compile(
     r"|not\s+(?:very\s+|really\s+)?helpful|(?:does|did)n[o']?t\s+help|\bdosn'?t\s+help"
     r"|(?:do\s+not|don'?t)\s+get\s+me\b|\buseless\b|\bnonsense\b|\brubbish\b"
     r"|you\s+(?:do\s+not|don'?t)\s+understand|(?:not|n'?t)\s+(?:\w+\s+)?helping|\bfrustrat"
-    r"|\b(?:unhappy|fed\s+up)\s+with|in\s+circles|waste\s+of\s+(?:my\s+)?time",
+    r"|\b(?:unhappy|fed\s+up)\s+with|in\s+circles|waste\s+of\s+(?:my\s+)?time"
+    # "this info seems outdated", "Die Angabe ist veraltet"
+    r"|\boutdated\b|out\s+of\s+date|\bveraltet\b",
     re.IGNORECASE,
 )
 _DISSATISFACTION_OVERRIDABLE = frozenset(
@@ -193,7 +208,8 @@ _EASY_OFF = re.compile(
     r"|\bkeine\s+(?:\w+\s+)?(?:einfache|leichte)n?\s+sprache|nicht\s+mehr\s+(?:in\s+)?(?:einfache|leichte)"
     r"|(?:einfache|leichte)r?\s+sprache\s+(?:\w+\s+)?(?:deaktiv|ausschalt|aus\b|beend|stopp|abschalt)"
     r"|(?:disable|turn\s+off|switch\s+off|stop|deactivate|no\s+more|ausschalten|beenden)\b.*"
-    r"(?:easy|leicht|einfach|simple)|(?:easy[-\s]+to[-\s]+read|leichte\s+sprache)\s+(?:aus|off)\b",
+    r"(?:easy|leicht|einfach|simple)"
+    r"|(?:easy[-\s]+to[-\s]+read|leichte\s+sprache|(?:easy|plain|simple)\s+language)\s+(?:aus|off)\b",
     re.IGNORECASE,
 )
 _EASY_OVERRIDABLE = frozenset(
@@ -282,7 +298,9 @@ _PERSON_WANTED = re.compile(
     r"|\bmit\s+(?:einem|einer|nem|ner)\s+(?:echten\s+)?(?:menschen|mitarbeiter\w*|person|sachbearbeiter\w*)\b"
     r".{0,30}\b(?:sprechen|reden|telefonieren)\b"
     # "who can I actually ring about this", "jemand am Telefon"
-    r"|\bwho\s+can\s+i\s+(?:\w+\s+)?(?:ring|call|phone)\b|\bjemand\s+am\s+telefon\b",
+    r"|\bwho\s+can\s+i\s+(?:\w+\s+)?(?:ring|call|phone)\b|\bjemand\s+am\s+telefon\b"
+    # "give me someone from the office"
+    r"|\b(?:give|get)\s+me\s+(?:someone|somebody|a\s+(?:real\s+)?(?:person|human))\b",
     re.IGNORECASE,
 )
 _PERSON_OVERRIDABLE = frozenset({"nlu_fallback", "out_of_scope", "chitchat", "angabe", "nachfrage"})
@@ -346,9 +364,18 @@ def how_are_you_only(text: str) -> bool:
     return bool(_HOW_ARE_YOU.search(text)) and len(text.split()) <= _MAX_HOW_ARE_YOU_WORDS
 
 
+# "Danke, aber das hilft mir nicht": thanks that go on to a complaint.
+_THANKS_BUT = re.compile(r"\b(?:aber|but|trotzdem|nicht|not|nichts|nothing)\b", re.IGNORECASE)
+
+
 def thanks_only(text: str) -> bool:
     """Whether ``text`` thanks and asks nothing ("Danke, jetzt verstehe ich es.")."""
-    return bool(_THANKS.match(text)) and "?" not in text and len(text.split()) <= _MAX_THANKS_WORDS
+    return (
+        bool(_THANKS.match(text))
+        and "?" not in text
+        and len(text.split()) <= _MAX_THANKS_WORDS
+        and not _THANKS_BUT.search(text)
+    )
 
 
 # "where / which office": the certificate's place is asked ("get" alone is too common).
@@ -400,7 +427,7 @@ def refine(
             has_place = True
     entities.sort(key=lambda e: (e.get("start", 0), e.get("end", 0)))
     name = (intent or {}).get("name")
-    unsure = float((intent or {}).get("confidence") or 0.0) < _UNSURE
+    unsure = float((intent or {}).get("confidence") or 0.0) < UNSURE
     correction = has_place and bool(kind or event_kind(text))
     if (
         (name in _DISSATISFACTION_OVERRIDABLE or name == "unzufrieden" or unsure)
@@ -573,7 +600,7 @@ def refine(
         # The topic in focus decides (actions/nachfragen.py), not the topic menu.
         intent = {"name": "nachfrage", "confidence": 1.0}
     elif (
-        (name in _ASPECT_FOLLOW_UP_OVERRIDABLE or unsure)
+        (name in _ASPECT_FOLLOW_UP_OVERRIDABLE or unsure or name == FAQ_INTENT and _faq_guess(text))
         and name not in CUE_KEEPS
         and _ASPECT_FOLLOW_UP.match(text)
         and len(text.split()) <= _MAX_FOLLOW_UP_WORDS

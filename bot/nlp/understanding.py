@@ -25,11 +25,12 @@ from bot.nlp.faq_cues import (
     select_response,
     service_misread_as_faq,
 )
-from bot.nlp.ikz_cues import funding_misread_as_totals
+from bot.nlp.ikz_cues import funding_misread_as_totals, totals_misread_as_funding
 from bot.nlp.rules import (
     HOW_ARE_YOU_OVERRIDABLE,
     PLACE_LABEL,
     THANKS_OVERRIDABLE,
+    UNSURE,
     asks_what_the_bot_is,
     how_are_you_only,
     refine,
@@ -55,6 +56,8 @@ class ContextualUnderstanding(StatelessComponent):
             name = (intent or {}).get("name")
             selected = response_key(message.get(RESPONSE_SELECTOR))
             faq_key = faq_override(text, intent, has_place)
+            # The classifier's own confidence, before a rule decided.
+            unsure = float((before or {}).get("confidence") or 0.0) < UNSURE
             # The response to say instead of the ResponseSelector's choice, if a rule decides one.
             response: str | None = None
             if faq_key:
@@ -88,11 +91,13 @@ class ContextualUnderstanding(StatelessComponent):
             ):
                 intent = {"name": "chitchat", "confidence": 1.0}
                 response = "chitchat/wie_gehts"
-            elif name in THANKS_OVERRIDABLE and thanks_only(text):
+            elif (name in THANKS_OVERRIDABLE or unsure) and thanks_only(text):
                 intent = {"name": "chitchat", "confidence": 1.0}
                 response = "chitchat/danke"
             elif name == FAQ_INTENT and funding_misread_as_totals(text, selected):
                 intent = {"name": "ikz_foerderung", "confidence": 1.0}
+            elif name == "ikz_foerderung" and totals_misread_as_funding(text, selected):
+                intent = {"name": FAQ_INTENT, "confidence": 1.0}
             elif name == FAQ_INTENT and old_account_misread_as_company(text, selected):
                 response = SERVICEKONTO_REPLACED
             elif name == FAQ_INTENT and ministry_misread_as_faq(text, selected, has_place):
