@@ -77,6 +77,8 @@ _COMPANY_OWNER = re.compile(
     re.IGNORECASE,
 )
 # "What is …?" asked of a topic: "Was genau ist eigentlich …", Hessian "was is'n des …".
+# Narrower than _WHAT_IS below, which also takes "wer macht …" to split a long message into
+# its questions.
 _WHAT_IS_ASKED = re.compile(
     r"\b(?:what|was)\s+(?:genau\s+|eigentlich\s+|exactly\s+|actually\s+)?(?:is|ist|is'?n|bedeutet|means?)\b"
     r"|\bwhat'?s\b|\bmeaning\b|erkl(?:ä|ae)r|explain",
