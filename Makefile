@@ -98,7 +98,7 @@ browser-deps: ## Chromium (Debian) and axe-core for the browser tests
 	npm ci --prefix tests/web --no-audit --no-fund --silent
 
 pytest: $(VENV)/.installed $(NLP_DIR)/meta.json $(MODEL) browser-deps synapse ## unit, action, gateway, browser, channel and service tests
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
 
 test-stories: $(MODEL) config ## conversation tests (tests/test_stories.yml), failing on any wrong prediction
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --endpoints build/endpoints.yml \

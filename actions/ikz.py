@@ -24,6 +24,10 @@ from bot.knowledge.ikz import (
     special_cases,
 )
 
+# FAQ answers the funding answer already holds (what IKZ is, the advice centre, the 2020 digital
+# funding): asked beside the amount, they would repeat it.
+_IN_FUNDING_ANSWER = frozenset({"faq/ikz_was", "faq/ikz_beratung", "faq/ikz_digital"})
+
 
 def _eur(amount: int) -> Var:
     """An amount in every language's format: "75.000 €" in German, "€75,000" in English."""
@@ -141,7 +145,9 @@ def answer_funding(dispatcher: CollectingDispatcher, tracker: Tracker, count: in
     # beantrage ich eigentlich Wohngeld?": the other question too.
     others = other_topics(user_text(tracker), ())
     for key in others.faqs:
-        if not key.startswith("faq/ikz"):
+        # What IKZ is and who advises are part of the funding answer; the procedure and its
+        # duration ("… und wie lange dauert die Bearbeitung?") are not.
+        if key not in _IN_FUNDING_ANSWER:
             dispatcher.utter_message(response=f"utter_{key}")
     if others.services:
         # Imported here: online_leistungen imports (through katalog) this module.

@@ -22,7 +22,14 @@ from actions.antworten import Var, join, label, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import focus_event
 from actions.fokus_antwort import answer_from_focus
-from actions.online_leistungen import ActionOnlineLeistung, answer_other_topics, service_field, service_name
+from actions.online_leistungen import (
+    PORTAL_URL,
+    ActionOnlineLeistung,
+    answer_other_topics,
+    say_fees,
+    service_field,
+    service_name,
+)
 from actions.orte import Place
 from actions.payloads import intent_payload
 from actions.urkunden import event_phrase, office_link, shared_office, urkunde_name
@@ -30,7 +37,7 @@ from bot.knowledge.dialekt import standardise
 from bot.knowledge.ereignisort import event_named_with_place, event_place_text, lives_there
 from bot.knowledge.languages import load_sprachen
 from bot.knowledge.municipalities import Municipality, load_municipalities
-from bot.knowledge.services import ServiceCatalogue, load_services
+from bot.knowledge.services import Service, ServiceCatalogue, load_services
 from bot.knowledge.sources import KNOWLEDGE_DIR, KnowledgeError, load_source_titles, read_yaml
 from bot.knowledge.text import edit_distance, variants
 
@@ -276,6 +283,34 @@ def _event_certificate(dispatcher: CollectingDispatcher, tracker: Tracker, event
     shared_office(dispatcher, tracker, Place(municipality=found))
 
 
+# "Isch hab mei Perso verbummelt … Un was kost mich de neue?": the list and the fees.
+_COST_QUESTION = re.compile(
+    r"\bwas\s+kost|\bwie\s*viel\s+kost|\bkostet\b|\bgeb(?:ü|ue)hr|\bhow\s+much\b|\bwhat\s+does\s+\w+(?:\s+\w+)?\s+cost",
+    re.IGNORECASE,
+)
+
+
+def step_service(event: Lebenslage | None, aspect: str) -> Service | None:
+    """The step of a life event a follow-up most likely means ("Was kostet ein neuer?").
+
+    For costs (``aspect`` "kosten") the first step whose fees are known (after "Ausweis
+    verloren" the new ID card, not the report of the loss); otherwise the first step.
+    """
+    if event is None:
+        return None
+    steps = [s for s in (load_services().get(step.leistung) for step in event.schritte) if s is not None]
+    if aspect == "kosten":
+        steps = [s for s in steps if s.fees] or steps
+    return steps[0] if steps else None
+
+
+def _step_fees(dispatcher: CollectingDispatcher, tracker: Tracker, event: Lebenslage) -> None:
+    """The fees of the event's first step that has sourced fees, if one has."""
+    service = step_service(event, "kosten")
+    if service is not None and service.fees:
+        say_fees(dispatcher, tracker, service, PORTAL_URL)
+
+
 def _title(name: str) -> str:
     return name if len(name) <= _MAX_TITLE else name[: _MAX_TITLE - 1] + "…"
 
@@ -390,6 +425,8 @@ class ActionLebenslage(Action):
             ort=ort,
         )
         _event_certificate(dispatcher, tracker, event)
+        if _COST_QUESTION.search(user_text(tracker)):
+            _step_fees(dispatcher, tracker, event)
         # "… und klappt die Gewerbeanmeldung trotzdem?": a service beside the event's steps.
         answer_other_topics(dispatcher, tracker, user_text(tracker), {s.leistung for s in event.schritte})
         # "Was kostet ein neuer?" next asks about one of its steps (actions/nachfragen.py).

@@ -15,25 +15,26 @@ from actions.fokus import current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
 from actions.ikz import answer_funding, ikz_recount
 from actions.kontakt import gemeinde_hinweis, topic_menu
-from actions.lebenslagen import load_lebenslagen
+from actions.lebenslagen import load_lebenslagen, step_service
 from actions.online_leistungen import (
+    PORTAL_URL,
     answer_other_topics,
     answer_service,
     municipality_in_question,
     online_status_text,
     popular_buttons,
     requested_service,
+    say_fees,
     service_field,
     service_name,
 )
-from actions.urkunden import event_phrase
+from actions.urkunden import event_phrase, told_event_place
 from bot.knowledge.ereignisort import event_place_text, named_as_residence
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
-from bot.knowledge.services import Service, load_services, portal_link
-from bot.nlp.certificates import event_kind
+from bot.knowledge.services import load_services, portal_link
+from bot.nlp.certificates import certificate_kind, event_kind
 
-PORTAL_URL = "https://verwaltungsportal.hessen.de"
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
 
 
@@ -106,7 +107,7 @@ class ActionNachfrage(Action):
         if service is None and focus and focus.kind in ("leistung", "urkunde") and focus.value:
             service = load_services().get(focus.value)
         if service is None and focus and focus.kind == "lebenslage":
-            service = _step_service(focus.value, aspect)
+            service = step_service(load_lebenslagen().get(focus.value or ""), aspect)
         if focus and focus.kind == "urkunde" and aspect == "kosten":
             dispatcher.utter_message(response="utter_faq/urkunde_gebuehr")
             return []
@@ -135,23 +136,7 @@ class ActionNachfrage(Action):
             else PORTAL_URL
         )
         if aspect == "kosten":
-            if service.fees:
-                say(
-                    dispatcher,
-                    tracker,
-                    "nachfrage_kosten",
-                    leistung=service_name(service),
-                    gebuehren=service_field(service, "fees"),
-                    link=link,
-                )
-            else:
-                say(
-                    dispatcher,
-                    tracker,
-                    "nachfrage_kosten_unbekannt",
-                    leistung=service_name(service),
-                    link=link,
-                )
+            say_fees(dispatcher, tracker, service, link)
         elif aspect == "online":
             say(
                 dispatcher,
@@ -183,26 +168,11 @@ class ActionNachfrage(Action):
         return [focus_event("leistung", service.id)]
 
 
-def _step_service(event_id: str | None, aspect: str) -> Service | None:
-    """The step of a life event a follow-up most likely means ("Was kostet ein neuer?").
-
-    For costs the first step whose fees are known (after "Ausweis verloren" the new ID card,
-    not the report of the loss); otherwise the first step.
-    """
-    event = load_lebenslagen().get(event_id or "")
-    if event is None:
-        return None
-    steps = [s for s in (load_services().get(step.leistung) for step in event.schritte) if s is not None]
-    if aspect == "kosten":
-        steps = [s for s in steps if s.fees] or steps
-    return steps[0] if steps else None
-
-
 def _life_event_step_for(
     dispatcher: CollectingDispatcher, tracker: Tracker, event_id: str | None, place: str
 ) -> list[EventType] | None:
     """ "Wir wohnen in Lorsch – wo melden wir das an?" after the wedding: the first step, for that place."""
-    service = _step_service(event_id, aspect_of(user_text(tracker)))
+    service = step_service(load_lebenslagen().get(event_id or ""), aspect_of(user_text(tracker)))
     municipality = load_municipalities().resolve(place).municipality
     if service is None or municipality is None:
         return None
@@ -257,14 +227,27 @@ def residence_objection(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
 def certificate_follow_up(tracker: Tracker) -> list[EventType] | None:
     """ "und mein Schwiegervater, der ist in Heidelberg geboren?" after a certificate answer.
 
+    Also "und wo bekomme ich die Sterbeurkunde?" after a death told with its place.
+
     An event and its place (in Hessen or not) continue the certificate request when the
     classifier did not place the message; None unless a certificate is in focus and the words
     name both.
     """
+    text = user_text(tracker)
+    named = certificate_kind(text)
+    told = told_event_place(tracker, named) if named and not entity_values(tracker, "gemeinde") else None
+    if named and told:
+        # "und wo bekomme ich die Sterbeurkunde?" after "Mein Vater ist in Korbach gestorben.
+        # Was muss ich erledigen?": the certificate of the told event, from its place.
+        return [
+            SlotSet("anliegen", "urkunde"),
+            SlotSet("urkundenart", named),
+            SlotSet("ort", told),
+            FollowupAction("action_standesamt_auskunft"),
+        ]
     focus = current_focus(tracker)
     if focus is None or focus.kind not in ("urkunde", "standesamt"):
         return None
-    text = user_text(tracker)
     kind = event_kind(text)
     if kind is None:
         return None
@@ -297,6 +280,8 @@ async def continue_focus(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     places = entity_values(tracker, "gemeinde")
     kinds = [k for k in entity_values(tracker, "urkundenart") if k in URKUNDENARTEN]
     previous = follow_up_place(tracker)
+    # "und die Geburtsurkunde?" after a certificate answer, or after a birth told with its place.
+    previous = previous or (told_event_place(tracker, kinds[0]) if kinds and not places else None)
     if kinds and previous:
         return [
             SlotSet("anliegen", "urkunde"),

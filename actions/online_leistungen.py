@@ -97,6 +97,21 @@ def answer_service(
         answer_other_topics(dispatcher, tracker, user_text(tracker), (service.id,))
 
 
+def say_fees(dispatcher: CollectingDispatcher, tracker: Tracker, service: Service, link: str) -> None:
+    """The fees of ``service``, or that they are not known here, with ``link`` for the binding ones."""
+    if service.fees:
+        say(
+            dispatcher,
+            tracker,
+            "nachfrage_kosten",
+            leistung=service_name(service),
+            gebuehren=service_field(service, "fees"),
+            link=link,
+        )
+    else:
+        say(dispatcher, tracker, "nachfrage_kosten_unbekannt", leistung=service_name(service), link=link)
+
+
 def answer_other_topics(
     dispatcher: CollectingDispatcher, tracker: Tracker, text: str, handled: Collection[str]
 ) -> bool:
@@ -107,6 +122,12 @@ def answer_other_topics(
     others = other_topics(text, handled)
     for service in others.services:
         answer_service(dispatcher, tracker, service, municipality_in_question(tracker), answer_others=False)
+    if others.certificates:
+        # Imported here: standesamt imports this module.
+        from actions.standesamt import answer_certificate
+
+        for kind, place_text in others.certificates:
+            answer_certificate(dispatcher, tracker, place_text, kind)
     if others.certificate_buttons:
         say(dispatcher, tracker, "weiteres_thema", list(others.certificate_buttons))
     for key in others.faqs:

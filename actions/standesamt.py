@@ -23,7 +23,14 @@ from actions.online_leistungen import answer_other_topics, answer_service, munic
 from actions.orte import Place, chosen_place, resolve_or_explain, slot_text
 from actions.payloads import intent_payload
 from actions.themen import request_text
-from actions.urkunden import event_phrase, office_link, say_office, shared_office, urkunde_name
+from actions.urkunden import (
+    event_phrase,
+    office_link,
+    say_office,
+    shared_office,
+    told_event_place,
+    urkunde_name,
+)
 from bot.knowledge.ereignisort import EVENT_KINDS, event_place_text, lives_there, tells_event
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
@@ -113,7 +120,12 @@ class ActionStandesamtVorbereiten(Action):
             kinds[0] if kinds else urkundenart_from(user_text(tracker))
         )
         # "Und eine Sterbeurkunde?" right after an answer keeps that answer's place.
-        ort = place_text_of_message(tracker, urkundenart) or follow_up_place(tracker)
+        ort = (
+            place_text_of_message(tracker, urkundenart)
+            or follow_up_place(tracker)
+            # "Wo bekomme ich die Sterbeurkunde?" after "Mein Vater ist in Korbach gestorben".
+            or (told_event_place(tracker, urkundenart) if anliegen == "urkunde" else None)
+        )
         if anliegen == "standesamt":
             urkundenart = None
             home = home_municipality(tracker)
@@ -224,10 +236,7 @@ class ActionStandesamtAuskunft(Action):
         wrongly), so the pairs come from the message itself (rules.certificate_requests).
         """
         for kind, place_text in pairs:
-            place = resolve_or_explain(dispatcher, tracker, place_text)
-            if place is not None:
-                self._certificate(dispatcher, tracker, place, kind)
-                shared_office(dispatcher, tracker, place)
+            answer_certificate(dispatcher, tracker, place_text, kind)
         answer_other_topics(dispatcher, tracker, request, {kind for kind, _ in pairs})
         return [focus_event("urkunde", pairs[-1][0])]
 
@@ -273,6 +282,16 @@ class ActionStandesamtAuskunft(Action):
             say(dispatcher, tracker, "standesamt_ausserhalb", ort=place.outside_name, land=place.land)
             return
         say_office(dispatcher, tracker, place.municipality)
+
+
+def answer_certificate(
+    dispatcher: CollectingDispatcher, tracker: Tracker, place_text: str, kind: str
+) -> None:
+    """The answer for certificate ``kind`` from the place ``place_text`` names (or why not)."""
+    place = resolve_or_explain(dispatcher, tracker, place_text)
+    if place is not None:
+        ActionStandesamtAuskunft._certificate(dispatcher, tracker, place, kind)
+        shared_office(dispatcher, tracker, place)
 
 
 class ActionOrtKontext(Action):

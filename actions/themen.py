@@ -4,8 +4,9 @@
 classifier picks one intent, so the answer to the first topic would silently drop the
 second. After answering, the actions call
 :func:`actions.online_leistungen.answer_other_topics` with the topic they handled: every
-other detailed service the message names is answered right away; another certificate,
-which needs its own place, is offered as a button that starts exactly that request; a question
+other detailed service the message names is answered right away; another certificate is
+answered for the event place the message tells, or else offered as a button that starts exactly
+that request (it needs its own place); a question
 that only one FAQ answers ("… und was ist die BundID?") gets that answer; a request for a person
 gets the handoff (115, the home municipality's administration).
 """
@@ -20,6 +21,8 @@ from rasa_sdk import Tracker
 
 from actions.antworten import label
 from actions.payloads import intent_payload
+from bot.knowledge.ereignisort import event_named_with_place, event_place_text, lives_there, tells_event
+from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import Service, load_services
 from bot.nlp.certificates import certificate_kind
 from bot.nlp.faq_cues import clause_faqs
@@ -58,6 +61,8 @@ class OtherTopics:
     """What else a message asks besides the topic already answered."""
 
     services: tuple[Service, ...] = ()
+    # (kind, the text naming its event place): a certificate whose place the message tells.
+    certificates: tuple[tuple[str, str], ...] = ()
     certificate_buttons: tuple[dict[str, str], ...] = ()
     handoff: bool = False
     faqs: tuple[str, ...] = ()
@@ -72,14 +77,21 @@ class OtherTopics:
 def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
     """The detailed services, certificates and FAQ questions in ``text`` other than ``handled``."""
     services: list[Service] = []
+    certificates: list[tuple[str, str]] = []
     buttons: list[dict[str, str]] = []
     seen = set(handled)
     for clause in _CLAUSES.split(text):
-        if not clause.strip() or len(services) + len(buttons) >= _MAX_TOPICS:
+        if not clause.strip() or len(services) + len(certificates) + len(buttons) >= _MAX_TOPICS:
             continue
         kind = certificate_kind(clause)
         if kind and kind not in seen:
             seen.add(kind)
+            place = told_place(text, kind)
+            if place:
+                # "… und wo bekomme ich eine Geburtsurkunde für meine Tochter, die in
+                # Lauterbach geboren ist?": the place is told, so the answer, not a button.
+                certificates.append((kind, place))
+                continue
             payload = intent_payload("urkunde_beantragen", urkundenart=kind)
             title = label("knopf_urkundenart_bestellen", urkunde=label(f"knopf_{kind}"))
             buttons.append({"title": title, "payload": payload})
@@ -91,8 +103,22 @@ def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
     # Questions about the certificate itself are answered with it (follow_on_certificate_question).
     faqs = tuple(k for k in clause_faqs(text) if not k.startswith("faq/urkunde_") and k not in seen)
     return OtherTopics(
-        tuple(services), tuple(buttons), bool(_HANDOFF.search(text)), faqs[:1], bool(_DISTRESS.search(text))
+        tuple(services),
+        tuple(certificates),
+        tuple(buttons),
+        bool(_HANDOFF.search(text)),
+        faqs[:1],
+        bool(_DISTRESS.search(text)),
     )
+
+
+def told_place(text: str, kind: str) -> str | None:
+    """The text naming the place of the ``kind`` event that ``text`` tells, if it names a Hessian one."""
+    if not tells_event(text, kind) or not event_named_with_place(text):
+        return None
+    clause = event_place_text(text, kind)
+    found = load_municipalities().resolve(clause).municipality
+    return clause if found is not None and not lives_there(text, found.label) else None
 
 
 def request_text(tracker: Tracker, intents: tuple[str, ...]) -> str:

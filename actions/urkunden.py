@@ -11,7 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.antworten import Var, label, say
 from actions.orte import Place
-from bot.knowledge.ereignisort import standesamtsbezirk_of
+from bot.knowledge.ereignisort import (
+    event_named_with_place,
+    event_place_text,
+    lives_there,
+    standesamtsbezirk_of,
+    tells_event,
+)
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import load_services, portal_link
 
@@ -59,3 +65,29 @@ def shared_office(dispatcher: CollectingDispatcher, tracker: Tracker, place: Pla
     link = office_link(m)
     key = "standesamt_bezirk" if bezirk.gesichert else "standesamt_bezirk_unsicher"
     say(dispatcher, tracker, key, gemeinde=m.label, sitz=sitz.label, bezirk=bezirk.name, link=link)
+
+
+# How many earlier messages a told event stays in reach: "und die Geburtsurkunde?" two turns
+# after "Unser Kind ist in Gelnhausen geboren. Was müssen wir erledigen?" still means Gelnhausen.
+_EVENT_REACH = 3
+
+
+def told_event_place(tracker: Tracker, kind: str | None) -> str | None:
+    """The place of an event of ``kind`` that one of the last messages told, for its certificate.
+
+    A certificate comes from the Standesamt of the event place, so a birth or death told
+    with its place a few turns earlier (typically for the life event's list) answers where a
+    later "und wo bekomme ich die Sterbeurkunde?" must go. A place named only as the
+    residence is none.
+    """
+    if not kind:
+        return None
+    earlier = [e for e in tracker.events if e.get("event") == "user"][-_EVENT_REACH - 1 : -1]
+    for event in reversed(earlier):
+        told = str(event.get("text") or "")
+        if not tells_event(told, kind) or not event_named_with_place(told):
+            continue
+        found = load_municipalities().resolve(event_place_text(told, kind)).municipality
+        if found is not None and not lives_there(told, found.label):
+            return found.label
+    return None

@@ -460,6 +460,24 @@ async def test_a_background_question_beside_the_funding_question_is_answered_too
     ]
 
 
+async def test_the_procedures_duration_beside_the_funding_question_is_answered_too() -> None:
+    text = (
+        "Wie viel IKZ-Förderung gibt es für drei Kommunen und wie lange dauert die Bearbeitung des Antrags?"
+    )
+    _, messages = await run(
+        ActionIkzFoerderung(), make_tracker(text, "ikz_foerderung", slots={"anzahl_kommunen": 3.0})
+    )
+    assert [m["response"] for m in messages if str(m.get("response")).startswith("utter_faq")] == [
+        "utter_faq/ikz_antrag"
+    ]
+    # What IKZ is is part of the funding answer: not repeated.
+    text = "Was ist IKZ überhaupt, und wie viel gibt es für drei Gemeinden?"
+    _, messages = await run(
+        ActionIkzFoerderung(), make_tracker(text, "ikz_foerderung", slots={"anzahl_kommunen": 3.0})
+    )
+    assert not [m for m in messages if str(m.get("response")).startswith("utter_faq/ikz")]
+
+
 # --- Handoff and fallback ---------------------------------------------------------------------
 async def test_kontakt_names_115_and_the_home_municipality() -> None:
     _, [message] = await run(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.faq import ActionFaq
-from bot.nlp.faq_cues import faq_answers, select_response
+from bot.nlp.faq_cues import faq_answers, faqs_asked, select_response
 from tests.tracker_factory import make_tracker, run
 
 
@@ -162,3 +162,31 @@ def test_which_number_to_call_beside_a_question_is_a_request_for_a_person() -> N
         "is servicekonto hessen still working? and which number i can call if i need help", ()
     ).handoff
     assert not other_topics("is servicekonto hessen still working?", ()).handoff
+
+
+def test_a_duration_clause_beside_ikz_funding_asks_for_the_procedure() -> None:
+    text = (
+        "Wie viel IKZ-Förderung gibt es für drei Kommunen und wie lange dauert die Bearbeitung des Antrags?"
+    )
+    assert faqs_asked(text) == ["faq/ikz_antrag"]
+    # How long the programme runs is no question about the procedure.
+    assert "faq/ikz_antrag" not in faqs_asked("Wie lange dauert die IKZ-Förderung noch, und wer berät uns?")
+    # Without IKZ in the message, a duration clause is no IKZ question.
+    assert "faq/ikz_antrag" not in faqs_asked("Ich brauche Wohngeld, und wie lange dauert die Bearbeitung?")
+
+
+def test_the_smart_eid_beside_another_question_gets_the_login_ways() -> None:
+    text = (
+        "Was ist der Unterschied zwischen dem Servicekonto Hessen und der BundID? "
+        "Und kann ich schon die Smart-eID auf dem Handy nutzen?"
+    )
+    assert faqs_asked(text) == ["faq/servicekonto_bundid", "faq/eid_elster"]
+
+
+def test_the_mailbox_and_the_accounts_cost_beside_each_other_get_both_answers() -> None:
+    text = "Two things: what is the BundID Postfach for, and does the account cost anything?"
+    assert faqs_asked(text) == ["faq/postfach", "faq/bundid_was"]
+    text = "Wofür ist das Postfach in der BundID da, und welches Vertrauensniveau habe ich bei der Anmeldung mit ELSTER?"
+    assert faqs_asked(text) == ["faq/postfach", "faq/eid_elster"]
+    # "mein altes Konto … übernommen?" after the Servicekonto answer: what became of it.
+    assert faqs_asked("und wird mein altes Konto automatisch übernommen?") == ["faq/servicekonto_bundid"]

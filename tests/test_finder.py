@@ -306,6 +306,29 @@ def test_word_families_of_the_second_tuning_round(question: str, expected: str) 
     assert hits and hits[0].service.name.startswith(expected), [h.service.name for h in hits]
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Who demands the document is not the document.
+        ("Mein neuer Arbeitgeber will ein polizeiliches Führungszeugnis", "Führungszeugnis"),
+        ("Mein neuer Job im Kindergarten will ein Führungszeugnis", "Führungszeugnis"),
+        ("My employer wants a Führungszeugnis", "Führungszeugnis"),
+    ],
+)
+def test_the_one_who_demands_a_document_does_not_outrank_it(question: str, expected: str) -> None:
+    hits = load_catalogue().search(question, limit=3)
+    assert hits and hits[0].service.name.startswith(expected), [h.service.name for h in hits]
+
+
+def test_a_demanding_clause_keeps_its_subject_when_nothing_else_is_named() -> None:
+    finder = load_catalogue()._finder
+    assert "arbeitgeber" not in finder.query_tokens("Mein Arbeitgeber will ein Führungszeugnis")
+    # "Meine Hündin will das": nothing named after the verb, so the words before it still count.
+    assert "hundin" in finder.query_tokens("Meine Hündin will das")
+    # Only the demanding clause loses its subject, not the clause before it.
+    assert "hund" in finder.query_tokens("Ich melde den Hund an, die Stadt will Steuer")
+
+
 def test_a_pet_that_died_is_not_a_death_to_register() -> None:
     hits = load_catalogue().search("Meine Katze ist gestorben")
     assert not any("Sterbe" in h.service.name for h in hits if h.score >= SERVICE_QUESTION_SCORE)

@@ -451,3 +451,15 @@ async def test_a_birth_with_its_place_links_that_places_standesamt() -> None:
     # A move has no certificate.
     _, messages = await answer("Ich ziehe nach Hanau", [gemeinde("Hanau")])
     assert not any("regschl=" in m["text"] for m in messages)
+
+
+async def test_a_cost_question_beside_the_life_event_gets_the_fees_of_its_step() -> None:
+    _, messages = await answer(
+        "Isch hab mei Perso verbummelt. Was mach isch dann jetz? Un was kost mich de neue? Bin 38.",
+        [lebenslage("ausweis_verloren")],
+    )
+    assert len(messages) == 2
+    assert "46,00 €" in messages[1]["text"] and "Personalausweis" in messages[1]["text"]
+    # No cost asked: the list alone.
+    _, messages = await answer("Ich habe meinen Personalausweis verloren.", [lebenslage("ausweis_verloren")])
+    assert len(messages) == 1

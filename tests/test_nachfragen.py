@@ -743,3 +743,84 @@ async def test_a_cost_question_after_the_bundid_answer_is_answered_from_it() -> 
     tracker = make_tracker("Do I have to pay anything for it?", "nachfrage", history=history)
     _, messages = await run(ActionNachfrage(), tracker)
     assert [m.get("response") for m in messages] == ["utter_faq/bundid_was"]
+
+
+def _told_birth_in_gelnhausen() -> list[dict]:
+    return [
+        user_event(
+            "Unser Kind ist letzte Woche in Gelnhausen geboren. Was müssen wir jetzt alles erledigen?",
+            "lebenslage",
+        ),
+        {"event": "bot", "text": "…"},
+        user_event("und wie beantrage ich das Elterngeld?", "online_beantragen"),
+        {"event": "bot", "text": "…"},
+    ]
+
+
+async def test_a_certificate_named_after_a_told_birth_comes_from_its_place() -> None:
+    tracker = make_tracker(
+        "und die Geburtsurkunde?",
+        "angabe",
+        [{"entity": "urkundenart", "value": "geburtsurkunde"}],
+        slots={"fokus": "leistung:elterngeld"},
+        history=_told_birth_in_gelnhausen(),
+    )
+    events, messages = await run(ActionOrtKontext(), tracker)
+    assert messages == []
+    assert slots_of(events) == {"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": "Gelnhausen"}
+    assert followups(events) == ["action_standesamt_auskunft"]
+
+
+async def test_a_told_death_gives_the_place_of_a_later_certificate_question() -> None:
+    from actions.katalog import ActionLeistungSuchen
+
+    history = [
+        user_event(
+            "Mein Vater ist letzte Woche in Korbach gestorben. Was muss ich jetzt alles erledigen?",
+            "lebenslage",
+        ),
+        {"event": "bot", "text": "…"},
+    ]
+    tracker = make_tracker(
+        "und wo bekomme ich die Sterbeurkunde?",
+        "nlu_fallback",
+        [{"entity": "urkundenart", "value": "sterbeurkunde"}],
+        slots={"fokus": "lebenslage:todesfall"},
+        history=history,
+    )
+    events, _ = await run(ActionLeistungSuchen(), tracker)
+    assert slots_of(events) == {"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "Korbach"}
+    assert followups(events) == ["action_standesamt_auskunft"]
+
+
+async def test_a_told_place_of_residence_or_another_event_gives_no_certificate_place() -> None:
+    from actions.urkunden import told_event_place
+
+    lived = [user_event("Wir wohnen in Gelnhausen. Was müssen wir nach der Geburt erledigen?", "lebenslage")]
+    tracker = make_tracker("und die Geburtsurkunde?", "angabe", history=lived)
+    assert told_event_place(tracker, "geburtsurkunde") is None
+    tracker = make_tracker("und die Sterbeurkunde?", "angabe", history=_told_birth_in_gelnhausen())
+    assert told_event_place(tracker, "sterbeurkunde") is None
+    # Out of reach: three more messages since the birth was told.
+    later = [*_told_birth_in_gelnhausen(), *[user_event(t, "faq") for t in ("a?", "b?", "c?")]]
+    tracker = make_tracker("und die Geburtsurkunde?", "angabe", history=later)
+    assert told_event_place(tracker, "geburtsurkunde") is None
+
+
+async def test_a_second_certificate_with_its_told_place_is_answered_not_offered() -> None:
+    from actions.themen import other_topics
+
+    text = "Was kostet ein Reisepass und wo bekomme ich eine Geburtsurkunde für meine Tochter, die in Lauterbach geboren ist?"
+    others = other_topics(text, ("reisepass",))
+    assert [kind for kind, _ in others.certificates] == ["geburtsurkunde"]
+    assert not others.certificate_buttons
+    tracker = make_tracker(text, "online_beantragen")
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    answer = texts(messages)
+    lauterbach = load_municipalities().resolve("Lauterbach (Hessen)").municipality
+    assert lauterbach is not None and f"regschl={lauterbach.ars}" in answer
+    # A place where the citizen only lives is no event place: the button stays.
+    others = other_topics(
+        "Was kostet ein Reisepass? Wir wohnen in Lauterbach, und eine Geburtsurkunde?", ("reisepass",)
+    )
+    assert not others.certificates and others.certificate_buttons

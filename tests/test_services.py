@@ -283,6 +283,24 @@ def test_hessian_dialect_is_read_in_standard_german_too(text: str, service_id: s
     assert found is not None and found.id == service_id
 
 
+@pytest.mark.parametrize(
+    ("text", "service_id"),
+    [
+        # The separable verb "trete … aus" beside the church; the tax only mentioned on the way.
+        ("Ich sehe jeden Monat die Kirchensteuer. Wie trete ich aus der Kirche aus?", "kirchenaustritt"),
+        ("Wohnsitz online anmelden Kassel", "wohnsitz_anmelden"),
+        ("Ich ziehe nach Kassel. Kann ich mich dort online anmelden?", "wohnsitz_anmelden"),
+        # A move beside another service to register is that service.
+        ("Wir ziehen um, muss ich den Hund anmelden?", "hundesteuer"),
+    ],
+)
+def test_keywords_with_parts_for_leaving_the_church_and_registering_after_a_move(
+    text: str, service_id: str
+) -> None:
+    found = load_services().find(text)
+    assert found is not None and found.id == service_id
+
+
 def test_the_dialect_reading_replaces_whole_words_only() -> None:
     from bot.knowledge.dialekt import load_dialekt, standardise
 

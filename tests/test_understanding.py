@@ -488,6 +488,12 @@ def test_certificates_for_several_event_places(text: str, pairs: list[tuple[str,
         ("Sterbeurkunde für meine Oma aus Fulda, geht das auf Englisch?", "faq/urkunde_international"),
         ("Geburtsurkunde Kassel bitte", None),
         ("Ich brauche eine Geburtsurkunde aus Fulda und wie lange dauert ein Reisepass?", None),
+        # The question in the sentence that names the certificate.
+        (
+            "Ich bin in Darmstadt geboren. Wie lange dauert es, bis die Geburtsurkunde bei mir ist?",
+            "faq/urkunde_dauer",
+        ),
+        ("Wie lange dauert ein Reisepass, und ich brauche eine Geburtsurkunde aus Kassel", None),
     ],
 )
 def test_a_question_about_the_certificate_after_the_order(text: str, key: str | None) -> None:
@@ -1551,3 +1557,81 @@ def test_english_requests_to_stop_easy_language_for_a_person_and_complaints(
 ) -> None:
     intent, _ = refine(text, {"name": before, "confidence": 0.9}, [], None)
     assert (intent or {}).get("name") == after
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "after"),
+    [
+        # Hessian complaints and requests for a person, read in standard German too.
+        ("Des is doch alles Kappes, was Sie do schreibe!", "chitchat", "unzufrieden"),
+        ("Isch krieh kaa gscheit Antwort vun Ihne.", "nlu_fallback", "unzufrieden"),
+        ("Isch will mit em rischtische Mensch redde.", "nlu_fallback", "kontakt_mensch"),
+        ("Ich will mit einem richtigen Menschen reden.", "chitchat", "kontakt_mensch"),
+        # The same topic for another person, not a life event.
+        ("und für meine Tochter, sie ist 12?", "lebenslage", "nachfrage"),
+        ("and for my son?", "lebenslage", "nachfrage"),
+    ],
+)
+def test_dialect_complaints_a_wanted_person_and_a_topic_for_someone_else(
+    text: str, before: str, after: str
+) -> None:
+    intent, _ = refine(text, {"name": before, "confidence": 0.7}, [], None)
+    assert (intent or {}).get("name") == after
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A life event told for another person stays a life event.
+        "und für meine Tochter, die ist gestern geboren?",
+        "Für meine Mutter, sie ist gestorben, was muss ich erledigen?",
+        "Wir sind umgezogen und für meinen Sohn brauchen wir jetzt eine Kita",
+    ],
+)
+def test_a_life_event_for_someone_else_stays_a_life_event(text: str) -> None:
+    intent, _ = refine(text, {"name": "lebenslage", "confidence": 0.9}, [], None)
+    assert (intent or {}).get("name") == "lebenslage"
+
+
+def test_a_handoff_the_classifier_only_guessed_yields_to_a_cued_question() -> None:
+    text = "Gude, unser Bürschermaaster babbelt dauernd vun dere IKZ. Was is'n des eischentlich?"
+    assert faq_override(text, {"name": "kontakt_mensch", "confidence": 0.39}, False) == "faq/ikz_was"
+    # Talking about someone who talks is no request for a person, however sure the classifier is.
+    text = "Sach mol, was is'n des IKZ? Unser Bürgermeister babbelt dauernd devon."
+    assert faq_override(text, {"name": "kontakt_mensch", "confidence": 0.9}, False) == "faq/ikz_was"
+    # A sure request for a person keeps its intent.
+    text = "Ich will mit einem Menschen sprechen, was ist das IKZ?"
+    assert faq_override(text, {"name": "kontakt_mensch", "confidence": 0.9}, False) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Trinkst du aach gern en Ebbelwoi? Un sach ema, bei was kannste mer helfe?", True),
+        ("Wie geht es Ihnen? Womit können Sie mir helfen?", True),
+        ("how r u, what can you do?", True),
+        ("Wie geht es dir?", False),
+        ("Was kann ich tun, wenn mein Ausweis weg ist?", False),
+    ],
+)
+def test_small_talk_that_asks_what_the_assistant_can_do(text: str, asks: bool) -> None:
+    from bot.nlp.rules import asks_what_the_bot_can_do
+
+    assert asks_what_the_bot_can_do(text) is asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "und eine Sterbeurkunde von dort auch? mein Schwiegervater ist da gestorben",
+        "and a death certificate from there too?",
+    ],
+)
+def test_another_certificate_from_the_place_just_answered_is_a_follow_up(text: str) -> None:
+    intent, _ = refine(text, {"name": "faq", "confidence": 0.9}, [], None)
+    assert (intent or {}).get("name") == "nachfrage"
+    # A place named in the message is that place's request, not the previous one.
+    intent, _ = refine(
+        "und eine Sterbeurkunde aus Fulda?", {"name": "faq", "confidence": 0.9}, [place("Fulda")], None
+    )
+    assert (intent or {}).get("name") != "nachfrage"

@@ -87,6 +87,7 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # Particles of separable verbs at the end of a clause ("Wie melde ich mein Auto ab?").
 _PARTICLES = frozenset({"ab", "an", "um", "aus", "ein", "auf", "zuruck", "weg"})
 _CLAUSE_BREAK = re.compile(r"[,.;:!?()]+|\s(?:und|oder|aber|weil|denn|wenn|dass)\s", re.IGNORECASE)
+_CLAUSE_BREAK_KEPT = re.compile(f"({_CLAUSE_BREAK.pattern})", re.IGNORECASE)
 # Function words, question words and request verbs: they occur in questions about every
 # service and carry no hint which one is meant. Compared after folding (see _fold).
 _STOPWORDS_RAW = """
@@ -113,6 +114,19 @@ how do does did i my me we our us you your the a an to for of on at after with c
 should want need get got apply applying where what when who which why is are am be been its this
 that there please hello hi thanks thank have has from about or and if
 """.split()  # noqa: SIM905
+
+
+# Who demands a document is not the document: in "Mein Arbeitgeber will ein Führungszeugnis" or
+# "Mein neuer Job im Kindergarten will ein Führungszeugnis", the words before the demanding verb
+# (employer, kindergarten) would outrank the service the citizen needs. A clause that starts
+# with a possessive and demands something counts from the verb's object on. Not "braucht"
+# ("Mein Hund braucht eine Marke" is about the dog), and not an article: in "die Botschaft will
+# eine Erklärung" the embassy tells which declaration (measured on tests/finder/tuning.yml).
+_REQUESTER = re.compile(
+    r"^\s*(?:mein|meine|meinem|unser|unsere|my|our)\s.{0,60}?"
+    r"\b(?:will|verlangt|fordert|möchte|moechte|wants|asks\s+for|requires)\s+(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
 
 
 def _fold(word: str) -> str:
@@ -360,6 +374,17 @@ class Finder:
         best = max((head_best, modifier_best), key=len)
         return (best,) if best else ()
 
+    def _drop_requesters(self, text: str) -> str:
+        """Each clause without the one who demands the service (see ``_REQUESTER``)."""
+        # Clauses and their breaks alternate; the breaks stay for _join_separable.
+        pieces = _CLAUSE_BREAK_KEPT.split(text)
+        for index in range(0, len(pieces), 2):
+            match = _REQUESTER.match(pieces[index])
+            # The rest must still name something: "Meine Frau will das" keeps the wife.
+            if match and canonical_tokens(match["rest"], self._lemmas):
+                pieces[index] = match["rest"]
+        return "".join(pieces)
+
     def _join_separable(self, text: str) -> str:
         """Rejoin a separable verb split by the clause: "Wie melde ich mein Auto ab?" → "abmelden".
 
@@ -399,7 +424,7 @@ class Finder:
         # (words and synonym additions, parts of unknown compounds, lone known parts, the lone
         # parts a rule names), each word once: a repeated word ("bla bla bla …") must not
         # outweigh the one that matters.
-        raw = _raw_tokens(self._join_separable(text))
+        raw = _raw_tokens(self._join_separable(self._drop_requesters(text)))
         corrected = {t: self.correct(t) for t in raw}
         text = " ".join(corrected[t] for t in raw)
         words = [self._lemmas.get(t, t) for t in _raw_tokens(text)]

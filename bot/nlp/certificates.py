@@ -349,10 +349,11 @@ def certificate_question(text: str) -> str | None:
 
 
 _FOLLOW_ON_CLAUSES = re.compile(r"[.?!;:,]|\b(?:und|and|also)\b", re.IGNORECASE)
+_SENTENCES = re.compile(r"[.?!;]")
 
 
 def follow_on_certificate_question(text: str) -> str | None:
-    """The FAQ key of a question about the certificate in a later clause, if there is one.
+    """The FAQ key of a question about the certificate in its sentence or a later clause, if any.
 
     "I need a birth certificate from Darmstadt, and do I need a BundID for that?": the order
     is answered, and the second clause asks about it without naming it again.
@@ -361,6 +362,15 @@ def follow_on_certificate_question(text: str) -> str | None:
     named = [i for i, c in enumerate(clauses) if certificate_kind(c) or re.search(r"urkunde", c, re.I)]
     if not named:
         return None
+    # The sentence that names it may ask too ("Wie lange dauert es, bis die Geburtsurkunde bei
+    # mir ist?"), unless it also names a service the question may be about.
+    sentence = next(
+        (s for s in _SENTENCES.split(text) if certificate_kind(s) or re.search(r"urkunde", s, re.I)), ""
+    )
+    if not names_a_service(re.sub(r"\w*urk[ou]nde?\w*", " ", sentence, flags=re.IGNORECASE)):
+        for key, pattern in _CERTIFICATE_QUESTIONS:
+            if pattern.search(sentence):
+                return key
     for clause in clauses[named[0] + 1 :]:
         if certificate_kind(clause) or names_a_service(clause):
             # Another certificate or service ("… und wie lange dauert ein Reisepass?").

@@ -27,6 +27,9 @@ _QUESTION_OVERRIDABLE = frozenset(
     {"urkunde_beantragen", "angabe", "online_beantragen", "standesamt_suchen", "faq", "chitchat"}
 )
 FAQ_INTENT = "faq"
+# Below this confidence the FallbackClassifier (config.yml, threshold 0.5) or a near tie would
+# answer with the topic menu; a named service or a cued question is the better guess.
+UNSURE = 0.6
 
 
 # Questions whose answer is one FAQ however they are worded: a topic word and a cue. "Wird
@@ -90,6 +93,26 @@ _CUED_FAQS = (
         "faq/unternehmenskonto",
         re.compile(_ACCOUNT, re.IGNORECASE),
         _COMPANY_OWNER,
+    ),
+    (
+        # "und wird mein altes Konto automatisch übernommen?" after the Servicekonto answer: it
+        # was not; the citizen registers anew with the BundID.
+        "faq/servicekonto_bundid",
+        re.compile(r"\balte[sn]?\s+(?:service)?konto|\bold\s+account", re.IGNORECASE),
+        re.compile(
+            r"(?:ü|ue)bernomm|(?:ü|ue)bertrag|automatisch|migrier|weiter\s+nutzen|mitgenommen"
+            r"|transferr|migrat|carried\s+over|automatic",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Wofür ist das Postfach in der BundID da?": the mailbox's answer (notices arrive there).
+        "faq/postfach",
+        re.compile(r"postfach|mailbox|\binbox\b", re.IGNORECASE),
+        re.compile(
+            r"bund\s*-?\s*id|konto|account|wof(?:ü|ue)r|wozu|was\s+(?:ist|bringt|soll)|what|bescheid|nachricht",
+            re.IGNORECASE,
+        ),
     ),
     (
         # "EUDI wallet Germany available now?": the login ways' answer says it is planned from
@@ -210,7 +233,9 @@ _CUED_FAQS = (
             # "After that I never logged in again … my account just does not seem to exist anymore."
             r"|(?:does\s*n[o']?t|doesn'?t)\s+(?:seem\s+to\s+)?exist|never\s+logged\s+in"
             # "And does the BundID cost anything?", "Kostet die BundID etwas?": the answer says it is free.
-            r"|bund\s*-?\s*id\W+(?:\w+\W+){0,2}?cost|\bkostet\s+(?:die\s+)?bund\s*-?\s*id",
+            r"|bund\s*-?\s*id\W+(?:\w+\W+){0,2}?cost|\bkostet\s+(?:die\s+)?bund\s*-?\s*id"
+            # "… and does the account cost anything?" beside another BundID question.
+            r"|\baccount\W+(?:\w+\W+){0,2}?cost|\bkostet\s+(?:das|mein|ein)\s+konto",
             re.IGNORECASE,
         ),
     ),
@@ -385,6 +410,13 @@ def cued_faq(text: str) -> str | None:
 
 
 _EASY_INTENTS = frozenset({"leichte_sprache_an", "leichte_sprache_aus"})
+_HANDOFF_INTENTS = frozenset({"kontakt_mensch", "unzufrieden"})
+# Words with which citizens ask for a person ("Mensch", "Mitarbeiter", "anrufen", "115").
+_PERSON_WORD = re.compile(
+    r"mensch|person|mitarbeiter|sachbearbeiter|jemand|telefon|anruf|hotline|\b115\b|durchwahl|nummer|verbind"
+    r"|human|someone|somebody|agent|\bcall\b|phone|\bstaff\b|employee|speak|talk|sprech|rede",
+    re.IGNORECASE,
+)
 _EASY_WORD = re.compile(r"leicht|einfach|easy|simpl|plain|normal|verst(?:ä|ae)nd|understand", re.IGNORECASE)
 
 
@@ -406,7 +438,16 @@ def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> s
     certificate_order = name == CERTIFICATE_INTENT and has_place and certificate_kind(text) is not None
     # Easy language asked without an easy-language word ("EUDI wallet Germany available now?")
     # is the classifier's guess for a keyword query; the cue decides.
-    keeps = name in CUE_KEEPS and not (name in _EASY_INTENTS and not _EASY_WORD.search(text))
+    # A handoff the classifier only guessed ("unser Bürschermaaster babbelt dauernd vun dere IKZ.
+    # Was is'n des?": talking is no request for a person) does not keep: unsure, or a person
+    # asked for without a word for one. The rules set a wanted person or dissatisfaction with
+    # full confidence (bot/nlp/rules.py).
+    confidence = (intent or {}).get("confidence")
+    unsure = confidence is not None and float(confidence) < UNSURE
+    guessed = (name in _HANDOFF_INTENTS and unsure) or (
+        name == "kontakt_mensch" and confidence is not None and not _PERSON_WORD.search(text)
+    )
+    keeps = name in CUE_KEEPS and not (name in _EASY_INTENTS and not _EASY_WORD.search(text)) and not guessed
     if not keeps and not service_question and not certificate_order:
         cued = cued_faq(text)
         if cued:
@@ -583,9 +624,22 @@ _WHAT_IS = re.compile(
 )
 
 
+# "… und kann ich schon die Smart-eID auf dem Handy nutzen?": the login ways' answer says it was stopped.
+_SMART_EID = re.compile(r"\bsmart\s*-?\s*e-?id\b", re.IGNORECASE)
+# "Wie viel IKZ-Förderung gibt es …, und wie lange dauert die Bearbeitung des Antrags?": the
+# clause names no topic, the message does; the procedure's answer says how long it takes.
+# Not how long the funding programme runs ("Wie lange dauert die Förderung noch?").
+_DURATION = re.compile(
+    r"^(?!.*(?:f(?:ö|oe)rder|programm|rahmenvereinbarung|funding|programme))"
+    r".*(?:wie\s+lange\s+dauer|bearbeitungs(?:zeit|dauer)|how\s+long\s+(?:does|will|do))",
+    re.IGNORECASE | re.DOTALL,
+)
+_IKZ_WORD = re.compile(_IKZ, re.IGNORECASE)
+
+
 def _clause_faq(clause: str) -> str | None:
     found = cued_faq(clause) or certificate_question(clause)
-    if not found and _WALLET.search(clause):
+    if not found and (_WALLET.search(clause) or _SMART_EID.search(clause)):
         # "… und kann ich die EUDI-Wallet schon nutzen?" beside another question.
         return "faq/eid_elster"
     if found:
@@ -602,7 +656,16 @@ def faqs_asked(text: str) -> list[str]:
     Only unmistakable ones: a cued FAQ, a question about a certificate, or "what is" + a topic.
     """
     clauses = [c for c in CLAUSES.split(text[:_MAX_FAQ_CHARS]) if c and c.strip()]
-    keys = [k for k in map(_clause_faq, clauses) if k]
+    about_ikz = bool(_IKZ_WORD.search(text))
+    keys = [
+        k
+        for k in (
+            _clause_faq(c)
+            or ("faq/ikz_antrag" if about_ikz and _DURATION.search(c) and not certificate_kind(c) else None)
+            for c in clauses
+        )
+        if k
+    ]
     if _OLD_ACCOUNT_ONLY.search(text):
         # "I created a Servicekonto Hessen account … Did they delete my account? Do I have to
         # start over?": "my account" is the old Servicekonto, whose answer says what became of it.

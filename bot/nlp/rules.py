@@ -27,6 +27,7 @@ import re
 from typing import Any
 
 from bot.knowledge.ags import kommune_from_metadata
+from bot.knowledge.dialekt import standardise
 from bot.knowledge.ereignisort import named_as_residence
 from bot.knowledge.services import names_a_service
 from bot.nlp.certificates import (
@@ -43,16 +44,13 @@ from bot.nlp.certificates import (
     span_entity,
     typed_event_place,
 )
-from bot.nlp.faq_cues import ACCOUNT_WORD, CUE_KEEPS, FAQ_INTENT, is_faq_follow_up
+from bot.nlp.faq_cues import ACCOUNT_WORD, CUE_KEEPS, FAQ_INTENT, UNSURE, is_faq_follow_up
 from bot.nlp.ikz_cues import MUNICIPALITIES, ikz_funding_question, ikz_special_funding_question
 from bot.nlp.language import other_language
 
 PLACE_LABEL = "gemeinde"
 # Intents that mean "no question of its own": a keyword query lands here.
 _OVERRIDABLE = frozenset({"angabe", "out_of_scope", "chitchat", "standesamt_suchen", "nlu_fallback"})
-# Below this confidence the FallbackClassifier (config.yml, threshold 0.5) or a near tie would
-# answer with the topic menu; a named service is the better guess.
-UNSURE = 0.6
 # "und meine Schwester ist in Göttingen geboren, wo kriegt die ihre?" (read as out of scope).
 _EVENT_WHERE_OVERRIDABLE = frozenset({"lebenslage", "out_of_scope", "chitchat", "nachfrage", "angabe"})
 # Short-message intents too: "Fuehrerschein umschreiben lassen" was read as "abbrechen" (0.55).
@@ -90,6 +88,19 @@ def _faq_guess(text: str) -> bool:
 # "und für meine Tochter, die ist 8?": a short message that starts like a follow-up.
 _FOLLOW_UP_OPENING = re.compile(r"^\s*(?:und|auch|and|also|what\s+about|how\s+about)\b", re.IGNORECASE)
 _MAX_FOLLOW_UP_WORDS = 10
+# "von dort", "da gestorben", "from there": the place just answered.
+_SAME_PLACE = re.compile(
+    r"\b(?:von\s+dort|dort|von\s+da|da\s+(?:geboren|gestorben|geheiratet)|ebenda|from\s+there|there)\b",
+    re.IGNORECASE,
+)
+_SAME_PLACE_OVERRIDABLE = frozenset({"faq", "angabe", "nlu_fallback", "chitchat", "out_of_scope"})
+_MAX_SAME_PLACE_WORDS = 16
+# "und für meine Tochter?", "and for my son?": the topic in focus for another person.
+_FOR_SOMEONE = re.compile(
+    r"^\W*(?:und|auch|and|also|what\s+about|how\s+about)?\s*(?:f(?:ü|ue)r|for)\s+"
+    r"(?:mein|meine|meinen|meinem|unser|unsere|unseren|unserem|my|our)\s",
+    re.IGNORECASE,
+)
 # "Geburtsurkunde Kassel" is also read as "can I get it online?"; only words about the
 # online way keep that intent.
 _ONLINE_CUE = re.compile(
@@ -185,7 +196,10 @@ _DISSATISFIED = re.compile(
     r"|you\s+(?:do\s+not|don'?t)\s+understand|(?:not|n'?t)\s+(?:\w+\s+)?helping|\bfrustrat"
     r"|\b(?:unhappy|fed\s+up)\s+with|in\s+circles|waste\s+of\s+(?:my\s+)?time"
     # "this info seems outdated", "Die Angabe ist veraltet"
-    r"|\boutdated\b|out\s+of\s+date|\bveraltet\b",
+    r"|\boutdated\b|out\s+of\s+date|\bveraltet\b"
+    # Hessian "Des is doch alles Kappes!" (nonsense); "krieh kaa gscheit Antwort" reads as
+    # "kriege keine gescheite Antwort" (see _dialect_too).
+    r"|\bkappes\b|keine\s+(?:gescheite|vern(?:ü|ue)nftige|richtige|brauchbare|ordentliche)n?\s+antwort",
     re.IGNORECASE,
 )
 _DISSATISFACTION_OVERRIDABLE = frozenset(
@@ -293,9 +307,9 @@ _LIFE_EVENT_OVERRIDABLE = frozenset(
 _PERSON_WANTED = re.compile(
     r"\b(?:speak|talk|chat|sprechen|reden|telefonieren)\b.{0,40}"
     r"\b(?:real\s+(?:people|person|human)|(?:a\s+)?human|(?:a\s+)?person|someone\s+real|mensch(?:en)?|mitarbeiter\w*"
-    r"|sachbearbeiter\w*|echte[nm]?\s+(?:person|menschen?))\b"
-    r"|\b(?:real\s+(?:people|person|human)|echte[nm]?\s+menschen?)\b.{0,40}\b(?:speak|talk|sprechen|reden)\b"
-    r"|\bmit\s+(?:einem|einer|nem|ner)\s+(?:echten\s+)?(?:menschen|mitarbeiter\w*|person|sachbearbeiter\w*)\b"
+    r"|sachbearbeiter\w*|echte[nm]?\s+(?:person|mensch(?:en)?))\b"
+    r"|\b(?:real\s+(?:people|person|human)|echte[nm]?\s+mensch(?:en)?)\b.{0,40}\b(?:speak|talk|sprechen|reden)\b"
+    r"|\bmit\s+(?:einem|einer|nem|ner)\s+(?:echten\s+|richtigen\s+)?(?:mensch(?:en)?|mitarbeiter\w*|person|sachbearbeiter\w*)\b"
     r".{0,30}\b(?:sprechen|reden|telefonieren)\b"
     # "who can I actually ring about this", "jemand am Telefon"
     r"|\bwho\s+can\s+i\s+(?:\w+\s+)?(?:ring|call|phone)\b|\bjemand\s+am\s+telefon\b"
@@ -359,6 +373,21 @@ _MAX_HOW_ARE_YOU_WORDS = 6
 HOW_ARE_YOU_OVERRIDABLE = frozenset({"nlu_fallback", "greet", "chitchat"})
 
 
+# "Trinkst du aach gern en Ebbelwoi? Un sach ema, bei was kannste mer helfe?": small talk that
+# asks what the assistant can do gets that answer, not only "fine, thanks".
+_WHAT_CAN_YOU_DO = re.compile(
+    r"\b(?:wobei|bei\s+was|womit|mit\s+was|was)\s+(?:kannst|kannste|k(?:ö|oe)nnen\s+(?:sie|ihr))\b.{0,30}?"
+    r"\b(?:helfe|helfen|machen|mache|tun)\b"
+    r"|\bwhat\s+(?:can|do)\s+(?:you|u)\s+(?:do|help)",
+    re.IGNORECASE,
+)
+
+
+def asks_what_the_bot_can_do(text: str) -> bool:
+    """Whether ``text`` asks what the assistant can help with ("Wobei kannst du mir helfen?")."""
+    return bool(_WHAT_CAN_YOU_DO.search(text))
+
+
 def how_are_you_only(text: str) -> bool:
     """Whether ``text`` only greets and asks how the assistant is ("hallo wie gehts dir")."""
     return bool(_HOW_ARE_YOU.search(text)) and len(text.split()) <= _MAX_HOW_ARE_YOU_WORDS
@@ -396,6 +425,15 @@ def only_residences(text: str, entities: list[dict[str, Any]]) -> bool:
     return bool(places) and all(named_as_residence(text, place) for place in places)
 
 
+def _dialect_too(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``pattern`` occurs in ``text`` or in its standard-German reading.
+
+    "Isch will mit em rischtische Mensch redde" asks for a person as plainly as the standard
+    sentence; the dialect list (data/knowledge/dialekt.yml) only adds the second reading.
+    """
+    return bool(pattern.search(text) or pattern.search(standardise(text)))
+
+
 def refine(
     text: str, intent: dict[str, Any] | None, entities: list[dict[str, Any]], metadata: Any
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -431,7 +469,7 @@ def refine(
     correction = has_place and bool(kind or event_kind(text))
     if (
         (name in _DISSATISFACTION_OVERRIDABLE or name == "unzufrieden" or unsure)
-        and _DISSATISFIED.search(text)
+        and _dialect_too(_DISSATISFIED, text)
         and correction
     ):
         # "Ach nee, Quatsch – mein Onkel ist in Petersberg gestorben, nicht in Fulda.": a
@@ -439,7 +477,7 @@ def refine(
         intent = {"name": CERTIFICATE_INTENT, "confidence": 1.0}
         if not any(e.get("entity") == KIND_LABEL for e in entities):
             entities.append(event_entity(text))
-    elif (name in _DISSATISFACTION_OVERRIDABLE or unsure) and _DISSATISFIED.search(text):
+    elif (name in _DISSATISFACTION_OVERRIDABLE or unsure) and _dialect_too(_DISSATISFIED, text):
         # "Das war nicht hilfreich. Wer kann mir sonst helfen?": an apology and a person.
         intent = {"name": "unzufrieden", "confidence": 1.0}
     elif other_language(text):
@@ -591,6 +629,30 @@ def refine(
         # the fee FAQ the classifier picked answers nothing that was asked.
         intent = {"name": "nachfrage", "confidence": 1.0}
     elif (
+        kind
+        and not has_place
+        and name in _SAME_PLACE_OVERRIDABLE
+        and _FOLLOW_UP_OPENING.match(text)
+        and _SAME_PLACE.search(text)
+        and len(text.split()) <= _MAX_SAME_PLACE_WORDS
+    ):
+        # "und eine Sterbeurkunde von dort auch? mein Schwiegervater ist da gestorben": the place
+        # of the previous answer; the classifier heard "Schwiegervater" and asked who may order.
+        intent = {"name": "nachfrage", "confidence": 1.0}
+    elif (
+        name == "lebenslage"
+        and _FOR_SOMEONE.match(text)
+        and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
+        and not has_place
+        and not kind
+        and not event_kind(text)
+        and not _LIFE_EVENT_CUE.search(text)
+        and not names_a_service(text)
+    ):
+        # "und für meine Tochter, sie ist 12?" after the passport fee: the same topic for
+        # another person, not a life event (the classifier hears "Tochter").
+        intent = {"name": "nachfrage", "confidence": 1.0}
+    elif (
         unsure
         and name not in CUE_KEEPS
         and _FOLLOW_UP_OPENING.match(text)
@@ -610,7 +672,7 @@ def refine(
         # "Was kostet ein neuer? Ich bin 42." after a lost ID card: the fee of the topic in focus;
         # "how many days I have for this?" after registering an address: its deadline.
         intent = {"name": "nachfrage", "confidence": 1.0}
-    elif (name in _PERSON_OVERRIDABLE or unsure) and _PERSON_WANTED.search(text):
+    elif (name in _PERSON_OVERRIDABLE or unsure) and _dialect_too(_PERSON_WANTED, text):
         # The handoff: 115 and the municipality's administration.
         intent = {"name": "kontakt_mensch", "confidence": 1.0}
     elif (

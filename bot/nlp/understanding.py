@@ -16,6 +16,7 @@ from bot.nlp.entities import StatelessComponent
 from bot.nlp.faq_cues import (
     FAQ_INTENT,
     SERVICEKONTO_REPLACED,
+    UNSURE,
     certificate_order_misread_as_faq,
     event_told_for_certificate_faq,
     faq_override,
@@ -30,7 +31,7 @@ from bot.nlp.rules import (
     HOW_ARE_YOU_OVERRIDABLE,
     PLACE_LABEL,
     THANKS_OVERRIDABLE,
-    UNSURE,
+    asks_what_the_bot_can_do,
     asks_what_the_bot_is,
     how_are_you_only,
     refine,
@@ -86,6 +87,8 @@ class ContextualUnderstanding(StatelessComponent):
                 and asks_what_the_bot_is(text)
             ):
                 response = "chitchat/bot_challenge"
+            elif name == "chitchat" and selected == "chitchat/wie_gehts" and asks_what_the_bot_can_do(text):
+                response = "chitchat/faehigkeiten"
             elif (
                 name in HOW_ARE_YOU_OVERRIDABLE and how_are_you_only(text) and not asks_what_the_bot_is(text)
             ):
