@@ -34,7 +34,7 @@ from actions.orte import Place
 from actions.payloads import intent_payload
 from actions.urkunden import event_phrase, office_link, shared_office, urkunde_name
 from bot.knowledge.dialekt import standardise
-from bot.knowledge.ereignisort import event_named_with_place, event_place_text, lives_there
+from bot.knowledge.ereignisort import event_municipality
 from bot.knowledge.languages import load_sprachen
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, ServiceCatalogue, load_services
@@ -265,11 +265,8 @@ def _event_certificate(dispatcher: CollectingDispatcher, tracker: Tracker, event
     citizen only lives gets none.
     """
     kind = _EVENT_CERTIFICATES.get(event.id)
-    message = user_text(tracker)
-    if kind is None or not event_named_with_place(message):
-        return
-    found = load_municipalities().resolve(event_place_text(message, kind)).municipality
-    if found is None or lives_there(message, found.label):
+    found = event_municipality(user_text(tracker), kind) if kind else None
+    if kind is None or found is None:
         return
     say(
         dispatcher,

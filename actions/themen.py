@@ -21,8 +21,7 @@ from rasa_sdk import Tracker
 
 from actions.antworten import label
 from actions.payloads import intent_payload
-from bot.knowledge.ereignisort import event_named_with_place, event_place_text, lives_there, tells_event
-from bot.knowledge.municipalities import load_municipalities
+from bot.knowledge.ereignisort import event_municipality, tells_event
 from bot.knowledge.services import Service, load_services
 from bot.nlp.certificates import certificate_kind
 from bot.nlp.faq_cues import clause_faqs
@@ -61,7 +60,7 @@ class OtherTopics:
     """What else a message asks besides the topic already answered."""
 
     services: tuple[Service, ...] = ()
-    # (kind, the text naming its event place): a certificate whose place the message tells.
+    # (kind, its event place's name): a certificate whose place the message tells.
     certificates: tuple[tuple[str, str], ...] = ()
     certificate_buttons: tuple[dict[str, str], ...] = ()
     handoff: bool = False
@@ -86,11 +85,11 @@ def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
         kind = certificate_kind(clause)
         if kind and kind not in seen:
             seen.add(kind)
-            place = told_place(text, kind)
+            place = event_municipality(text, kind) if tells_event(text, kind) else None
             if place:
                 # "… und wo bekomme ich eine Geburtsurkunde für meine Tochter, die in
                 # Lauterbach geboren ist?": the place is told, so the answer, not a button.
-                certificates.append((kind, place))
+                certificates.append((kind, place.label))
                 continue
             payload = intent_payload("urkunde_beantragen", urkundenart=kind)
             title = label("knopf_urkundenart_bestellen", urkunde=label(f"knopf_{kind}"))
@@ -110,15 +109,6 @@ def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
         faqs[:1],
         bool(_DISTRESS.search(text)),
     )
-
-
-def told_place(text: str, kind: str) -> str | None:
-    """The text naming the place of the ``kind`` event that ``text`` tells, if it names a Hessian one."""
-    if not tells_event(text, kind) or not event_named_with_place(text):
-        return None
-    clause = event_place_text(text, kind)
-    found = load_municipalities().resolve(clause).municipality
-    return clause if found is not None and not lives_there(text, found.label) else None
 
 
 def request_text(tracker: Tracker, intents: tuple[str, ...]) -> str:

@@ -11,13 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.antworten import Var, label, say
 from actions.orte import Place
-from bot.knowledge.ereignisort import (
-    event_named_with_place,
-    event_place_text,
-    lives_there,
-    standesamtsbezirk_of,
-    tells_event,
-)
+from bot.knowledge.ereignisort import event_municipality, standesamtsbezirk_of, tells_event
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import load_services, portal_link
 
@@ -85,9 +79,7 @@ def told_event_place(tracker: Tracker, kind: str | None) -> str | None:
     earlier = [e for e in tracker.events if e.get("event") == "user"][-_EVENT_REACH - 1 : -1]
     for event in reversed(earlier):
         told = str(event.get("text") or "")
-        if not tells_event(told, kind) or not event_named_with_place(told):
-            continue
-        found = load_municipalities().resolve(event_place_text(told, kind)).municipality
-        if found is not None and not lives_there(told, found.label):
+        found = event_municipality(told, kind) if tells_event(told, kind) else None
+        if found is not None:
             return found.label
     return None

@@ -20,7 +20,7 @@ from functools import lru_cache, partial
 
 import yaml
 
-from bot.knowledge.municipalities import load_municipalities
+from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.sources import KNOWLEDGE_DIR
 
 STANDESAMTSBEZIRKE_YML = KNOWLEDGE_DIR / "standesamtsbezirke.yml"
@@ -165,6 +165,18 @@ def lives_there(text: str, place: str) -> bool:
     clauses, there = _clauses(text)
     named = [i for i, c in enumerate(clauses) if place.casefold() in c.casefold()]
     return bool(named) and all(i not in there and is_residence(clauses[i]) for i in named)
+
+
+def event_municipality(text: str, kind: str | None = None) -> Municipality | None:
+    """The Hessian municipality where ``text`` says the event (of certificate ``kind``) happened.
+
+    "Unser Kind ist in Gelnhausen geboren" → Gelnhausen; a place named only as the residence
+    ("Wir wohnen in Gelnhausen") is none, nor is a message that tells no event with a place.
+    """
+    if not event_named_with_place(text):
+        return None
+    found = load_municipalities().resolve(event_place_text(text, kind)).municipality
+    return found if found is not None and not lives_there(text, found.label) else None
 
 
 def named_as_residence(text: str, place: str) -> bool:
