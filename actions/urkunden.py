@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.antworten import Var, label, say
 from actions.orte import Place
-from bot.knowledge.ereignisort import event_municipality, standesamtsbezirk_of, tells_event
+from bot.knowledge.ereignisort import event_municipality, mandat_of, standesamtsbezirk_of, tells_event
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import load_services, portal_link
 
@@ -50,15 +50,32 @@ def shared_office(dispatcher: CollectingDispatcher, tracker: Tracker, place: Pla
     (fakten.yml: standesamt_gemeinsamer_bezirk). Uncertain districts are named with a caveat.
     """
     m = place.municipality
-    bezirk = standesamtsbezirk_of(m.ags) if m else None
-    if m is None or bezirk is None or bezirk.sitz == m.ags:
+    if m is None:
+        return
+    bezirk = standesamtsbezirk_of(m.ags)
+    if bezirk is None:
+        _mandated_office(dispatcher, tracker, m)
         return
     sitz = load_municipalities().by_ags(bezirk.sitz)
-    if sitz is None:
+    if bezirk.sitz == m.ags or sitz is None:
         return
     link = office_link(m)
     key = "standesamt_bezirk" if bezirk.gesichert else "standesamt_bezirk_unsicher"
     say(dispatcher, tracker, key, gemeinde=m.label, sitz=sitz.label, bezirk=bezirk.name, link=link)
+
+
+def _mandated_office(dispatcher: CollectingDispatcher, tracker: Tracker, m: Municipality) -> None:
+    """Name the Standesamt that works for ``m`` under a mandate (standesamtsbezirke.yml: mandate).
+
+    "Geburtsurkunde Kriftel": Kriftel keeps its Standesamt district, but the Standesamt of
+    Hofheim am Taunus does its work, so that is where the citizen turns.
+    """
+    mandat = mandat_of(m.ags)
+    standesamt = load_municipalities().by_ags(mandat.standesamt) if mandat else None
+    if mandat is None or standesamt is None:
+        return
+    key = "standesamt_mandat" if mandat.gesichert else "standesamt_mandat_unsicher"
+    say(dispatcher, tracker, key, gemeinde=m.label, standesamt=standesamt.label, link=office_link(m))
 
 
 # How many earlier messages a told event stays in reach: "und die Geburtsurkunde?" two turns

@@ -614,13 +614,33 @@ async def test_an_uncertain_shared_standesamt_is_named_with_a_caveat_also_in_lei
             assert max(len(s.split()) for s in shared.split(". ")) <= 15
 
 
+async def test_a_mandated_standesamt_is_named_beside_the_municipalitys_own_link() -> None:
+    kriftel = load_municipalities().resolve("Kriftel").municipality
+    assert kriftel is not None
+    slots = {"anliegen": "urkunde", "urkundenart": "geburtsurkunde", "ort": kriftel.ags}
+    _, messages = await run(ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots=slots))
+    [mandate] = [m["text"] for m in messages if "Hofheim am Taunus" in m["text"]]
+    assert mandate.startswith(
+        "Die Aufgaben des Standesamts Kriftel erledigt das Standesamt in Hofheim am Taunus."
+    )
+    assert f"regschl={kriftel.ars}" in mandate
+    # A mandate whose latest source has run out is named with a caveat.
+    zwingenberg = load_municipalities().resolve("Zwingenberg").municipality
+    assert zwingenberg is not None
+    slots = {"anliegen": "standesamt", "ort": zwingenberg.ags}
+    _, messages = await run(ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots=slots))
+    [mandate] = [m["text"] for m in messages if "Bensheim" in m["text"]]
+    assert "nicht sicher bestätigt" in mandate
+
+
 async def test_the_seat_and_other_towns_get_no_shared_standesamt_note() -> None:
-    for name in ("Allendorf (Eder)", "Marburg"):
+    for name in ("Allendorf (Eder)", "Marburg", "Hofheim am Taunus"):
         m = load_municipalities().resolve(name).municipality
         assert m is not None
         slots = {"anliegen": "standesamt", "ort": m.ags}
         _, messages = await run(ActionStandesamtAuskunft(), make_tracker("x", "angabe", slots=slots))
         assert not any("Standesamtsbezirk" in msg["text"] for msg in messages)
+        assert not any("Die Aufgaben des Standesamts" in msg["text"] for msg in messages)
 
 
 async def test_ort_kontext_for_a_district_offers_its_town() -> None:

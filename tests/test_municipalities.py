@@ -550,6 +550,22 @@ def test_a_member_of_a_shared_standesamt_finds_its_seat(member: str, seat: str) 
     assert bezirk is not None and INDEX.by_ags(bezirk.sitz).label == seat  # type: ignore[union-attr]
 
 
+def test_mandates_are_sourced_and_no_member_of_a_joint_district() -> None:
+    from bot.knowledge.ereignisort import load_mandate, mandat_of
+
+    sourced = set(load_source_titles())
+    mandate = load_mandate()
+    assert {(INDEX.by_ags(m.gemeinde).label, INDEX.by_ags(m.standesamt).label) for m in mandate} == {  # type: ignore[union-attr]
+        ("Kriftel", "Hofheim am Taunus"),
+        ("Zwingenberg", "Bensheim"),
+    }
+    for mandat in mandate:
+        assert mandat.quellen and all(url in sourced for url in mandat.quellen)
+        assert mandat.gesichert or mandat.unsicher
+        assert standesamtsbezirk_of(mandat.gemeinde) is None
+    assert mandat_of(INDEX.resolve("Marburg").municipality.ags) is None  # type: ignore[union-attr]
+
+
 def test_a_municipality_with_its_own_standesamt_has_no_shared_district() -> None:
     assert standesamtsbezirk_of(INDEX.resolve("Marburg").municipality.ags) is None  # type: ignore[union-attr]
 

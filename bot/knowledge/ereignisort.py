@@ -251,3 +251,39 @@ def standesamtsbezirk_of(ags: str) -> Standesamtsbezirk | None:
         if ags in bezirk.mitglieder:
             return bezirk
     return None
+
+
+@dataclass(frozen=True)
+class Mandat:
+    """A municipality whose Standesamt's tasks another town's Standesamt carries out.
+
+    Unlike a joint district, the municipality keeps its own Standesamt district (its
+    registers and its link in the Verwaltungsportal); only the work is done elsewhere.
+    """
+
+    gemeinde: str
+    standesamt: str
+    gesichert: bool
+    unsicher: str | None
+    quellen: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def load_mandate() -> tuple[Mandat, ...]:
+    """The mandates ("Mandatierung") of standesamtsbezirke.yml, read once."""
+    data = yaml.safe_load(STANDESAMTSBEZIRKE_YML.read_text(encoding="utf-8"))
+    return tuple(
+        Mandat(
+            gemeinde=str(entry["gemeinde"]),
+            standesamt=str(entry["standesamt"]),
+            gesichert=bool(entry["gesichert"]),
+            unsicher=entry.get("unsicher"),
+            quellen=tuple(entry.get("quellen") or ()),
+        )
+        for entry in data.get("mandate") or ()
+    )
+
+
+def mandat_of(ags: str) -> Mandat | None:
+    """The mandate under which another Standesamt works for the municipality ``ags``, if any."""
+    return next((m for m in load_mandate() if m.gemeinde == ags), None)
