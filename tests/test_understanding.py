@@ -1630,6 +1630,11 @@ def test_small_talk_that_asks_what_the_assistant_can_do(text: str, asks: bool) -
 def test_another_certificate_from_the_place_just_answered_is_a_follow_up(text: str) -> None:
     intent, _ = refine(text, {"name": "faq", "confidence": 0.9}, [], None)
     assert (intent or {}).get("name") == "nachfrage"
+    # "is there" asks whether something exists, not for the same place.
+    intent, _ = refine(
+        "and is there a birth certificate in English?", {"name": "faq", "confidence": 0.9}, [], None
+    )
+    assert (intent or {}).get("name") != "nachfrage"
     # A place named in the message is that place's request, not the previous one.
     intent, _ = refine(
         "und eine Sterbeurkunde aus Fulda?", {"name": "faq", "confidence": 0.9}, [place("Fulda")], None

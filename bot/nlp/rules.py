@@ -90,7 +90,9 @@ _FOLLOW_UP_OPENING = re.compile(r"^\s*(?:und|auch|and|also|what\s+about|how\s+ab
 _MAX_FOLLOW_UP_WORDS = 10
 # "von dort", "da gestorben", "from there": the place just answered.
 _SAME_PLACE = re.compile(
-    r"\b(?:von\s+dort|dort|von\s+da|da\s+(?:geboren|gestorben|geheiratet)|ebenda|from\s+there|there)\b",
+    r"\b(?:von\s+dort|dort|von\s+da|da\s+(?:geboren|gestorben|geheiratet)|ebenda|from\s+there"
+    # Not a bare "there": "and is there an English version?" asks about the certificate.
+    r"|(?:born|died|married)\s+there|there\s+(?:too|as\s+well))\b",
     re.IGNORECASE,
 )
 _SAME_PLACE_OVERRIDABLE = frozenset({"faq", "angabe", "nlu_fallback", "chitchat", "out_of_scope"})
