@@ -19,7 +19,7 @@ from actions.context import home_municipality, user_text
 from actions.fokus import focus_faq
 from actions.kontakt import gemeinde_hinweis
 from actions.online_leistungen import answer_other_topics
-from actions.themen import other_topics
+from actions.themen import answer_small_talk_first, other_topics
 from actions.urkunden import say_office
 from bot.nlp.certificates import CLAUSES, HERE
 from bot.nlp.faq_cues import faq_answers, faqs_asked, is_faq_follow_up, response_key
@@ -47,6 +47,9 @@ class ActionFaq(Action):
         if not keys:
             # No answer was selected (cannot happen with intent faq): the topics instead.
             dispatcher.utter_message(response="utter_wie_sonst")
+        elif not any(key.startswith("chitchat/") for key in keys):
+            # "Hallo, wer bist du eigentlich? Und was heißt IKZ?": who answers, then the question.
+            answer_small_talk_first(dispatcher, tracker, user_text(tracker))
         for key in keys:
             dispatcher.utter_message(response=f"utter_{key}")
         if not keys:

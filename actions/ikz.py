@@ -141,8 +141,17 @@ def answer_funding(dispatcher: CollectingDispatcher, tracker: Tracker, count: in
     )
     if "feuerwehr" in special_cases(user_text(tracker)):
         say(dispatcher, tracker, "ikz_feuerwehr_regel")
-    # "Was ist das OZG 2.0 und was zahlt das Land bei IKZ für zwei Gemeinden?", "… Und wo
-    # beantrage ich eigentlich Wohngeld?": the other question too.
+    answer_beside_funding(dispatcher, tracker)
+    # "Und für vier?" next recalculates (actions/fokus.py).
+    return [SlotSet("anzahl_kommunen", None), focus_event("ikz")]
+
+
+def answer_beside_funding(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Answer what the message asks besides the funding: FAQs and detailed services.
+
+    "Was ist das OZG 2.0 und was zahlt das Land bei IKZ für zwei Gemeinden?", "… und privat: wie
+    melde ich meinen neuen Hund an?": the other question too, never dropped.
+    """
     others = other_topics(user_text(tracker), ())
     for key in others.faqs:
         # What IKZ is and who advises are part of the funding answer; the procedure and its
@@ -157,8 +166,6 @@ def answer_funding(dispatcher: CollectingDispatcher, tracker: Tracker, count: in
             answer_service(
                 dispatcher, tracker, service, municipality_in_question(tracker), answer_others=False
             )
-    # "Und für vier?" next recalculates (actions/fokus.py).
-    return [SlotSet("anzahl_kommunen", None), focus_event("ikz")]
 
 
 class ActionAskAnzahlKommunen(Action):
@@ -175,5 +182,7 @@ class ActionAskAnzahlKommunen(Action):
         # "Was gibt es, wenn Ortsteilfeuerwehren fusionieren?" is answered before the question.
         for case in special_cases(user_text(tracker)):
             say(dispatcher, tracker, f"ikz_{case}_regel")
+        # The count is asked last: what else the message asked is answered before it.
+        answer_beside_funding(dispatcher, tracker)
         say(dispatcher, tracker, "ask_anzahl_kommunen", buttons)
         return []

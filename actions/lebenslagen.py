@@ -181,15 +181,14 @@ _MOVE = "umzug"
 _PAST_MOVE = re.compile(r"\b(?:moved|relocated|arrived|came|umgezogen|hergezogen|zugezogen|gezogen)\b")
 
 
-def _best_keyword(text_in: str, lebenslagen: dict[str, Lebenslage]) -> tuple[int, str] | None:
-    """The length and event id of the longest keyword in ``text_in`` (whole words), or None.
-
-    Hessian spellings are read in standard German too ("Mei Mudder is gestorbe"). Without an
-    exact keyword, a long one-word keyword typed with one slip counts ("gestorbn",
-    "verstorbn"): only words of eight letters or more, so "bezogen" never reads as "gezogen".
-    """
+def _haystacks(text_in: str) -> list[str]:
+    # Hessian spellings are read in standard German too ("Mei Mudder is gestorbe").
     readings = dict.fromkeys((text_in, standardise(text_in)))
-    haystacks = [f" {key} " for reading in readings for key in variants(reading) if key]
+    return [f" {key} " for reading in readings for key in variants(reading) if key]
+
+
+def _events_named(haystacks: list[str], lebenslagen: dict[str, Lebenslage]) -> dict[str, tuple[int, str]]:
+    """Event id → (length, keyword) of its longest keyword that occurs as whole words."""
     found: dict[str, tuple[int, str]] = {}
     for event in lebenslagen.values():
         for keyword in event.keywords:
@@ -203,6 +202,31 @@ def _best_keyword(text_in: str, lebenslagen: dict[str, Lebenslage]) -> tuple[int
         # "I moved from Valencia to Wetzlar last month … I want to open a café here": the move
         # is the story, the other event the question.
         del found[_MOVE]
+    return found
+
+
+def second_event(text_in: str, first: str, lebenslagen: dict[str, Lebenslage]) -> Lebenslage | None:
+    """Another life event the message names besides ``first``, the one with the longest keyword.
+
+    "Wir ziehen im Sommer nach Marburg und im Herbst kommt unser erstes Kind. Was müssen wir
+    alles erledigen?": both lists are the answer.
+    """
+    others = {k: v for k, v in _events_named(_haystacks(text_in), lebenslagen).items() if k != first}
+    if not others:
+        return None
+    _, event_id = max((length, event_id) for event_id, (length, _) in others.items())
+    return lebenslagen[event_id]
+
+
+def _best_keyword(text_in: str, lebenslagen: dict[str, Lebenslage]) -> tuple[int, str] | None:
+    """The length and event id of the longest keyword in ``text_in`` (whole words), or None.
+
+    Hessian spellings are read in standard German too ("Mei Mudder is gestorbe"). Without an
+    exact keyword, a long one-word keyword typed with one slip counts ("gestorbn",
+    "verstorbn"): only words of eight letters or more, so "bezogen" never reads as "gezogen".
+    """
+    haystacks = _haystacks(text_in)
+    found = _events_named(haystacks, lebenslagen)
     if found:
         length, event_id = max((length, event_id) for event_id, (length, _) in found.items())
         return length, event_id
@@ -245,6 +269,23 @@ def requested_event(tracker: Tracker) -> Lebenslage | None:
             return lebenslagen[best[1]]
         return lebenslagen[value]
     return lebenslagen[best[1]] if best else None
+
+
+def _say_event(dispatcher: CollectingDispatcher, tracker: Tracker, event: Lebenslage) -> None:
+    """The event's ordered steps, each a button, with the destination's portal hint."""
+    municipality = _destination(tracker)
+    ort = text("lebenslage_ort", tracker, gemeinde=municipality.label) if municipality else ""
+    # Both variants go into the message, so "Leichte Sprache, bitte" can repeat this answer.
+    say(
+        dispatcher,
+        tracker,
+        "lebenslage",
+        buttons=step_buttons(event),
+        einleitung=_event_text(event, "einleitung", event.einleitung_leicht),
+        schritte=steps_text(event),
+        nachsatz=_nachsatz(event),
+        ort=ort,
+    )
 
 
 def _destination(tracker: Tracker) -> Municipality | None:
@@ -290,13 +331,15 @@ _COST_QUESTION = re.compile(
 def step_service(event: Lebenslage | None, aspect: str) -> Service | None:
     """The step of a life event a follow-up most likely means ("Was kostet ein neuer?").
 
-    For costs (``aspect`` "kosten") the first step whose fees are known (after "Ausweis
-    verloren" the new ID card, not the report of the loss); otherwise the first step.
+    For costs and delivery (``aspect`` "kosten", "versand") the first step whose fees are known
+    (after "Ausweis verloren" the new ID card, not the report of the loss); otherwise the first
+    step.
     """
     if event is None:
         return None
     steps = [s for s in (load_services().get(step.leistung) for step in event.schritte) if s is not None]
-    if aspect == "kosten":
+    # The delivery home (Direktversand) is, like the fee, a matter of the new document.
+    if aspect in ("kosten", "versand"):
         steps = [s for s in steps if s.fees] or steps
     return steps[0] if steps else None
 
@@ -408,23 +451,17 @@ class ActionLebenslage(Action):
                 ],
             )
             return []
-        municipality = _destination(tracker)
-        ort = text("lebenslage_ort", tracker, gemeinde=municipality.label) if municipality else ""
-        # Both variants go into the message, so "Leichte Sprache, bitte" can repeat this answer.
-        say(
-            dispatcher,
-            tracker,
-            "lebenslage",
-            buttons=step_buttons(event),
-            einleitung=_event_text(event, "einleitung", event.einleitung_leicht),
-            schritte=steps_text(event),
-            nachsatz=_nachsatz(event),
-            ort=ort,
-        )
+        _say_event(dispatcher, tracker, event)
         _event_certificate(dispatcher, tracker, event)
         if _COST_QUESTION.search(user_text(tracker)):
             _step_fees(dispatcher, tracker, event)
+        steps = {s.leistung for s in event.schritte}
+        also = second_event(user_text(tracker), event.id, load_lebenslagen())
+        if also is not None:
+            # "Wir ziehen nach Marburg und im Herbst kommt unser erstes Kind": both lists.
+            _say_event(dispatcher, tracker, also)
+            steps |= {s.leistung for s in also.schritte}
         # "… und klappt die Gewerbeanmeldung trotzdem?": a service beside the event's steps.
-        answer_other_topics(dispatcher, tracker, user_text(tracker), {s.leistung for s in event.schritte})
+        answer_other_topics(dispatcher, tracker, user_text(tracker), steps)
         # "Was kostet ein neuer?" next asks about one of its steps (actions/nachfragen.py).
         return [focus_event("lebenslage", event.id)]

@@ -28,6 +28,7 @@ from actions.online_leistungen import (
     service_field,
     service_name,
 )
+from actions.themen import other_topics
 from actions.urkunden import event_phrase, told_event_place
 from bot.knowledge.ereignisort import event_place_text, named_as_residence
 from bot.knowledge.ikz import parse_count
@@ -43,7 +44,28 @@ _ASPECTS = (
     (
         "kosten",
         re.compile(
-            r"kost|teuer|gebühr|gebuehr|preis|zahl|koschd|\bcost|\bfees?\b|\bprice|how\s+much|\bpay\b|\bfree\b",
+            # "und im Expressverfahren?": the express surcharge is part of the fees.
+            r"kost|teuer|gebühr|gebuehr|preis|zahl|koschd|express|\bcost|\bfees?\b|\bprice|how\s+much|\bpay\b"
+            r"|\bfree\b",
+            re.I,
+        ),
+    ),
+    # "kann ich mir den dann nach Hause schicken lassen?": the delivery, said in the summary
+    # of the documents that have it (Direktversand); before "bestellweg" ("per Post nach Hause").
+    (
+        "versand",
+        re.compile(
+            r"nach\s+hause|zuschick|zusend|zugeschickt|direktversand|schicken\s+lassen"
+            r"|deliver|send\s+(?:it\s+)?(?:to\s+)?(?:my\s+)?home|mailed\s+to\s+me",
+            re.I,
+        ),
+    ),
+    # "und kann ich die per E-Mail bestellen?": the ways to order (before "online").
+    (
+        "bestellweg",
+        re.compile(
+            r"e-?mail|\bmail\b|per\s+post\b|postweg|per\s+brief|schriftlich|\bfax|telefonisch"
+            r"|by\s+(?:post|letter|phone)",
             re.I,
         ),
     ),
@@ -70,7 +92,7 @@ _ASPECTS = (
 
 
 def aspect_of(text: str) -> str:
-    """What a follow-up asks: ``kosten``, ``online``, ``dauer`` or ``allgemein``."""
+    """What a follow-up asks: ``kosten``, ``versand``, ``bestellweg``, ``online``, ``dauer`` or ``allgemein``."""
     for name, pattern in _ASPECTS:
         if pattern.search(text):
             return name
@@ -114,6 +136,26 @@ class ActionNachfrage(Action):
         if focus and focus.kind == "urkunde" and aspect == "dauer":
             dispatcher.utter_message(response="utter_faq/urkunde_dauer")
             return []
+        if focus and focus.kind == "urkunde" and aspect == "bestellweg":
+            dispatcher.utter_message(response="utter_faq/urkunde_bestellweg")
+            return []
+        previous_place = tracker.get_slot("ort")
+        if (
+            focus
+            and focus.kind == "urkunde"
+            and focus.value in URKUNDENARTEN
+            and aspect == "allgemein"
+            and previous_place
+            and requested_service(tracker) is None
+        ):
+            # "und wo genau muss ich mich da melden?" after the certificate answer for Gelnhausen:
+            # that answer again (office, link), not the certificate's general description.
+            return [
+                SlotSet("anliegen", "urkunde"),
+                SlotSet("urkundenart", focus.value),
+                SlotSet("ort", previous_place),
+                FollowupAction("action_standesamt_auskunft"),
+            ]
         if service is None:
             # "Do I have to pay anything for it?" after "What is the BundID?": that answer (it
             # says the account is free), not a menu of services.
@@ -137,7 +179,8 @@ class ActionNachfrage(Action):
         )
         if aspect == "kosten":
             say_fees(dispatcher, tracker, service, link)
-        elif aspect == "online":
+        elif aspect in ("online", "bestellweg"):
+            # A service's way to apply ("per Post?") is said by its online status and summary.
             say(
                 dispatcher,
                 tracker,
@@ -363,6 +406,12 @@ class ActionUnzufrieden(Action):
     ) -> list[EventType]:
         menu = topic_menu()
         shown = set(_last_bot_buttons(tracker))
-        buttons = [] if {b["payload"] for b in menu} <= shown else menu
+        others = other_topics(user_text(tracker), ())
+        # "… ich will das mit einem Menschen klären. Und nebenbei: wie melde ich ein Gewerbe an?":
+        # the question is answered after the apology, and then no menu is needed.
+        asked = bool(others.services or others.certificates or others.certificate_buttons or others.faqs)
+        buttons = [] if asked or {b["payload"] for b in menu} <= shown else menu
         say(dispatcher, tracker, "unzufrieden", buttons, gemeinde_hinweis=gemeinde_hinweis(tracker))
+        if asked:
+            answer_other_topics(dispatcher, tracker, user_text(tracker), (), contact=False)
         return []

@@ -17,13 +17,12 @@ from actions.fokus_antwort import answer_from_focus
 from actions.katalog import answer_from_catalogue, continues_focus, points_back
 from actions.kontakt import gemeinde_hinweis
 from actions.payloads import intent_payload
-from actions.themen import other_topics
+from actions.themen import answer_small_talk_first, other_topics
 from actions.urkunden import say_office
 from bot.knowledge.finder import SERVICE_QUESTION_SCORE
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
 from bot.knowledge.stand import stand_label
-from bot.nlp.rules import asks_what_the_bot_is
 
 PORTAL_URL = "https://verwaltungsportal.hessen.de"
 # Offered as buttons when the citizen did not say which service they mean.
@@ -113,11 +112,17 @@ def say_fees(dispatcher: CollectingDispatcher, tracker: Tracker, service: Servic
 
 
 def answer_other_topics(
-    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, handled: Collection[str]
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    text: str,
+    handled: Collection[str],
+    *,
+    contact: bool = True,
 ) -> bool:
     """After an answer: answer the other services ``text`` names, offer other certificates as buttons.
 
-    Returns whether a person to contact was named (the message asked for one).
+    With ``contact`` false the caller has already named a person to contact. Returns whether
+    a person to contact was named here (the message asked for one).
     """
     others = other_topics(text, handled)
     for service in others.services:
@@ -132,9 +137,9 @@ def answer_other_topics(
         say(dispatcher, tracker, "weiteres_thema", list(others.certificate_buttons))
     for key in others.faqs:
         dispatcher.utter_message(response=f"utter_{key}")
-    if others.handoff:
+    if others.handoff and contact:
         say(dispatcher, tracker, others.contact_key, gemeinde_hinweis=gemeinde_hinweis(tracker))
-    return others.handoff
+    return others.handoff and contact
 
 
 def requested_service(tracker: Tracker) -> Service | None:
@@ -262,10 +267,9 @@ class ActionOnlineLeistung(Action):
                 return []
             say(dispatcher, tracker, "online_uebersicht", buttons=popular_buttons())
             return []
-        if asks_what_the_bot_is(message):
-            # "Wer bist du eigentlich, ein Mensch oder ein Computer? Und kann ich über dich
-            # Wohngeld beantragen?" (bot.nlp.rules.service_beside_small_talk): both answered.
-            dispatcher.utter_message(response="utter_chitchat/bot_challenge")
+        # "Wer bist du eigentlich, ein Mensch oder ein Computer? Und kann ich über dich
+        # Wohngeld beantragen?" (bot.nlp.rules.service_beside_small_talk): both answered.
+        answer_small_talk_first(dispatcher, tracker, message)
         answer_service(dispatcher, tracker, service, municipality_in_question(tracker))
         # Follow-ups ("und in Kassel?", "was kostet das?") refer to this service.
         return [focus_event("leistung", service.id)]

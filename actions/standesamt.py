@@ -22,7 +22,7 @@ from actions.nachfragen import continue_focus, follow_up_place, redirect_non_pla
 from actions.online_leistungen import answer_other_topics, answer_service, municipality_in_question
 from actions.orte import Place, chosen_place, resolve_or_explain, slot_text
 from actions.payloads import intent_payload
-from actions.themen import request_text
+from actions.themen import answer_small_talk_first, request_text
 from actions.urkunden import (
     event_phrase,
     office_link,
@@ -205,6 +205,9 @@ class ActionStandesamtAuskunft(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         request = request_text(tracker, ("urkunde_beantragen", "standesamt_suchen"))
+        if request == user_text(tracker):
+            # "Hallo, wer bist du? Und wo bekomme ich die Sterbeurkunde …?": who answers first.
+            answer_small_talk_first(dispatcher, tracker, request)
         pairs = certificate_requests(request) if request == user_text(tracker) else []
         if pairs:
             return self._several(dispatcher, tracker, request, pairs)

@@ -18,13 +18,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.antworten import label
+from actions.antworten import label, say
 from actions.payloads import intent_payload
+from bot.knowledge.dialekt import standardise
 from bot.knowledge.ereignisort import event_municipality, tells_event
 from bot.knowledge.services import Service, load_services
 from bot.nlp.certificates import certificate_kind
 from bot.nlp.faq_cues import clause_faqs
+from bot.nlp.rules import asks_how_the_bot_is, asks_what_the_bot_is
 
 # Clause boundaries: a second topic usually follows "und", "oder", "außerdem" ("and", "or",
 # "also"), a comma or a new sentence ("Soll ich Wohngeld beantragen oder doch Bürgergeld?").
@@ -36,7 +39,9 @@ _MAX_TOPICS = 2
 # A request for a person beside the question ("… und wenn nicht, eine Telefonnummer bitte",
 # "if not, give me a phone number"): the handoff is added after the answer.
 _HANDOFF = re.compile(
-    r"telefonnummer|telefon\b|anrufen|hotline|mit\s+einem\s+menschen|mitarbeiter"
+    r"telefonnummer|telefon\b|anrufen|hotline|mitarbeiter"
+    # "mit einem echten Menschen sprechen", "mit em richtige Mensch"
+    r"|\bmit\s+(?:einem|einer|em|nem|ner)\s+(?:echten?\s+|richtigen?\s+|realen?\s+)?mensch(?:en)?\b"
     r"|phone|\bcall\s+(?:someone|somebody|you)|talk\s+to\s+(?:a|someone|somebody)|speak\s+to\s+(?:a|someone)"
     # "which number i can call if i need help", "welche Nummer kann ich anrufen?"
     r"|\bnumber\b.{0,20}\bcall\b|welche\s+nummer"
@@ -51,6 +56,15 @@ _DISTRESS = re.compile(
     r"verzweifel|am\s+ende\s+mit|keine\s+kraft\s+mehr|\bangst\b|frustrier|genervt"
     r"|niemand\s+(?:geht\s+ran|antwortet|meldet\s+sich)|end\s+of\s+my\s+(?:rope|tether)|wits'?\s+end"
     r"|desperate|\bscared\b|frustrat|nobody\s+(?:picks\s+up|answers|replies)",
+    re.IGNORECASE,
+)
+
+
+# A complaint beside the question ("seit einer Stunde in der Warteschleife, eine Frechheit! Und
+# wie beantrage ich Wohngeld?"): the answer, then an apology-worded person to contact.
+_COMPLAINT = re.compile(
+    r"frechheit|unversch(?:ä|ae)mt|zumutung|warteschleife|skandal(?:ös|oes)?\b|so\s+geht\s+man\s+nicht"
+    r"|outrageous|unacceptable|on\s+hold\s+for",
     re.IGNORECASE,
 )
 
@@ -79,9 +93,13 @@ def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
     certificates: list[tuple[str, str]] = []
     buttons: list[dict[str, str]] = []
     seen = set(handled)
+    previous = ""
     for clause in _CLAUSES.split(text):
         if not clause.strip() or len(services) + len(certificates) + len(buttons) >= _MAX_TOPICS:
             continue
+        # "Wir ziehen im Sommer nach Gießen, wie melde ich mich da an?": a clause that points
+        # back needs the one before it to name its service.
+        pair, previous = f"{previous} {clause}", clause
         kind = certificate_kind(clause)
         if kind and kind not in seen:
             seen.add(kind)
@@ -95,7 +113,7 @@ def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
             title = label("knopf_urkundenart_bestellen", urkunde=label(f"knopf_{kind}"))
             buttons.append({"title": title, "payload": payload})
             continue
-        service = load_services().find(clause)
+        service = load_services().find(clause) or load_services().find(pair)
         if service and service.id not in seen and not kind:
             seen.add(service.id)
             services.append(service)
@@ -105,9 +123,9 @@ def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
         tuple(services),
         tuple(certificates),
         tuple(buttons),
-        bool(_HANDOFF.search(text)),
+        bool(_HANDOFF.search(text) or _HANDOFF.search(standardise(text)) or _COMPLAINT.search(text)),
         faqs[:1],
-        bool(_DISTRESS.search(text)),
+        bool(_DISTRESS.search(text) or _COMPLAINT.search(text)),
     )
 
 
@@ -119,3 +137,16 @@ def request_text(tracker: Tracker, intents: tuple[str, ...]) -> str:
             if intent in intents:
                 return str(event.get("text") or "")
     return ""
+
+
+def answer_small_talk_first(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
+    """Small talk before a question gets its short answer first, then the question its own.
+
+    "Hallo, wer bist du eigentlich? Und was heißt IKZ?": that it is a computer program (and
+    115 for a person); "Hallo du! Wie geht's dir? Und wo beantrage ich Elterngeld?": fine, thanks.
+    Callers answer a question that is not small talk, so the small talk is only beside it.
+    """
+    if asks_what_the_bot_is(text):
+        dispatcher.utter_message(response="utter_chitchat/bot_challenge")
+    elif asks_how_the_bot_is(text):
+        say(dispatcher, tracker, "wie_gehts_kurz")

@@ -714,3 +714,12 @@ async def test_a_service_asked_beside_the_ikz_funding_is_answered_too() -> None:
     )
     answer = "\n".join(m.get("text") or "" for m in messages)
     assert "100.000" in answer and "Wohngeld" in answer
+
+
+async def test_a_service_beside_the_ikz_question_is_answered_before_the_count_is_asked() -> None:
+    text = "Unsere Ortsteilfeuerwehren sollen fusionieren, gibt es IKZ-Förderung? Und privat: wie melde ich meinen neuen Hund an"
+    _, messages = await run(ActionAskAnzahlKommunen(), make_tracker(text, "ikz_foerderung"))
+    assert "15.000 €" in messages[0]["text"]
+    assert any("Hundesteuer" in (m.get("text") or "") for m in messages[1:-1])
+    # The count is asked last, with its buttons.
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["2", "3", "4", "5"]

@@ -164,6 +164,19 @@ def test_which_number_to_call_beside_a_question_is_a_request_for_a_person() -> N
     assert not other_topics("is servicekonto hessen still working?", ()).handoff
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ich will jetzt mit einem echten Menschen sprechen! Und dann brauch ich noch eine Geburtsurkunde",
+        "Isch will mit em Mensch schwätze, und mei Geburtsurkund brauch isch aach",
+    ],
+)
+def test_a_person_wanted_beside_a_certificate_is_a_handoff(text: str) -> None:
+    from actions.themen import other_topics
+
+    assert other_topics(text, ("geburtsurkunde",)).handoff
+
+
 def test_a_duration_clause_beside_ikz_funding_asks_for_the_procedure() -> None:
     text = (
         "Wie viel IKZ-Förderung gibt es für drei Kommunen und wie lange dauert die Bearbeitung des Antrags?"
@@ -190,3 +203,31 @@ def test_the_mailbox_and_the_accounts_cost_beside_each_other_get_both_answers() 
     assert faqs_asked(text) == ["faq/postfach", "faq/eid_elster"]
     # "mein altes Konto … übernommen?" after the Servicekonto answer: what became of it.
     assert faqs_asked("und wird mein altes Konto automatisch übernommen?") == ["faq/servicekonto_bundid"]
+
+
+def test_a_complaint_beside_a_question_names_a_person_with_an_apology() -> None:
+    from actions.themen import other_topics
+
+    text = "Seit einer Stunde in der Warteschleife, eine Frechheit! Und wie beantrage ich Wohngeld?"
+    others = other_topics(text, ("wohngeld",))
+    assert others.handoff and others.contact_key == "kontakt_mitgefuehl"
+
+
+def test_a_clause_that_points_back_is_read_with_the_one_before() -> None:
+    from actions.themen import other_topics
+
+    text = "Wir ziehen im Sommer nach Gießen, wie melde ich mich da an? Und was kostet ein Reisepass?"
+    assert [s.id for s in other_topics(text, ("reisepass",)).services] == ["wohnsitz_anmelden"]
+
+
+def test_whether_one_needs_an_account_beside_another_question() -> None:
+    from bot.nlp.faq_cues import clause_faqs
+
+    text = "Wie viel IKZ-Förderung gibt es für drei Gemeinden, und brauche ich als Bürger eine BundID?"
+    assert "faq/ohne_konto" in clause_faqs(text)
+    # A service named makes it that service's question.
+    text = "Brauche ich für die Anmeldung zur Hundesteuer eine BundID? Und wie lege ich so ein Konto an?"
+    assert "faq/ohne_konto" not in clause_faqs(text)
+    # A company's account is its own answer.
+    text = "Gibt es das Servicekonto Hessen noch? Und welches Konto braucht meine kleine Firma?"
+    assert clause_faqs(text) == ["faq/servicekonto_bundid", "faq/unternehmenskonto"]

@@ -363,3 +363,33 @@ def test_a_typo_one_edit_from_a_single_known_word_is_corrected() -> None:
     assert finder.correct("hnud") == "hnud"
     hits = load_catalogue().search("Wo kann ich mein Testamnet hinterlegen?", limit=3)
     assert any("Testament" in h.service.name for h in hits), [h.service.name for h in hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A compound written as two words is the catalogue's word, not its second half.
+        ("schwerbehinderten ausweis beantragen", "Schwerbehindertenausweis"),
+        ("Führungs Zeugnis beantragen", "Führungszeugnis"),
+        ("Wohn Geld", "Wohngeld"),
+        ("Bewohner Parkausweis", "Bewohnerparkausweis"),
+    ],
+)
+def test_a_compound_written_apart_is_joined(question: str, expected: str) -> None:
+    hits = load_catalogue().search(question, limit=3)
+    assert hits and hits[0].service.name.startswith(expected), [h.service.name for h in hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A word of its own outranks what a rule adds for a neighbouring word.
+        ("Witwenrente beantragen nach Tod meines Mannes", "Witwenrente"),
+        ("Mein Vater sitzt im Rollstuhl, er braucht einen Parkausweis", "Parkausweis für Schwerbehinderte"),
+        ("Mir ist ein Hund zugelaufen", "Fundsachen"),
+        ("Wir ziehen um und brauchen ein Halteverbot vor dem Haus", "Parkplatzabsperrung"),
+    ],
+)
+def test_a_rule_for_one_word_does_not_bury_the_service_named(question: str, expected: str) -> None:
+    hits = load_catalogue().search(question, limit=3)
+    assert hits and hits[0].service.name.startswith(expected), [h.service.name for h in hits]

@@ -463,3 +463,18 @@ async def test_a_cost_question_beside_the_life_event_gets_the_fees_of_its_step()
     # No cost asked: the list alone.
     _, messages = await answer("Ich habe meinen Personalausweis verloren.", [lebenslage("ausweis_verloren")])
     assert len(messages) == 1
+
+
+async def test_two_life_events_in_one_message_get_both_lists() -> None:
+    text = "Wir ziehen im Sommer nach Marburg und im Herbst kommt unser erstes Kind. Was müssen wir alles erledigen?"
+    _, messages = await answer(text, [])
+    lists = [m for m in messages if m.get("buttons")]
+    assert len(lists) == 2
+    services = [payload_service(b) for m in lists for b in m["buttons"]]
+    assert "wohnsitz_anmelden" in services and "elterngeld" in services
+
+
+async def test_a_move_told_in_the_past_is_no_second_event() -> None:
+    text = "Wir sind letztes Jahr nach Marburg gezogen und bekommen jetzt ein Baby. Was müssen wir tun?"
+    _, messages = await answer(text, [])
+    assert len([m for m in messages if m.get("buttons")]) == 1

@@ -824,3 +824,65 @@ async def test_a_second_certificate_with_its_told_place_is_answered_not_offered(
         "Was kostet ein Reisepass? Wir wohnen in Lauterbach, und eine Geburtsurkunde?", ("reisepass",)
     )
     assert not others.certificates and others.certificate_buttons
+
+
+def test_ways_to_order_and_the_express_surcharge_are_aspects() -> None:
+    assert aspect_of("und kann ich die per E-Mail bestellen?") == "bestellweg"
+    assert aspect_of("Geht das auch per Post?") == "bestellweg"
+    # The express surcharge is part of the fees.
+    assert aspect_of("und im Expressverfahren?") == "kosten"
+
+
+async def test_a_way_to_order_after_a_certificate_answer_gets_the_ways_to_order() -> None:
+    tracker = make_tracker(
+        "und kann ich die einfach per E-Mail bestellen?", "nachfrage", slots={"fokus": "urkunde:eheurkunde"}
+    )
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_faq/urkunde_bestellweg"]
+
+
+async def test_express_after_the_passport_fee_names_the_surcharge() -> None:
+    tracker = make_tracker("und im Expressverfahren?", "nachfrage", slots={"fokus": "leistung:reisepass"})
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "Express 32 €" in texts(messages)
+
+
+async def test_how_are_you_before_a_service_question_gets_a_word_back_first() -> None:
+    text = "Hallo du! Wie geht's dir heute? Und sag mal, wo beantrage ich Elterngeld?"
+    _, messages = await run(ActionOnlineLeistung(), make_tracker(text, "online_beantragen"))
+    assert messages[0]["text"] == "Danke, mir geht es gut."
+    assert "Elterngeld" in texts(messages[1:])
+
+
+async def test_a_question_beside_a_complaint_is_answered_after_the_apology() -> None:
+    text = (
+        "Ich bin echt genervt, seit drei Wochen keine Antwort, ich will das jetzt mit einem Menschen "
+        "klären. Und nebenbei: wie melde ich eigentlich ein Gewerbe an?"
+    )
+    _, messages = await run(ActionUnzufrieden(), make_tracker(text, "unzufrieden"))
+    assert "115" in messages[0]["text"] and not messages[0].get("buttons")
+    assert "Gewerbe" in texts(messages[1:])
+    # The person to contact is named once.
+    assert texts(messages).count("Behördennummer 115") == 1
+
+
+async def test_delivery_home_after_a_lost_id_card_is_about_the_new_card() -> None:
+    assert aspect_of("kann ich mir den dann nach Hause schicken lassen?") == "versand"
+    tracker = make_tracker(
+        "kann ich mir den dann nach Hause schicken lassen?",
+        "nachfrage",
+        slots={"fokus": "lebenslage:ausweis_verloren"},
+    )
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "Direktversand" in texts(messages)
+
+
+async def test_where_after_a_certificate_answer_repeats_it_for_the_same_place() -> None:
+    tracker = make_tracker(
+        "und wo genau muss ich mich da melden?",
+        "nachfrage",
+        slots={"fokus": "urkunde:geburtsurkunde", "ort": "Gelnhausen"},
+    )
+    events, _ = await run(ActionNachfrage(), tracker)
+    assert followups(events) == ["action_standesamt_auskunft"]
+    assert slots_of(events)["ort"] == "Gelnhausen"

@@ -1640,3 +1640,92 @@ def test_another_certificate_from_the_place_just_answered_is_a_follow_up(text: s
         "und eine Sterbeurkunde aus Fulda?", {"name": "faq", "confidence": 0.9}, [place("Fulda")], None
     )
     assert (intent or {}).get("name") != "nachfrage"
+
+
+def test_simply_is_no_request_for_easy_language() -> None:
+    text = "und kann ich die einfach per E-Mail bestellen?"
+    intent, _ = refine(text, {"name": "leichte_sprache_an", "confidence": 0.77}, [], None)
+    assert (intent or {}).get("name") == "nachfrage"
+    # Requests for easy language keep it, with or without the words "leichte Sprache".
+    for text in (
+        "Erklären Sie das bitte ganz einfach",
+        "Das ist mir zu kompliziert",
+        "too many difficult words",
+    ):
+        intent, _ = refine(text, {"name": "leichte_sprache_an", "confidence": 0.9}, [], None)
+        assert (intent or {}).get("name") == "leichte_sprache_an", text
+
+
+def test_a_follow_up_read_as_how_are_you_is_a_follow_up() -> None:
+    from bot.nlp.rules import follow_up_misread_as_small_talk
+
+    assert follow_up_misread_as_small_talk("und im Expressverfahren?")
+    assert follow_up_misread_as_small_talk("and with express?")
+    assert not follow_up_misread_as_small_talk("und wie geht's dir so?")
+    assert not follow_up_misread_as_small_talk("und sonst, alles klar bei dir?")
+    assert not follow_up_misread_as_small_talk("Wie geht es Ihnen?")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Kann ich eine Geburtsurkunde per E-Mail bestellen?", "faq/urkunde_bestellweg"),
+        ("Kann ich die Sterbeurkunde auch schriftlich anfordern?", "faq/urkunde_bestellweg"),
+        # Cost and duration come first: they ask about the way only in passing.
+        ("Was kostet die Geburtsurkunde per Post?", "faq/urkunde_gebuehr"),
+        ("Wie lange dauert die Heiratsurkunde per Post?", "faq/urkunde_dauer"),
+    ],
+)
+def test_the_way_to_order_a_certificate_is_a_question(text: str, key: str) -> None:
+    assert certificate_question(text) == key
+
+
+def test_a_person_wanted_in_hessian_dialect() -> None:
+    text = "Isch will jetzt endlisch mit em Mensch schwätze, net mit so nem Compjuter!"
+    intent, _ = refine(text, {"name": "nlu_fallback", "confidence": 0.5}, [], None)
+    assert (intent or {}).get("name") == "kontakt_mensch"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our daughter was born three days ago at the hospital in Bad Nauheim and I have no idea which "
+        "offices we have to deal with now.",
+        "gonna go self employed soon, doing web design stuff from home in Kassel. what do i gotta sort out?",
+        "hello sir, i am new come to hessen from nigeria since 1 week, what paper thing i must do first pls",
+        "Mein Vater ist letzte Woche in Kassel gestorben. Was müssen wir jetzt alles erledigen?",
+    ],
+)
+def test_a_told_life_event_and_a_question_for_its_steps_is_the_life_event(text: str) -> None:
+    for before in ("urkunde_beantragen", "faq", "online_beantragen"):
+        intent, _ = refine(text, {"name": before, "confidence": 0.9}, [], None)
+        assert (intent or {}).get("name") == "lebenslage", (before, text)
+
+
+def test_a_named_certificate_beside_a_told_event_stays_the_certificate() -> None:
+    text = "Mein Vater ist in Kassel gestorben. Was müssen wir alles erledigen für die Sterbeurkunde?"
+    intent, _ = refine(text, {"name": "urkunde_beantragen", "confidence": 0.9}, [], None)
+    assert (intent or {}).get("name") == "urkunde_beantragen"
+
+
+def test_a_certificate_faq_without_certificate_or_cue_is_a_guess() -> None:
+    from bot.nlp.faq_cues import certificate_faq_guessed
+
+    text = "und muss ich dann trotzdem noch was ausdrucken oder unterschreiben?"
+    assert certificate_faq_guessed(text, "faq/urkunde_international")
+    # Its cue or a certificate named keeps it.
+    assert not certificate_faq_guessed("und gibt es die auch auf Englisch?", "faq/urkunde_international")
+    assert not certificate_faq_guessed("Wie lange dauert das?", "faq/urkunde_dauer")
+    assert not certificate_faq_guessed("Geburtsurkunde für Spanien", "faq/urkunde_international")
+    # Only a follow-up: a question of its own may be one the classifier knows better.
+    assert not certificate_faq_guessed("how much is the photo at the office", "faq/urkunde_gebuehr")
+    # Other FAQs are not concerned.
+    assert not certificate_faq_guessed(text, "faq/bundid_was")
+
+
+def test_who_are_you_is_a_question_about_the_assistant() -> None:
+    from bot.nlp.rules import asks_what_the_bot_is
+
+    assert asks_what_the_bot_is("Hallo, wer bist du eigentlich? Und was heißt IKZ?")
+    assert asks_what_the_bot_is("who are you?")
+    assert not asks_what_the_bot_is("Wer ist ekom21?")

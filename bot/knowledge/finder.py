@@ -40,6 +40,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -415,6 +416,19 @@ class Finder:
                 return particle + infinitive
         return None
 
+    def _rejoined(self, raw: list[str]) -> list[str]:
+        """Compounds the citizen wrote as two words ("Schwerbehinderten Ausweis", "Hunde Steuer").
+
+        Joined, they are the catalogue's word; apart, the second word alone ("Ausweis") points
+        to the wrong service ("Personalausweis").
+        """
+        joined = []
+        for first, second in pairwise(raw):
+            word = first + second
+            if len(word) >= MIN_COMPOUND and self._lemmas.get(word, word) in self._catalogue_words:
+                joined.append(word)
+        return joined
+
     def query_tokens(self, text: str) -> list[str]:
         """The query's content words after lemmas and synonym expansion (for tests and tuning)."""
         tokens, parts, lone, _ = self._query(text)
@@ -426,7 +440,7 @@ class Finder:
         # outweigh the one that matters.
         raw = _raw_tokens(self._join_separable(self._drop_requesters(text)))
         corrected = {t: self.correct(t) for t in raw}
-        text = " ".join(corrected[t] for t in raw)
+        text = " ".join([*(corrected[t] for t in raw), *self._rejoined(raw)])
         words = [self._lemmas.get(t, t) for t in _raw_tokens(text)]
         splits = {w: self.split(w) for w in words}
         # A compound the catalogue does not know counts as its parts too ("Bafögantrag").

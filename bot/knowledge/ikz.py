@@ -132,6 +132,7 @@ _THOUSANDS = re.compile(r"\d{3}")
 # "mit zwei Nachbargemeinden", "with 2 other villages": the speaker's own municipality is one more.
 _WITH = frozenset({"mit", "with", "plus"})
 _ONLY = frozenset({"nur", "only", "just"})
+_TOTAL = frozenset({"insgesamt", "gesamt", "total", "altogether"})
 _OTHER = re.compile(r"^(andere|weitere|nachbar|other|further|neighbo|more)")
 
 
@@ -193,6 +194,10 @@ def parse_count(text: str) -> int | None:
     4
     >>> parse_count("Two things: how much do three cooperating municipalities get?")
     3
+    >>> parse_count("wir und noch drei andere Gemeinden, insgesamt vier")
+    4
+    >>> parse_count("wir und noch zwei andere Gemeinden")
+    3
     """
     # Hessian numerals too ("mit zwaa Nachbargemeinde").
     # "our village + 2 neighbours": the plus sign reads as "plus" (= with).
@@ -204,8 +209,14 @@ def parse_count(text: str) -> int | None:
         if previous == "zu" and word in _COLLECTIVE:
             return _COLLECTIVE[word]
         # "mit zwei Nachbargemeinden", "with only one neighbour village": one more.
+        if previous in _TOTAL and (value := _word_value(word)) is not None and 1 <= value <= _MAX_COUNT:
+            # "wir und noch drei andere, insgesamt vier": the total the speaker counted wins.
+            return value
+        # "und noch drei andere Gemeinden" counts the speaker's own like "mit drei anderen".
         with_others = bool(_OTHER.match(following)) and (
-            previous in _WITH or (previous in _ONLY and index > 1 and words[index - 2] in _WITH)
+            previous in _WITH
+            or previous == "noch"
+            or (previous in _ONLY and index > 1 and words[index - 2] in _WITH)
         )
         value = _word_value(word)
         if value is None and word in _ARTICLES and (_ARTICLE_NOUN.match(following) or with_others):

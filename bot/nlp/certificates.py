@@ -261,6 +261,16 @@ _CERTIFICATE_QUESTIONS = (
         "faq/urkunde_gebuehr",
         re.compile(r"\bkost(?!heim)|gebühr|gebuehr|\bteuer|\bpreis|bezahlen|zahlen", re.I),
     ),
+    # The way to order: by e-mail, by post, by phone (after cost and duration: "Was kostet es
+    # per Post?" asks the fee).
+    (
+        "faq/urkunde_bestellweg",
+        re.compile(
+            r"e-?mail|\bmail\b|per\s+post\b|postweg|per\s+brief|schriftlich|\bfax|telefonisch"
+            r"|by\s+(?:post|letter|phone)",
+            re.I,
+        ),
+    ),
     # English cues of the same questions ("death certificate fee", "how long does it take").
     # "Who can order my grandma's death certificate?", "Wer darf die Sterbeurkunde beantragen?"
     # Not "Wer kann mir helfen …" / "who can help me …": that asks for help, not who may.
@@ -332,6 +342,11 @@ CLAUSES = re.compile(
 )
 
 
+def has_cue_of(text: str, key: str) -> bool:
+    """Whether ``text`` has a cue of the certificate question ``key`` ("faq/urkunde_dauer")."""
+    return any(pattern.search(text) for found, pattern in _CERTIFICATE_QUESTIONS if found == key)
+
+
 def certificate_question(text: str) -> str | None:
     """The FAQ key ("faq/urkunde_dauer") for a question about a certificate, if it is one.
 
@@ -345,7 +360,14 @@ def certificate_question(text: str) -> str | None:
         for key, pattern in _CERTIFICATE_QUESTIONS:
             if pattern.search(clause):
                 return key
+    # "Und wenn ich einfach eine E-Mail ans Standesamt schreibe?": the way to order, asked with
+    # the office's name instead of the certificate's.
+    if any(_OFFICE.search(c) and has_cue_of(c, "faq/urkunde_bestellweg") for c in CLAUSES.split(text) if c):
+        return "faq/urkunde_bestellweg"
     return None
+
+
+_OFFICE = re.compile(r"standesamt|registry\s+office", re.IGNORECASE)
 
 
 _FOLLOW_ON_CLAUSES = re.compile(r"[.?!;:,]|\b(?:und|and|also)\b", re.IGNORECASE)

@@ -19,6 +19,7 @@ from bot.nlp.certificates import (
     CLAUSES,
     certificate_kind,
     certificate_question,
+    has_cue_of,
 )
 from bot.nlp.ikz_cues import ikz_funding_question
 
@@ -75,6 +76,8 @@ _COMPANY_OWNER = re.compile(
     r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*)"
     # "BundID Firma Konto ELSTER Organisationszertifikat", "which account do organisations use"
     r"|organisationszertifikat|\bfirm(?:a|en)\s+konto|\bkonto\s+firm(?:a|en)\b|organi[sz]ations?\s+use"
+    # "welches Konto braucht meine kleine Firma?"
+    r"|\b(?:meine?[nmrs]?|unsere?[nmrs]?)\s+(?:\w+\s+)?(?:firma|firmen|unternehmen|gmbh)\b"
     r"|(?:business|company|companies|firm)\s+account|account\s+for\s+(?:a\s+|my\s+|our\s+)?"
     r"(?:business(?:es)?|compan(?:y|ies)|firm)|for\s+(?:businesses|companies)",
     re.IGNORECASE,
@@ -467,8 +470,16 @@ _ORDER_CUE = re.compile(
     r"|\bwant\s+to\s+(?:apply|order|request)\b|\b(?:m(?:ö|oe)chte|will)\b.*\bbeantragen\b",
     re.IGNORECASE,
 )
+_FOLLOW_UP_OPENING = re.compile(r"^\W*(?:und|auch|and|also)\b", re.IGNORECASE)
+_ANY_CERTIFICATE_WORD = re.compile(r"urkunde|certificate|\bcert\b|standesamt|registry", re.IGNORECASE)
 _CUED_CERTIFICATE_FAQS = frozenset(
-    {"faq/urkunde_dauer", "faq/urkunde_gebuehr", "faq/urkunde_konto", "faq/urkunde_international"}
+    {
+        "faq/urkunde_dauer",
+        "faq/urkunde_gebuehr",
+        "faq/urkunde_konto",
+        "faq/urkunde_international",
+        "faq/urkunde_bestellweg",
+    }
 )
 # "Who may order" is an order too when nothing asks who may ("I want to apply for a
 # Sterbeurkunde"); "bin 15, darf ich …", "Kann ein Anwalt für mich …", "berechtigtes Interesse"
@@ -486,6 +497,23 @@ def event_told_for_certificate_faq(text: str, response_key: str | None, has_plac
     (faq/urkunde_berechtigt); the told birth in Fulda makes it an order for Fulda.
     """
     return bool((response_key or "").startswith("faq/urkunde_") and has_place and tells_event(text))
+
+
+def certificate_faq_guessed(text: str, response_key: str | None) -> bool:
+    """Whether a certificate FAQ was picked for a message with neither a certificate nor its cue.
+
+    "und muss ich dann trotzdem noch was ausdrucken oder unterschreiben?" after the Elterngeld
+    answer got the multilingual certificate: the topic in focus is meant.
+    """
+    return bool(
+        response_key in _CUED_CERTIFICATE_FAQS
+        # Only a follow-up: a question of its own ("how much is the photo at the office") may be
+        # one the classifier knows better than the cues.
+        and _FOLLOW_UP_OPENING.match(text)
+        and certificate_kind(text) is None
+        and not _ANY_CERTIFICATE_WORD.search(text)
+        and not has_cue_of(text, response_key)
+    )
 
 
 def certificate_order_misread_as_faq(text: str, response_key: str | None) -> bool:
@@ -635,6 +663,12 @@ _DURATION = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _IKZ_WORD = re.compile(_IKZ, re.IGNORECASE)
+# Whether one needs an account at all (not how to create one).
+_NEED_AN_ACCOUNT = re.compile(
+    r"^(?!.*(?:anleg|registrier|erstell|einricht|\bcreate\b|\bset\s+up\b|sign\s+up))"
+    r".*\b(?:brauch\w*|ben(?:ö|oe)tig\w*|muss\s+ich|need|required)\b.*\b(?:bund\s*-?\s*id|konto|account)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _clause_faq(clause: str) -> str | None:
@@ -642,6 +676,16 @@ def _clause_faq(clause: str) -> str | None:
     if not found and (_WALLET.search(clause) or _SMART_EID.search(clause)):
         # "… und kann ich die EUDI-Wallet schon nutzen?" beside another question.
         return "faq/eid_elster"
+    if (
+        not found
+        and _NEED_AN_ACCOUNT.search(clause)
+        and not certificate_kind(clause)
+        # "Brauche ich für die Hundesteuer eine BundID?": the service is the subject.
+        and not names_a_service(clause)
+    ):
+        # "… und brauche ich als Bürger eine BundID, wenn ich online was beantragen will?": not
+        # always (guest access), often yes; the answer on applying without an account says so.
+        return "faq/ohne_konto"
     if found:
         return found
     # A name that only one background topic has ("… und ist civento für uns kostenlos?") is that

@@ -228,6 +228,15 @@ _EASY_OFF = re.compile(
     r"|(?:easy[-\s]+to[-\s]+read|leichte\s+sprache|(?:easy|plain|simple)\s+language)\s+(?:aus|off)\b",
     re.IGNORECASE,
 )
+# What every request for easy language says: the words for it, for being hard to understand or for
+# one's German. "einfach" alone is an adverb ("kann ich die einfach per E-Mail bestellen?").
+_EASY_REQUEST = re.compile(
+    r"leicht|einfache[rnms]?\b|\beinfach\s*(?:erkl|schreib|sag|formul|bitte|[.!?]|$)"
+    r"|bitte\s+(?:\w+\s+){0,2}einfach|kompliziert|schwer|schwierig|verst(?:ä|ae)nd|versteh|fachw(?:ö|oe)rt"
+    r"|beh(?:ö|oe)rdendeutsch|k(?:ü|ue)rzer|deutsch|easy|easier|simpl|plain|understand|english"
+    r"|short(?:er)?\s+(?:sentences|words)|difficult|hard\b|complicated",
+    re.IGNORECASE,
+)
 _EASY_OVERRIDABLE = frozenset(
     {
         "faq",
@@ -281,15 +290,37 @@ _LIFE_EVENT_CUE = re.compile(
 # list, not the one service (the car) the story mentions.
 _EVENT_TOLD = re.compile(
     r"nach\s+\w+(?:\s+\w+)?\s+gezogen|umgezogen|hergezogen|\bmoved\s+(?:\w+\s+){0,4}?to\b"
-    r"|gestorben|verstorben|passed\s+away|\bdied\b|geheiratet|got\s+married|geboren|was\s+born",
+    r"|gestorben|verstorben|passed\s+away|\bdied\b|geheiratet|got\s+married|geboren|was\s+born"
+    # "our daughter arrived two weeks ago", "i am new come to hessen", "gonna go self employed".
+    r"|\b(?:baby|daughter|son|child)\s+(?:\w+\s+)?arrived\b|\bnew\s+(?:come\s+)?(?:to|in)\s+(?:hessen|germany)\b"
+    r"|\bself[-\s]?employed\b|selbst(?:st)?(?:ä|ae)ndig\b|\bneu\s+in\s+(?:hessen|deutschland)\b",
     re.IGNORECASE,
 )
 _STEPS_ASKED = re.compile(
     r"was\s+muss\s+(?:ich|man|wir)\s+(?:denn\s+|jetzt\s+|nun\s+)*(?:als\s+erst\w*|zuerst|alles)"
     r"|welche\s+schritte|in\s+welcher\s+reihenfolge"
     r"|what\s+(?:do|should|must)\s+(?:i|we)\s+(?:have\s+to\s+|need\s+to\s+)?do\s+(?:first|now|next)"
-    r"|(?:which|what)\s+steps|in\s+which\s+order",
+    r"|(?:which|what)\s+steps|in\s+which\s+order"
+    # "which offices we have to deal with", "what do i gotta sort out", "what paper thing i must do".
+    r"|which\s+offices|what\s+(?:do|should|must)\s+(?:i|we)\s+(?:actually\s+)?(?:have\s+to\s+|need\s+to\s+|gotta\s+)?"
+    r"(?:do|sort\s+out|take\s+care\s+of|organi[sz]e)\b|what\s+paper\w*\s+(?:\w+\s+){0,2}(?:i|we)\s+(?:must|need|have)"
+    r"|was\s+m(?:ü|ue)ssen\s+wir\s+(?:denn\s+|jetzt\s+|nun\s+|alles\s+)*(?:erledigen|machen|tun)\b"
+    r"|welche\s+(?:(?:ä|ae)mter|beh(?:ö|oe)rden(?:g(?:ä|ae)nge)?)\b",
     re.IGNORECASE,
+)
+# Intents a told life event with a question for its steps overrides (not a named certificate).
+_STEPS_OVERRIDABLE = frozenset(
+    {
+        "online_beantragen",
+        "urkunde_beantragen",
+        "standesamt_suchen",
+        "faq",
+        "chitchat",
+        "nlu_fallback",
+        "out_of_scope",
+        "angabe",
+        "greet",
+    }
 )
 
 
@@ -339,7 +370,9 @@ THANKS_OVERRIDABLE = frozenset({"nlu_fallback", "chitchat", "goodbye", "affirm",
 _BOT_QUESTION = re.compile(
     # "a robot", "ein Bot", "eine KI": asking what it is, not addressing it ("sup bot, what u can do").
     r"\b(?:a|an|ein|eine|ne|'ne)\s+(?:robot|roboter|bot|chat\s*bot|ki|ai|maschine|machine|computer\w*)\b"
-    r"|\bare\s+you\s+(?:a\s+)?(?:real|human)|\bechter\s+mensch",
+    r"|\bare\s+you\s+(?:a\s+)?(?:real|human)|\bechter\s+mensch"
+    # "Hallo, wer bist du eigentlich?", "who are you?"
+    r"|\bwer\s+(?:bist\s+du|sind\s+sie)\b|\bwho\s+are\s+(?:you|u)\b|\bwhat\s+are\s+you\b",
     re.IGNORECASE,
 )
 
@@ -390,9 +423,35 @@ def asks_what_the_bot_can_do(text: str) -> bool:
     return bool(_WHAT_CAN_YOU_DO.search(text))
 
 
+# Words of small talk about how one is ("wie geht's", "alles klar?", "how are you").
+_HOW_ONE_IS = re.compile(
+    r"geht|gehts|befind|l(?:ä|ae)uft|alles\s+(?:klar|gut|fit|okay|ok)|wie\s+isses|wie\s+steht"
+    r"|\bhow\s+(?:are|r|is)\b|\bhow'?s\b|\bwhat'?s\s+up\b|\bsup\b",
+    re.IGNORECASE,
+)
+
+
+def follow_up_misread_as_small_talk(text: str) -> bool:
+    """Whether "how are you" was picked for a short follow-up that asks nothing of the kind.
+
+    "und im Expressverfahren?" after the passport fee got "Danke, mir geht es gut": it opens
+    like a follow-up and has no word of small talk, so the topic in focus is meant.
+    """
+    return (
+        bool(_FOLLOW_UP_OPENING.match(text))
+        and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
+        and not _HOW_ONE_IS.search(text)
+    )
+
+
+def asks_how_the_bot_is(text: str) -> bool:
+    """Whether ``text`` asks how the assistant is ("wie geht's dir?"), alone or before a question."""
+    return bool(_HOW_ARE_YOU.search(text))
+
+
 def how_are_you_only(text: str) -> bool:
     """Whether ``text`` only greets and asks how the assistant is ("hallo wie gehts dir")."""
-    return bool(_HOW_ARE_YOU.search(text)) and len(text.split()) <= _MAX_HOW_ARE_YOU_WORDS
+    return asks_how_the_bot_is(text) and len(text.split()) <= _MAX_HOW_ARE_YOU_WORDS
 
 
 # "Danke, aber das hilft mir nicht": thanks that go on to a complaint.
@@ -491,6 +550,10 @@ def refine(
     elif name in _EASY_OVERRIDABLE and _EASY_ON.search(text):
         # "use easier words, my english is not good", "Bitte in einfachen Worten".
         intent = {"name": "leichte_sprache_an", "confidence": 1.0}
+    elif name == "leichte_sprache_an" and not _EASY_REQUEST.search(text):
+        # "und kann ich die einfach per E-Mail bestellen?": "einfach" only means "simply"; the
+        # topic in focus (or the service named) is asked about, not the way of writing.
+        intent = {"name": "nachfrage", "confidence": 1.0}
     elif name in _CANCEL_OVERRIDABLE and _CANCEL.match(text) and len(text.split()) <= _MAX_CANCEL_WORDS:
         # "start over", "nvm", "von vorne": short words that only ever mean "stop this".
         intent = {"name": "abbrechen", "confidence": 1.0}
@@ -564,6 +627,11 @@ def refine(
         # and no FAQ (the BundID's mailbox was picked for "Which administrative services can I
         # apply for online?"); with an account word it is the account's FAQ.
         intent = {"name": "online_beantragen", "confidence": 1.0}
+    elif name in _STEPS_OVERRIDABLE and not kind and asks_steps_of_told_event(text):
+        # "My father passed away last Tuesday in Kassel … What do we need to do first?", "Our
+        # daughter was born … no idea which offices we have to deal with": the event's list
+        # (with the certificate from the event place), not one FAQ, service or certificate.
+        intent = {"name": "lebenslage", "confidence": 1.0}
     elif (
         name == "lebenslage"
         and not any(e.get("entity") == "lebenslage" for e in entities)
@@ -690,8 +758,6 @@ def refine(
         and _LIFE_EVENT_CUE.search(text)
     ):
         # The life event's list (actions/lebenslagen.py reads which event from its keywords).
-        intent = {"name": "lebenslage", "confidence": 1.0}
-    elif name == "online_beantragen" and not kind and asks_steps_of_told_event(text):
         intent = {"name": "lebenslage", "confidence": 1.0}
     elif name == "abbrechen" and not kind and names_a_service(text):
         # "Fuehrerschein umschreiben lassen" read as "lass es": a service named is no request to

@@ -17,6 +17,7 @@ from bot.nlp.faq_cues import (
     FAQ_INTENT,
     SERVICEKONTO_REPLACED,
     UNSURE,
+    certificate_faq_guessed,
     certificate_order_misread_as_faq,
     event_told_for_certificate_faq,
     faq_override,
@@ -33,6 +34,7 @@ from bot.nlp.rules import (
     THANKS_OVERRIDABLE,
     asks_what_the_bot_can_do,
     asks_what_the_bot_is,
+    follow_up_misread_as_small_talk,
     how_are_you_only,
     refine,
     service_beside_small_talk,
@@ -64,6 +66,9 @@ class ContextualUnderstanding(StatelessComponent):
             if faq_key:
                 intent = {"name": FAQ_INTENT, "confidence": 1.0}
                 response = faq_key
+            elif name == FAQ_INTENT and certificate_faq_guessed(text, selected):
+                # Neither a certificate nor its question named: the topic in focus decides.
+                intent = {"name": "nachfrage", "confidence": 1.0}
             elif name == FAQ_INTENT and certificate_order_misread_as_faq(text, selected):
                 intent = {"name": "urkunde_beantragen", "confidence": 1.0}
             elif name == FAQ_INTENT and event_told_for_certificate_faq(text, selected, has_place):
@@ -85,10 +90,18 @@ class ContextualUnderstanding(StatelessComponent):
                 # Not an insult ("dummer Bot") or thanks: only beside "how are you" / "what can you do".
                 and selected in ("chitchat/wie_gehts", "chitchat/faehigkeiten")
                 and asks_what_the_bot_is(text)
+                # "Wer bist du und was kannst du?": what it can do says who it is.
+                and not (selected == "chitchat/faehigkeiten" and asks_what_the_bot_can_do(text))
             ):
                 response = "chitchat/bot_challenge"
             elif name == "chitchat" and selected == "chitchat/wie_gehts" and asks_what_the_bot_can_do(text):
                 response = "chitchat/faehigkeiten"
+            elif (
+                name in (FAQ_INTENT, "chitchat")
+                and selected == "chitchat/wie_gehts"
+                and follow_up_misread_as_small_talk(text)
+            ):
+                intent = {"name": "nachfrage", "confidence": 1.0}
             elif (
                 name in HOW_ARE_YOU_OVERRIDABLE and how_are_you_only(text) and not asks_what_the_bot_is(text)
             ):
