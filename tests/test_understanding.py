@@ -1729,3 +1729,13 @@ def test_who_are_you_is_a_question_about_the_assistant() -> None:
     assert asks_what_the_bot_is("Hallo, wer bist du eigentlich? Und was heißt IKZ?")
     assert asks_what_the_bot_is("who are you?")
     assert not asks_what_the_bot_is("Wer ist ekom21?")
+
+
+def test_a_guess_of_easy_language_without_a_request_or_topic_falls_back() -> None:
+    intent, _ = refine(
+        "write my homework about the Roman empire",
+        {"name": "leichte_sprache_an", "confidence": 0.8},
+        [],
+        None,
+    )
+    assert (intent or {}).get("name") == "nlu_fallback"

@@ -551,9 +551,10 @@ def refine(
         # "use easier words, my english is not good", "Bitte in einfachen Worten".
         intent = {"name": "leichte_sprache_an", "confidence": 1.0}
     elif name == "leichte_sprache_an" and not _EASY_REQUEST.search(text):
-        # "und kann ich die einfach per E-Mail bestellen?": "einfach" only means "simply"; the
-        # topic in focus (or the service named) is asked about, not the way of writing.
-        intent = {"name": "nachfrage", "confidence": 1.0}
+        # "und kann ich die einfach per E-Mail bestellen?": "einfach" only means "simply"; a
+        # follow-up asks about the topic in focus, anything else was a guess ("write my homework").
+        follow_up = _FOLLOW_UP_OPENING.match(text) or names_a_service(text)
+        intent = {"name": "nachfrage" if follow_up else "nlu_fallback", "confidence": 1.0}
     elif name in _CANCEL_OVERRIDABLE and _CANCEL.match(text) and len(text.split()) <= _MAX_CANCEL_WORDS:
         # "start over", "nvm", "von vorne": short words that only ever mean "stop this".
         intent = {"name": "abbrechen", "confidence": 1.0}
