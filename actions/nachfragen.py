@@ -91,6 +91,15 @@ _ASPECTS = (
 )
 
 
+# "und wo genau muss ich mich da melden?": where to go for the certificate just answered (not "und
+# für meine Tochter?", whose birth place is not told).
+_WHERE = re.compile(
+    r"\bwo\b|\bwohin\b|\bwhere\b|zust(?:ä|ae)ndig|responsible|welche[sr]?\s+(?:amt|stelle|standesamt)"
+    r"|which\s+office",
+    re.IGNORECASE,
+)
+
+
 def aspect_of(text: str) -> str:
     """What a follow-up asks: ``kosten``, ``versand``, ``bestellweg``, ``online``, ``dauer`` or ``allgemein``."""
     for name, pattern in _ASPECTS:
@@ -146,6 +155,7 @@ class ActionNachfrage(Action):
             and focus.value in URKUNDENARTEN
             and aspect == "allgemein"
             and previous_place
+            and _WHERE.search(user_text(tracker))
             and requested_service(tracker) is None
         ):
             # "und wo genau muss ich mich da melden?" after the certificate answer for Gelnhausen:

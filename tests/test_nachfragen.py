@@ -886,3 +886,11 @@ async def test_where_after_a_certificate_answer_repeats_it_for_the_same_place() 
     events, _ = await run(ActionNachfrage(), tracker)
     assert followups(events) == ["action_standesamt_auskunft"]
     assert slots_of(events)["ort"] == "Gelnhausen"
+
+
+async def test_a_follow_up_for_someone_else_does_not_repeat_the_place() -> None:
+    tracker = make_tracker(
+        "und für meine Tochter?", "nachfrage", slots={"fokus": "urkunde:geburtsurkunde", "ort": "Gelnhausen"}
+    )
+    events, _ = await run(ActionNachfrage(), tracker)
+    assert "action_standesamt_auskunft" not in followups(events)
