@@ -34,7 +34,7 @@ from bot.knowledge.ereignisort import event_place_text, named_as_residence
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
-from bot.nlp.certificates import certificate_kind, event_kind
+from bot.nlp.certificates import ORDER_WAY, certificate_kind, event_kind
 
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
 
@@ -61,14 +61,7 @@ _ASPECTS = (
         ),
     ),
     # "und kann ich die per E-Mail bestellen?": the ways to order (before "online").
-    (
-        "bestellweg",
-        re.compile(
-            r"e-?mail|\bmail\b|per\s+post\b|postweg|per\s+brief|schriftlich|\bfax|telefonisch"
-            r"|by\s+(?:post|letter|phone)",
-            re.I,
-        ),
-    ),
+    ("bestellweg", ORDER_WAY),
     (
         "online",
         re.compile(

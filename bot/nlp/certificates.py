@@ -228,6 +228,12 @@ _RELATIVE = (
     r"|geschwister|tante|onkel|cousine?|neffen?|nichte|nachbar\w*|freund\w*|sohn|tochter|enkel\w*|kind(?:er)?"
     r"|ehemann|ehefrau|mann|frau|partner\w*|lebensgef\w+|verstorbenen?|jemand\w*|andere\w*)"
 )
+# The ways to order or apply: by e-mail, by post, by phone (also a follow-up's aspect,
+# actions/nachfragen.py).
+ORDER_WAY = re.compile(
+    r"e-?mail|\bmail\b|per\s+post\b|postweg|per\s+brief|schriftlich|\bfax|telefonisch|by\s+(?:post|letter|phone)",
+    re.IGNORECASE,
+)
 _CERTIFICATE_QUESTIONS = (
     (
         "faq/urkunde_berechtigt",
@@ -263,14 +269,7 @@ _CERTIFICATE_QUESTIONS = (
     ),
     # The way to order: by e-mail, by post, by phone (after cost and duration: "Was kostet es
     # per Post?" asks the fee).
-    (
-        "faq/urkunde_bestellweg",
-        re.compile(
-            r"e-?mail|\bmail\b|per\s+post\b|postweg|per\s+brief|schriftlich|\bfax|telefonisch"
-            r"|by\s+(?:post|letter|phone)",
-            re.I,
-        ),
-    ),
+    ("faq/urkunde_bestellweg", ORDER_WAY),
     # English cues of the same questions ("death certificate fee", "how long does it take").
     # "Who can order my grandma's death certificate?", "Wer darf die Sterbeurkunde beantragen?"
     # Not "Wer kann mir helfen …" / "who can help me …": that asks for help, not who may.

@@ -470,7 +470,9 @@ _ORDER_CUE = re.compile(
     r"|\bwant\s+to\s+(?:apply|order|request)\b|\b(?:m(?:ö|oe)chte|will)\b.*\bbeantragen\b",
     re.IGNORECASE,
 )
-_FOLLOW_UP_OPENING = re.compile(r"^\W*(?:und|auch|and|also)\b", re.IGNORECASE)
+# "und für meine Tochter, die ist 8?", "and if I don't have an account?": a message that opens
+# like a follow-up (also used by bot/nlp/rules.py).
+FOLLOW_UP_OPENING = re.compile(r"^\s*(?:und|auch|and|also|what\s+about|how\s+about)\b", re.IGNORECASE)
 _ANY_CERTIFICATE_WORD = re.compile(r"urkunde|certificate|\bcert\b|standesamt|registry", re.IGNORECASE)
 _CUED_CERTIFICATE_FAQS = frozenset(
     {
@@ -509,7 +511,7 @@ def certificate_faq_guessed(text: str, response_key: str | None) -> bool:
         response_key in _CUED_CERTIFICATE_FAQS
         # Only a follow-up: a question of its own ("how much is the photo at the office") may be
         # one the classifier knows better than the cues.
-        and _FOLLOW_UP_OPENING.match(text)
+        and FOLLOW_UP_OPENING.match(text)
         and certificate_kind(text) is None
         and not _ANY_CERTIFICATE_WORD.search(text)
         and not has_cue_of(text, response_key)

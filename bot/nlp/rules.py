@@ -44,7 +44,14 @@ from bot.nlp.certificates import (
     span_entity,
     typed_event_place,
 )
-from bot.nlp.faq_cues import ACCOUNT_WORD, CUE_KEEPS, FAQ_INTENT, UNSURE, is_faq_follow_up
+from bot.nlp.faq_cues import (
+    ACCOUNT_WORD,
+    CUE_KEEPS,
+    FAQ_INTENT,
+    FOLLOW_UP_OPENING,
+    UNSURE,
+    is_faq_follow_up,
+)
 from bot.nlp.ikz_cues import MUNICIPALITIES, ikz_funding_question, ikz_special_funding_question
 from bot.nlp.language import other_language
 
@@ -85,8 +92,6 @@ def _faq_guess(text: str) -> bool:
     return is_faq_follow_up(text) and not _ANY_CERTIFICATE.search(text)
 
 
-# "und für meine Tochter, die ist 8?": a short message that starts like a follow-up.
-_FOLLOW_UP_OPENING = re.compile(r"^\s*(?:und|auch|and|also|what\s+about|how\s+about)\b", re.IGNORECASE)
 _MAX_FOLLOW_UP_WORDS = 10
 # "von dort", "da gestorben", "from there": the place just answered.
 _SAME_PLACE = re.compile(
@@ -438,7 +443,7 @@ def follow_up_misread_as_small_talk(text: str) -> bool:
     like a follow-up and has no word of small talk, so the topic in focus is meant.
     """
     return (
-        bool(_FOLLOW_UP_OPENING.match(text))
+        bool(FOLLOW_UP_OPENING.match(text))
         and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
         and not _HOW_ONE_IS.search(text)
     )
@@ -553,7 +558,7 @@ def refine(
     elif name == "leichte_sprache_an" and not _EASY_REQUEST.search(text):
         # "und kann ich die einfach per E-Mail bestellen?": "einfach" only means "simply"; a
         # follow-up asks about the topic in focus, anything else was a guess ("write my homework").
-        follow_up = _FOLLOW_UP_OPENING.match(text) or names_a_service(text)
+        follow_up = FOLLOW_UP_OPENING.match(text) or names_a_service(text)
         intent = {"name": "nachfrage" if follow_up else "nlu_fallback", "confidence": 1.0}
     elif name in _CANCEL_OVERRIDABLE and _CANCEL.match(text) and len(text.split()) <= _MAX_CANCEL_WORDS:
         # "start over", "nvm", "von vorne": short words that only ever mean "stop this".
@@ -692,7 +697,7 @@ def refine(
         kind
         and not has_place
         and name == FAQ_INTENT
-        and _FOLLOW_UP_OPENING.match(text)
+        and FOLLOW_UP_OPENING.match(text)
         and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
         and certificate_question(text) is None
     ):
@@ -703,7 +708,7 @@ def refine(
         kind
         and not has_place
         and name in _SAME_PLACE_OVERRIDABLE
-        and _FOLLOW_UP_OPENING.match(text)
+        and FOLLOW_UP_OPENING.match(text)
         and _SAME_PLACE.search(text)
         and len(text.split()) <= _MAX_SAME_PLACE_WORDS
     ):
@@ -726,7 +731,7 @@ def refine(
     elif (
         unsure
         and name not in CUE_KEEPS
-        and _FOLLOW_UP_OPENING.match(text)
+        and FOLLOW_UP_OPENING.match(text)
         and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
         and not names_a_service(text)
     ):
