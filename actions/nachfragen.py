@@ -50,6 +50,9 @@ _ASPECTS = (
             re.I,
         ),
     ),
+    # "wie lange dauert das, wenn ich per Post bestelle?": the question is how long; the way
+    # to order or the delivery is only its circumstance.
+    ("dauer", re.compile(r"wie\s+lange?\b|dauert|how\s+long", re.I)),
     # "kann ich mir den dann nach Hause schicken lassen?": the delivery, said in the summary
     # of the documents that have it (Direktversand); before "bestellweg" ("per Post nach Hause").
     (

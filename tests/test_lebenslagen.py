@@ -332,6 +332,8 @@ def test_new_services_are_sourced_and_dated() -> None:
         ("Bürgergeld beantragen", "buergergeld"),
         ("Wie bekomme ich einen Fischereischein?", "fischereischein"),
         ("Angelschein machen", "fischereischein"),
+        ("Opa hat mir seine alte Angelrute geschenkt, was brauche ich da?", "fischereischein"),
+        ("Ich will Angler werden", "fischereischein"),
         ("Gewerbe abmelden", "gewerbe_abmelden"),
         ("Ich möchte mein Gewerbe ummelden", "gewerbe_ummelden"),
         ("Kita-Platz finden", "kita_platz"),

@@ -192,6 +192,10 @@ def test_aspects() -> None:
     assert aspect_of("und wenn ich 19 bin?") == "kosten"
     assert aspect_of("und für meine Tochter, die ist 8?") == "kosten"
     assert aspect_of("and if I am 17?") == "kosten"
+    # How long, asked with the way to order or the delivery as its circumstance.
+    assert aspect_of("wie lange dauert das, wenn ich dort per Post bestelle?") == "dauer"
+    assert aspect_of("Wie lange dauert es, bis er mir nach Hause geschickt wird?") == "dauer"
+    assert aspect_of("und kann ich die per E-Mail bestellen?") == "bestellweg"
 
 
 def test_focus_slot_round_trip() -> None:

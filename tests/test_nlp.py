@@ -92,6 +92,16 @@ def test_clean_entities_drops_implausible_places_and_sorts_by_position() -> None
     assert [e["value"] for e in clean_entities(text, entities)] == ["geburtsurkunde", "Marburg"]
 
 
+def test_clean_entities_drops_a_birthday_taken_for_a_certificate() -> None:
+    text = "Opa hat mir zum Geburtstag eine Angelrute geschenkt, brauche ich einen Schein?"
+    start = text.index("Geburtstag")
+    entities = [{"entity": "urkundenart", "value": "geburtsurkunde", "start": start, "end": start + 10}]
+    assert clean_entities(text, entities) == []
+    text = "Geburtsurkunde für den Geburtstag"
+    entities = [{"entity": "urkundenart", "value": "geburtsurkunde", "start": 0, "end": 14}]
+    assert clean_entities(text, entities) == entities
+
+
 # --- Issue 12: districts, hyphen forms and namesakes are place entities -------------------------
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -137,3 +147,18 @@ def test_every_tagged_district_form_resolves_to_its_town(nlp: Language) -> None:
 )
 def test_hyphenated_kreise_and_words_are_not_towns(nlp: Language, text: str) -> None:
     assert _places(nlp(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Opa hat mir zum Geburtstag eine Angelrute geschenkt, brauche ich einen Schein?", None),
+        ("Zu meinem Geburtstag kommt die Familie, brauche ich eine Genehmigung?", None),
+        ("Mein Sohn wurde am Geburtstag seiner Oma in Fulda geboren", "geburtsurkunde"),
+        ("Nach der Geburt brauchen wir die Urkunde", "geburtsurkunde"),
+    ],
+)
+def test_a_birthday_tells_no_birth(text: str, kind: str | None) -> None:
+    from bot.nlp.certificates import event_kind
+
+    assert event_kind(text) == kind

@@ -71,6 +71,10 @@ def test_november_2026_facts_in_the_catalogue(catalogue) -> None:  # type: ignor
     ausweis = catalogue.get("personalausweis")
     assert "46,00 €" in ausweis.fees and "27,60 €" in ausweis.fees and "37,00" not in ausweis.fees
     assert "digital" in ausweis.summary
+    # How long ID card and passport are valid (Hanau, Bad Homburg): 10 years, 6 under age 24.
+    for service in (ausweis, catalogue.get("reisepass")):
+        assert "10 Jahre (unter 24 Jahren 6 Jahre)" in service.summary
+        assert "10 years (6 years under age 24)" in (service.translated("summary", "en") or "")
     assert "Fulda" in catalogue.get("wohngeld").office
     elterngeld = catalogue.get("elterngeld")
     assert elterngeld.online == "teilweise" and "unterschreiben" in elterngeld.summary

@@ -1566,6 +1566,7 @@ def test_english_requests_to_stop_easy_language_for_a_person_and_complaints(
         ("Des is doch alles Kappes, was Sie do schreibe!", "chitchat", "unzufrieden"),
         ("Isch krieh kaa gscheit Antwort vun Ihne.", "nlu_fallback", "unzufrieden"),
         ("Isch will mit em rischtische Mensch redde.", "nlu_fallback", "kontakt_mensch"),
+        ("Isch will jetzt mit nem rischtische Mensche redde!", "nlu_fallback", "kontakt_mensch"),
         ("Ich will mit einem richtigen Menschen reden.", "chitchat", "kontakt_mensch"),
         # The same topic for another person, not a life event.
         ("und für meine Tochter, sie ist 12?", "lebenslage", "nachfrage"),

@@ -37,7 +37,8 @@ EVENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "geburtsurkunde",
         re.compile(
-            r"geboren?|geburt|entbind|entbunden|zur\s+welt|auf\s+die\s+welt|uff\s+die\s+welt|\bborn\b|\bbirth\b",
+            # Not "Geburtstag": a birthday tells no birth to certify.
+            r"geboren?|geburt(?!s?tag)|entbind|entbunden|zur\s+welt|auf\s+die\s+welt|uff\s+die\s+welt|\bborn\b|\bbirth\b",
             re.I,
         ),
     ),

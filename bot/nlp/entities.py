@@ -6,6 +6,8 @@ Two things the extractors cannot know:
   "Mücke", "Schlitz". The entity ruler tags them everywhere (it must find every
   municipality), so here such a word only stays a place when the text treats it as one:
   after "in", "aus", "nach", "Standesamt" …, or when it is the whole answer.
+- A birthday is no certificate: the classifier sometimes tags "Geburtstag" as one ("Opa hat
+  mir zum Geburtstag seine Angelrute geschenkt").
 - Rasa appends entities extractor by extractor, so "Geburtsurkunde aus Marburg" would
   list Marburg first. Sorting by position gives slots and tests the reading order.
 """
@@ -23,6 +25,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 PLACE_LABEL = "gemeinde"
+KIND_LABEL = "urkundenart"
+_BIRTHDAY = re.compile(r"geburtstag|birthday", re.IGNORECASE)
 # Municipality names that are also common words (lower case, as typed).
 COMMON_WORD_PLACES = frozenset(
     {
@@ -61,13 +65,20 @@ def plausible_place(text: str, start: int, end: int) -> bool:
     return not others
 
 
+def plausible(text: str, entity: dict[str, Any]) -> bool:
+    """Whether ``entity`` is meant as what its label says (a place, a certificate)."""
+    if "start" not in entity:
+        return True
+    if entity.get("entity") == PLACE_LABEL:
+        return plausible_place(text, entity["start"], entity["end"])
+    if entity.get("entity") == KIND_LABEL:
+        return not _BIRTHDAY.search(text[entity["start"] : entity["end"]])
+    return True
+
+
 def clean_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop implausible places and sort the rest by position."""
-    kept = [
-        e
-        for e in entities
-        if e.get("entity") != PLACE_LABEL or "start" not in e or plausible_place(text, e["start"], e["end"])
-    ]
+    """Drop implausible places and certificates and sort the rest by position."""
+    kept = [e for e in entities if plausible(text, e)]
     return sorted(kept, key=lambda e: (e.get("start", 0), e.get("end", 0)))
 
 
