@@ -48,6 +48,11 @@ _FAQ_FAMILIES = (
     ("faq/vertrauensniveau", "konto"),
     ("faq/postfach", "konto"),
     ("faq/eid_elster", "konto"),
+    # "Müssen die Gemeinden dafür bezahlen?" after civento or ekom21: the civento answer says
+    # the Land pays the running costs.
+    ("faq/civento", "civento"),
+    ("faq/ekom21", "civento"),
+    ("faq/ozg_", "ozg"),
 )
 
 
@@ -124,6 +129,25 @@ _FOCUS_FAQS = {
         (
             re.compile(r"kost|geb(?:ü|ue)hr|bezahl|\bfree\b|\bcosts?\b|how\s+much|\bpay\b", re.IGNORECASE),
             "utter_faq/bundid_was",
+        ),
+        # "und was brauch ich dafür?" after the BundID: what registering needs (ID card, ELSTER).
+        (
+            re.compile(r"was\s+brauch|ben(?:ö|oe)tig|voraussetzung|\bneed\b|\brequire", re.IGNORECASE),
+            "utter_faq/bundid_registrieren",
+        ),
+    ),
+    "civento": (
+        (
+            re.compile(
+                r"kost|geb(?:ü|ue)hr|bezahl|zahl|\bfree\b|\bcosts?\b|how\s+much|\bpay\b", re.IGNORECASE
+            ),
+            "utter_faq/civento",
+        ),
+    ),
+    "ozg": (
+        (
+            re.compile(r"bis\s+wann|frist|deadline|\bwann\b|\bwhen\b|by\s+when", re.IGNORECASE),
+            "utter_faq/ozg_frist",
         ),
     ),
 }

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.antworten import Var, join, say, text
 from actions.context import user_text
 from actions.fokus import current_focus, focus_event
+from actions.kontakt import gemeinde_hinweis
 from actions.themen import other_topics
 from bot.knowledge.ikz import (
     DIGITAL_2020_URL,
@@ -166,6 +167,9 @@ def answer_beside_funding(dispatcher: CollectingDispatcher, tracker: Tracker) ->
             answer_service(
                 dispatcher, tracker, service, municipality_in_question(tracker), answer_others=False
             )
+    if others.handoff:
+        # "… Und außerdem möchte ich mich beschweren, wo kann ich mich da melden?"
+        say(dispatcher, tracker, others.contact_key, gemeinde_hinweis=gemeinde_hinweis(tracker))
 
 
 class ActionAskAnzahlKommunen(Action):

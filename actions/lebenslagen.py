@@ -288,6 +288,17 @@ def _say_event(dispatcher: CollectingDispatcher, tracker: Tracker, event: Lebens
     )
 
 
+def say_told_event(dispatcher: CollectingDispatcher, tracker: Tracker, text_in: str) -> None:
+    """The steps of the life event a request beside it tells, if it names one.
+
+    "Mein Vater ist in Bad Hersfeld gestorben. Ich brauche die Sterbeurkunde, und was muss ich
+    sonst noch alles erledigen?": the certificate is answered, then the list for a death.
+    """
+    event = detect(text_in, load_lebenslagen())
+    if event is not None:
+        _say_event(dispatcher, tracker, event)
+
+
 def _destination(tracker: Tracker) -> Municipality | None:
     # For a move the place named last is usually the destination ("von Köln nach Darmstadt");
     # places outside Hessen do not resolve and are skipped.

@@ -35,6 +35,7 @@ from bot.knowledge.ereignisort import EVENT_KINDS, event_place_text, lives_there
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
 from bot.nlp.certificates import HERE, certificate_kind, certificate_requests, follow_on_certificate_question
+from bot.nlp.rules import asks_steps_of_told_event
 
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
 # "Ehe" answers "Which certificate?" as well as "Eheurkunde" does.
@@ -225,6 +226,11 @@ class ActionStandesamtAuskunft(Action):
             # "… and do I need a BundID for that?": who may and the fees are in the answer.
             dispatcher.utter_message(response=f"utter_{follow_on}")
         answer_other_topics(dispatcher, tracker, request, (urkundenart,) if urkundenart else ())
+        if asks_steps_of_told_event(request):
+            # Imported here: lebenslagen imports the certificate answer from this module's peers.
+            from actions.lebenslagen import say_told_event
+
+            say_told_event(dispatcher, tracker, request)
         focus = (
             focus_event("urkunde", urkundenart) if urkundenart in URKUNDENARTEN else focus_event("standesamt")
         )

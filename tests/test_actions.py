@@ -167,6 +167,22 @@ async def test_auskunft_for_an_eheurkunde_links_fuldas_office_page_without_inven
     assert quote(geburtsurkunde.portal_leistung_id, safe="") in message["text"]
 
 
+async def test_a_certificate_asked_with_the_steps_of_its_event_gets_the_events_list_too() -> None:
+    text = (
+        "Mein Vater ist letzte Woche in Bad Hersfeld gestorben. Ich brauche die Sterbeurkunde, "
+        "und was muss ich sonst noch alles erledigen?"
+    )
+    slots = {"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "Bad Hersfeld"}
+    _, messages = await run(ActionStandesamtAuskunft(), make_tracker(text, "urkunde_beantragen", slots=slots))
+    answer = "\n".join(m.get("text") or "" for m in messages)
+    assert "regschl=066320002002" in answer
+    assert "Beileid" in answer and "Sterbefall anzeigen" in answer
+    # Without the question for the steps, only the certificate.
+    text = "Mein Vater ist letzte Woche in Bad Hersfeld gestorben. Ich brauche die Sterbeurkunde."
+    _, messages = await run(ActionStandesamtAuskunft(), make_tracker(text, "urkunde_beantragen", slots=slots))
+    assert "Beileid" not in "\n".join(m.get("text") or "" for m in messages)
+
+
 async def test_auskunft_does_not_call_a_relatives_certificate_yours() -> None:
     # Death certificates are requested by relatives; "Ihre Sterbeurkunde" would be wrong.
     tracker = make_tracker(

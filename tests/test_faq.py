@@ -231,3 +231,42 @@ def test_whether_one_needs_an_account_beside_another_question() -> None:
     # A company's account is its own answer.
     text = "Gibt es das Servicekonto Hessen noch? Und welches Konto braucht meine kleine Firma?"
     assert clause_faqs(text) == ["faq/servicekonto_bundid", "faq/unternehmenskonto"]
+
+
+def test_a_second_clause_asking_what_the_portal_holds_gets_the_portals_answer() -> None:
+    text = "Was ist eigentlich das OZG und was finde ich alles im Verwaltungsportal Hessen?"
+    assert faqs_asked(text) == ["faq/ozg_was", "faq/verwaltungsportal"]
+
+
+def test_a_login_problem_with_the_servicekonto_beside_a_service_is_asked() -> None:
+    text = (
+        "Ich komme mit meinem Servicekonto Hessen nicht mehr rein. Und kann ich Wohngeld online beantragen?"
+    )
+    assert faqs_asked(text) == ["faq/servicekonto_bundid"]
+
+
+def test_a_wish_to_complain_beside_a_question_asks_for_a_person() -> None:
+    from actions.themen import other_topics
+
+    text = "Wie viel Förderung bekommen drei Gemeinden? Und außerdem möchte ich mich beschweren."
+    assert other_topics(text, ()).handoff
+    assert not other_topics("Wie viel Förderung bekommen drei Gemeinden?", ()).handoff
+
+
+@pytest.mark.parametrize(
+    ("faq", "text", "expected"),
+    [
+        # What registering needs, then what it costs, after the BundID.
+        ("faq/bundid_registrieren", "und was brauch ich dafür?", "utter_faq/bundid_registrieren"),
+        ("faq/bundid_registrieren", "kostet das was?", "utter_faq/bundid_was"),
+        # The running costs after civento or ekom21; the deadline after the OZG.
+        ("faq/civento", "Müssen die Gemeinden dafür bezahlen?", "utter_faq/civento"),
+        ("faq/ekom21", "kostet das die Kommune was?", "utter_faq/civento"),
+        ("faq/ozg_was", "und bis wann?", "utter_faq/ozg_frist"),
+        ("faq/civento", "und wo finde ich das Rathaus?", None),
+    ],
+)
+def test_a_follow_up_to_a_background_answer_gets_its_faq(faq: str, text: str, expected: str | None) -> None:
+    from actions.fokus import focus_faq
+
+    assert focus_faq(make_tracker(text, "nachfrage", history=_after(faq))) == expected

@@ -216,6 +216,9 @@ async def test_each_step_button_answers_its_service(event_id: str) -> None:
         # A move told in the past is the story; the other event is the question.
         ("I moved from Valencia to Wetzlar last month and want to open a cafe here.", "selbstaendig"),
         ("I moved to Marburg last year, my father died yesterday.", "todesfall"),
+        # Opening a café or a shop is starting a business, in German too.
+        ("ab Sommer will ich mit meiner Schwester ein kleines Café in Darmstadt aufmachen", "selbstaendig"),
+        ("Wir wollen einen Laden eröffnen, was müssen wir anmelden?", "selbstaendig"),
     ],
 )
 def test_detect_finds_the_event_by_keyword(text: str, event_id: str) -> None:
@@ -334,6 +337,9 @@ def test_new_services_are_sourced_and_dated() -> None:
         ("Angelschein machen", "fischereischein"),
         ("Opa hat mir seine alte Angelrute geschenkt, was brauche ich da?", "fischereischein"),
         ("Ich will Angler werden", "fischereischein"),
+        # "online", "auch", "noch" between the service's noun and its verb.
+        ("Und kann ich mein Gewerbe online anmelden?", "gewerbeanmeldung"),
+        ("Muss ich den Hund auch noch anmelden?", "hundesteuer"),
         ("Gewerbe abmelden", "gewerbe_abmelden"),
         ("Ich möchte mein Gewerbe ummelden", "gewerbe_ummelden"),
         ("Kita-Platz finden", "kita_platz"),

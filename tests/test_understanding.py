@@ -372,6 +372,8 @@ def test_the_bare_certificate_word_is_the_order(text: str) -> None:
         ("und bis wann läuft die Förderung?", "faq/ikz_was"),
         ("hiii u speak english?? my german is soooo bad haha", "faq/sprachen"),
         ("Sprechen Sie auch Englisch?", "faq/sprachen"),
+        ("Gude! Babbelst du aach Hessisch odder nur Hochdeutsch?", "faq/sprachen"),
+        ("Verstehen Sie auch Dialekt?", "faq/sprachen"),
         (
             "Muss ich ein Gewerbe anmelden, und brauche ich für den Online-Antrag eine BundID?",
             "faq/ohne_konto",

@@ -108,6 +108,18 @@ _SEPARABLE = re.compile(
 )
 
 
+# Words that stand between a service's noun and its verb without changing it ("mein Gewerbe
+# online anmelden", "den Hund auch noch anmelden"): a reading without them finds the phrase.
+_FILLERS = re.compile(
+    r"\b(?:online|digital|auch|eigentlich|noch|schon|mal|jetzt|denn|bitte|gleich|sofort|hier|dort|da)\s+",
+    re.IGNORECASE,
+)
+
+
+def _without_fillers(text: str) -> str:
+    return _FILLERS.sub("", text)
+
+
 def _joined_separable_verbs(text: str) -> str:
     return _SEPARABLE.sub(lambda m: f"{m.group(2)}{m.group(3)}melden", text)
 
@@ -169,7 +181,12 @@ class ServiceCatalogue:
         """
         # A question in Hessian dialect ("aus de Kersch austrede") is read in standard German too.
         readings = dict.fromkeys(
-            (*variants(text), *variants(standardise(text)), *variants(_joined_separable_verbs(text)))
+            (
+                *variants(text),
+                *variants(standardise(text)),
+                *variants(_joined_separable_verbs(text)),
+                *variants(_without_fillers(text)),
+            )
         )
         haystacks = [f" {key} " for key in readings if key]
         for keyword, service_id in self._keywords:

@@ -129,12 +129,13 @@ _CUED_FAQS = (
         ),
     ),
     (
-        # "hiii u speak english?? my german is soooo bad", "Kann ich Ihnen auch auf Englisch schreiben?"
+        # "hiii u speak english?? my german is soooo bad", "Kann ich Ihnen auch auf Englisch schreiben?",
+        # "Babbelst du aach Hessisch odder nur Hochdeutsch?"
         "faq/sprachen",
         re.compile(
             r"\b(?:speak|talk|write|understand|answer|reply|sprechen|sprichst|spricht|schreiben"
-            r"|verstehen?|verstehst|antworten|antwortest|k(?:ö|oe)nnen\s+sie|kannst\s+du)\b"
-            r"(?:\s+\w+){0,3}?\s+(?:in\s+|auf\s+)?(?:english|englisch)\b",
+            r"|verstehen?|verstehst|antworten|antwortest|babbel(?:st|t|e|n)?|k(?:ö|oe)nnen\s+sie|kannst\s+du)\b"
+            r"(?:\s+\w+){0,3}?\s+(?:in\s+|auf\s+)?(?:english|englisch|hessisch|hochdeutsch|dialekt|mundart)\b",
             re.IGNORECASE,
         ),
         # Only a short message is a question about the language itself: "I don't understand
@@ -221,7 +222,9 @@ _CUED_FAQS = (
         re.compile(r"^(?!.*bund\s*-?\s*id).*(?:servicekonto|service\s+account)", re.IGNORECASE | re.DOTALL),
         re.compile(
             r"g(?:ü|ue)ltig|\bvalid|\bnoch\b|nicht\s+mehr\s+(?:be)?nutz|einlogg|log\s*-?\s*in|\bstill\b"
-            r"|(?:geht|funktioniert)\s+(?:\w+\s+){0,3}(?:nicht|net)\s+mehr",
+            r"|(?:geht|funktioniert)\s+(?:\w+\s+){0,3}(?:nicht|net)\s+mehr"
+            # "Ich komme mit meinem Servicekonto Hessen nicht mehr rein", "Passwort vergessen"
+            r"|(?:nicht|net)\s+mehr\s+rein|passwort",
             re.IGNORECASE,
         ),
     ),
@@ -649,6 +652,8 @@ _MAX_FAQ_CHARS = 1000
 
 _WHAT_IS = re.compile(
     r"\b(?:was|wer)\s+(?:genau\s+|eigentlich\s+)?(?:ist|sind|war|hat|macht|bedeutet|steckt)\b"
+    # "… und was finde ich alles im Verwaltungsportal?": what it holds is what it is.
+    r"|\bwas\s+(?:finde|findet|gibt\s+es|bietet)\b"
     r"|\bwhat(?:'s|\s+(?:exactly\s+|actually\s+|even\s+)?(?:is|are|does|has))|\bwho(?:'s|\s+is|\s+runs)\b",
     re.IGNORECASE,
 )

@@ -302,7 +302,7 @@ _EVENT_TOLD = re.compile(
     re.IGNORECASE,
 )
 _STEPS_ASKED = re.compile(
-    r"was\s+muss\s+(?:ich|man|wir)\s+(?:denn\s+|jetzt\s+|nun\s+)*(?:als\s+erst\w*|zuerst|alles)"
+    r"was\s+muss\s+(?:ich|man|wir)\s+(?:denn\s+|jetzt\s+|nun\s+|sonst\s+|noch\s+)*(?:als\s+erst\w*|zuerst|alles)"
     r"|welche\s+schritte|in\s+welcher\s+reihenfolge"
     r"|what\s+(?:do|should|must)\s+(?:i|we)\s+(?:have\s+to\s+|need\s+to\s+)?do\s+(?:first|now|next)"
     r"|(?:which|what)\s+steps|in\s+which\s+order"
