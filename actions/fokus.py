@@ -98,6 +98,12 @@ _FOCUS_FAQS = {
         (re.compile(r"bis\s+wann|l(?:ä|ae)uft|laufzeit|2026|2027|ende", re.IGNORECASE), "utter_faq/ikz_was"),
     ),
     "konto": (
+        # "Kann ich mich stattdessen mit der Smart-eID anmelden?": the login ways' answer says
+        # the Smart-eID was stopped (before "anmeld", which would read as registering).
+        (
+            re.compile(r"smart\s*-?\s*e-?id|wallet|\belster\b", re.IGNORECASE),
+            "utter_faq/eid_elster",
+        ),
         (
             re.compile(
                 r"daten|(?:ü|ue)bernomm|(?:ü|ue)bertrag|transfer|migrat|alte[sn]?\s+konto|old\s+account",

@@ -238,6 +238,25 @@ def test_a_second_clause_asking_what_the_portal_holds_gets_the_portals_answer() 
     assert faqs_asked(text) == ["faq/ozg_was", "faq/verwaltungsportal"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Was ist das OZG und was kann ich im Verwaltungsportal machen?",
+            ["faq/ozg_was", "faq/verwaltungsportal"],
+        ),
+        (
+            "Ich will in Korbach ein Gewerbe anmelden. Brauche ich dafür so ein Unternehmenskonto?",
+            ["faq/unternehmenskonto"],
+        ),
+    ],
+)
+def test_a_second_question_about_the_portal_or_a_company_account_is_asked(
+    text: str, expected: list[str]
+) -> None:
+    assert faqs_asked(text) == expected
+
+
 def test_a_login_problem_with_the_servicekonto_beside_a_service_is_asked() -> None:
     text = (
         "Ich komme mit meinem Servicekonto Hessen nicht mehr rein. Und kann ich Wohngeld online beantragen?"
@@ -264,6 +283,12 @@ def test_a_wish_to_complain_beside_a_question_asks_for_a_person() -> None:
         ("faq/ekom21", "kostet das die Kommune was?", "utter_faq/civento"),
         ("faq/ozg_was", "und bis wann?", "utter_faq/ozg_frist"),
         ("faq/civento", "und wo finde ich das Rathaus?", None),
+        # The Smart-eID after the BundID: the login ways, not how to register.
+        (
+            "faq/bundid_was",
+            "Kann ich mich stattdessen mit der Smart-eID auf dem Handy anmelden?",
+            "utter_faq/eid_elster",
+        ),
     ],
 )
 def test_a_follow_up_to_a_background_answer_gets_its_faq(faq: str, text: str, expected: str | None) -> None:

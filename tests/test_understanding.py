@@ -128,6 +128,13 @@ def test_keyword_certificate_with_place_read_as_online_question_is_a_request_unl
     assert refine("Geburtsurkunde Kassel online", online, [place("Kassel")], {})[0] is online
 
 
+@pytest.mark.parametrize("text", ["sorry vertippt, ich meinte Bad Nauheim", "ach, ich meine Bad Nauheim"])
+def test_a_corrected_place_is_a_place_answer(text: str) -> None:
+    start = text.index("Bad Nauheim")
+    entity = {"entity": "gemeinde", "value": "Bad Nauheim", "start": start, "end": start + 11}
+    assert refine(text, {"name": "out_of_scope", "confidence": 0.99}, [entity], {})[0]["name"] == "angabe"
+
+
 def test_only_a_place_is_a_place_answer() -> None:
     text = "Und in Kassel?"
     kassel = {"entity": "gemeinde", "value": "Kassel", "start": 7, "end": 13}
@@ -1569,6 +1576,12 @@ def test_english_requests_to_stop_easy_language_for_a_person_and_complaints(
         ("Isch krieh kaa gscheit Antwort vun Ihne.", "nlu_fallback", "unzufrieden"),
         ("Isch will mit em rischtische Mensch redde.", "nlu_fallback", "kontakt_mensch"),
         ("Isch will jetzt mit nem rischtische Mensche redde!", "nlu_fallback", "kontakt_mensch"),
+        # Unhappy first, then a person: the apology with the contact.
+        (
+            "Des versteh isch net, des hilft mer gar nix. Gibt's do kaan Mensche, wo mer aarufe kann?",
+            "kontakt_mensch",
+            "unzufrieden",
+        ),
         ("Ich will mit einem richtigen Menschen reden.", "chitchat", "kontakt_mensch"),
         # The same topic for another person, not a life event.
         ("und für meine Tochter, sie ist 12?", "lebenslage", "nachfrage"),

@@ -167,6 +167,21 @@ def _more_than(words: list[str], index: int) -> bool:
     return previous in _ABOVE or (previous in _THAN and before in _MORE)
 
 
+# A count the speaker corrects ("also drei Kommunen – ach nein, die vierte ist auch dabei"):
+# only what follows the last correction counts.
+_CORRECTION = re.compile(
+    r"\b(?:ach\s+nein|nee|korrektur|ich\s+meinte|ich\s+meine|entschuldigung|sorry|actually|i\s+mean"
+    r"|correction)\b",
+    re.IGNORECASE,
+)
+
+
+def _corrected(text: str) -> str:
+    """The part after the last correction, where it names a count; else the whole text."""
+    tail = _CORRECTION.split(text)[-1]
+    return tail if tail != text and _parse_count(tail) is not None else text
+
+
 def parse_count(text: str) -> int | None:
     """Return how many municipalities ``text`` talks about, or ``None``.
 
@@ -198,7 +213,13 @@ def parse_count(text: str) -> int | None:
     4
     >>> parse_count("wir und noch zwei andere Gemeinden")
     3
+    >>> parse_count("insgesamt drei Kommunen – ach nein, die vierte Gemeinde ist auch dabei")
+    4
     """
+    return _parse_count(_corrected(text))
+
+
+def _parse_count(text: str) -> int | None:
     # Hessian numerals too ("mit zwaa Nachbargemeinde").
     # "our village + 2 neighbours": the plus sign reads as "plus" (= with).
     words = normalise(standardise(text.replace("+", " plus "))).split()
@@ -263,7 +284,7 @@ def parse_counts(text: str) -> list[int]:
     [3, 5]
     """
     counts: list[int] = []
-    for clause in _COUNT_CLAUSES.split(text):
+    for clause in _COUNT_CLAUSES.split(_corrected(text)):
         count = parse_count(clause)
         # A later number counts only where it is asked about ("wenn wir fünf sind"), not in
         # "wir sind drei Gemeinden und zwei davon haben …".

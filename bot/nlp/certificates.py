@@ -334,8 +334,9 @@ _CERTIFICATE_QUESTIONS = (
 
 # A second topic starts after these ("Sterbeurkunde aus Gernsheim, und was kostet ein Pass?").
 CLAUSES = re.compile(
-    r"[.?!;:]|,\s*(?:und|aber|au(?:ß|ss)erdem|and|but|also)\b"
-    r"|\b(?:und|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss|bis\s+wann|welche|gibt)"
+    # A dash before "und" too ("… brauche meine Geburtsurkunde – und gilt mein altes Servicekonto noch?").
+    r"[.?!;:]|(?:,|\s[–—])\s*(?:und|aber|au(?:ß|ss)erdem|and|but|also)\b"
+    r"|\b(?:und|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss|bis\s+wann|welche|gibt|gilt)"
     r"|\b(?:and|also)\s+(?=who|what|how|where|when|whether|if|can|do|does|need)",
     re.I,
 )

@@ -72,7 +72,7 @@ _ID_CARD_LOGIN = re.compile(
 # A company as the account's owner ("für Firmen", "business account"), not the employer of a
 # newcomer's story ("my company transferred me").
 _COMPANY_OWNER = re.compile(
-    r"unternehmenskonto|\b(?:gmbh|gbr|ohg|e\.\s?k\.)(?=\W|$)|\b(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
+    r"unternehmenskonto|organisationskonto|\b(?:gmbh|gbr|ohg|e\.\s?k\.)(?=\W|$)|\b(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
     r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*)"
     # "BundID Firma Konto ELSTER Organisationszertifikat", "which account do organisations use"
     r"|organisationszertifikat|\bfirm(?:a|en)\s+konto|\bkonto\s+firm(?:a|en)\b|organi[sz]ations?\s+use"
@@ -653,7 +653,7 @@ _MAX_FAQ_CHARS = 1000
 _WHAT_IS = re.compile(
     r"\b(?:was|wer)\s+(?:genau\s+|eigentlich\s+)?(?:ist|sind|war|hat|macht|bedeutet|steckt)\b"
     # "… und was finde ich alles im Verwaltungsportal?": what it holds is what it is.
-    r"|\bwas\s+(?:finde|findet|gibt\s+es|bietet)\b"
+    r"|\bwas\s+(?:finde|findet|gibt\s+es|bietet)\b|\bwas\s+kann\s+(?:ich|man)\s+(?:im|in|auf|mit|bei|beim)\b"
     r"|\bwhat(?:'s|\s+(?:exactly\s+|actually\s+|even\s+)?(?:is|are|does|has))|\bwho(?:'s|\s+is|\s+runs)\b",
     re.IGNORECASE,
 )
@@ -678,6 +678,9 @@ _NEED_AN_ACCOUNT = re.compile(
 )
 
 
+_COMPANY_ACCOUNT = re.compile(r"unternehmenskonto|organisationskonto", re.IGNORECASE)
+
+
 def _clause_faq(clause: str) -> str | None:
     found = cued_faq(clause) or certificate_question(clause)
     if not found and (_WALLET.search(clause) or _SMART_EID.search(clause)):
@@ -693,6 +696,10 @@ def _clause_faq(clause: str) -> str | None:
         # "… und brauche ich als Bürger eine BundID, wenn ich online was beantragen will?": not
         # always (guest access), often yes; the answer on applying without an account says so.
         return "faq/ohne_konto"
+    if not found and _COMPANY_ACCOUNT.search(clause):
+        # "… Brauche ich dafür so ein Unternehmenskonto?" beside a service or a life event (in
+        # the whole message the classifier decides: the account may only be part of the story).
+        return "faq/unternehmenskonto"
     if found:
         return found
     # A name that only one background topic has ("… und ist civento für uns kostenlos?") is that

@@ -148,6 +148,8 @@ _PLACE_ONLY_OVERRIDABLE = frozenset(
 _PLACE_ONLY_FILLER = re.compile(
     r"^(?:und|auch|in|im|aus|für|fuer|nach|bei|was|wie|ist|mit|dann|denn|noch|bitte|nein|ja|ne|nee|"
     r"ist\s+es|es|das|dort|da|mit|so|ok|okay"
+    # A corrected place ("sorry vertippt, ich meinte Bad Nauheim").
+    r"|ich|meinte|meine|sorry|sry|vertippt|verschrieben|korrektur|ach|ups|oops|i|meant|mean"
     # The same in English ("and in Kassel?", "what about Fulda?").
     r"|and|also|from|for|at|what|about|how|is|it|then|please|no|yes|the|there|too)$",
     re.IGNORECASE,
@@ -192,7 +194,7 @@ _IKZ_OVERRIDABLE = frozenset(
 # helpful"); the classifier reads such a message as small talk or as the question that
 # follows it. Not "falsch" or "nein" alone: after a question they are a plain no.
 _DISSATISFIED = re.compile(
-    r"nicht\s+(?:sehr\s+|wirklich\s+|so\s+)?hilfreich|hilft\s+(?:mir\s+|mer\s+)?(?:nicht|nichts|net|kein|kaa)"
+    r"nicht\s+(?:sehr\s+|wirklich\s+|so\s+)?hilfreich|hilft\s+(?:mir\s+|mer\s+|uns\s+)?(?:gar\s+|(?:ü|ue)berhaupt\s+)?(?:nicht|nichts|nix|net|kein|kaa)"
     r"|bringt\s+(?:mir\s+)?nichts|\bquatsch\b|\bunsinn\b|nutzlos|unbrauchbar|kokolores|\bhumbug\b|schwachsinn"
     r"|bl(?:ö|oe)dsinn|(?:null|nicht|nichts|kaum|gar\s+nicht)\s+geholfen"
     r"|verstehen?\s+mich\s+nicht|verstehst\s+mich\s+nicht|verstehen\s+sie\s+mich\s+nicht"
