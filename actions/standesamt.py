@@ -31,7 +31,7 @@ from actions.urkunden import (
     told_event_place,
     urkunde_name,
 )
-from bot.knowledge.ereignisort import EVENT_KINDS, event_place_text, lives_there, tells_event
+from bot.knowledge.ereignisort import EVENT_KINDS, abroad_event, event_place_text, lives_there, tells_event
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
 from bot.nlp.certificates import HERE, certificate_kind, certificate_requests, follow_on_certificate_question
@@ -109,6 +109,17 @@ class ActionStandesamtVorbereiten(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         anliegen = "urkunde" if intent == "urkunde_beantragen" else "standesamt"
         pairs = certificate_requests(user_text(tracker))
+        if abroad_event(user_text(tracker)) and not pairs and not place_text_of_message(tracker, None):
+            # "Unser Kind wurde in Spanien geboren, wir wohnen in Rüsselsheim": no Hessian event
+            # place; the Standesamt of the residence registers it (the answer says so).
+            home = home_municipality(tracker)
+            places = entity_values(tracker, "gemeinde")
+            residence = places[0] if places else (home.ags if home else None)
+            return [
+                SlotSet("anliegen", "standesamt"),
+                SlotSet("urkundenart", None),
+                SlotSet("ort", residence),
+            ]
         if pairs:
             # Two certificates with two event places: the first is the form's request, the
             # answer adds the others (ActionStandesamtAuskunft).
@@ -175,8 +186,9 @@ class ValidateStandesamtForm(FormValidationAction):
         # A whole sentence ("Er ist in Gießen gestorben.") fills the slot with its place,
         # not with its text.
         places = entity_values(tracker, "gemeinde")
-        if places:
+        if places and not abroad_event(user_text(tracker)):
             # "He died in the hospital in Michelstadt, not at home in Bad König": the event clause.
+            # (An event abroad: the place named is the residence, whose Standesamt registers it.)
             value = place_text_of_message(tracker, tracker.get_slot("urkundenart")) or (
                 value if len(places) > 1 else None
             )
@@ -187,6 +199,12 @@ class ValidateStandesamtForm(FormValidationAction):
         # The slot keeps the place as given (actions/orte.py); the answer resolves it again
         # and says there which town a district belongs to.
         place = resolve_or_explain(dispatcher, tracker, value, explain_district=False, link_of=office_link)
+        if place is None and certificate_kind(user_text(tracker)):
+            # "Geburtsurkunde Homberg für das Baby und wie beantrage ich Elterngeld?": while the
+            # form asks which Homberg, the second question is answered, not dropped.
+            answer_other_topics(
+                dispatcher, tracker, user_text(tracker), (tracker.get_slot("urkundenart") or "",)
+            )
         return {"ort": slot_text(value) if place else None}
 
 
@@ -212,6 +230,8 @@ class ActionStandesamtAuskunft(Action):
         pairs = certificate_requests(request) if request == user_text(tracker) else []
         if pairs:
             return self._several(dispatcher, tracker, request, pairs)
+        if abroad_event(request) and tracker.get_slot("anliegen") == "standesamt":
+            say(dispatcher, tracker, "ausland_nachbeurkundung")
         place = resolve_or_explain(dispatcher, tracker, tracker.get_slot("ort"))
         if place is None:
             return [SlotSet("ort", None)]

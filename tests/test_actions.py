@@ -41,6 +41,42 @@ async def test_vorbereiten_takes_the_birth_place_not_the_residence() -> None:
     assert load_municipalities().resolve(slots["ort"]).municipality == MARBURG
 
 
+async def test_an_event_abroad_is_registered_by_the_standesamt_of_the_residence() -> None:
+    text = "Unser Kind wurde im Urlaub in Spanien geboren, wir wohnen in Kassel. Wo bekomme ich die Geburtsurkunde?"
+    entities = [gemeinde("Kassel"), {"entity": "urkundenart", "value": "geburtsurkunde"}]
+    slots = slots_of(
+        (await run(ActionStandesamtVorbereiten(), make_tracker(text, "urkunde_beantragen", entities)))[0]
+    )
+    # No Hessian event place: the residence's Standesamt, asked as an office, not a certificate.
+    assert slots == {"anliegen": "standesamt", "urkundenart": None, "ort": "Kassel"}
+    tracker = make_tracker(text, "urkunde_beantragen", entities, slots=slots)
+    assert await ValidateStandesamtForm().validate_ort("Kassel", CollectingDispatcher(), tracker, DOMAIN) == {
+        "ort": "Kassel"
+    }
+    _, messages = await run(ActionStandesamtAuskunft(), tracker)
+    answer = "\n".join(m.get("text") or "" for m in messages)
+    assert "Nachbeurkundung" in answer and "Standesamt I in Berlin" in answer
+    assert "regschl=066110000000" in answer
+
+
+@pytest.mark.parametrize(
+    ("text", "abroad"),
+    [
+        ("Unser Kind wurde im Urlaub in Spanien geboren", True),
+        ("We got married in Turkey and live in Kassel", True),
+        ("Mein Vater ist im Ausland gestorben", True),
+        # A trip abroad without an event, or an event in Hessen, is no event abroad.
+        ("Ich fahre nach Spanien, brauche ich einen Reisepass?", False),
+        ("Ich bin in Kassel geboren und wohne jetzt in Polen", False),
+        ("Ich bin in Kassel geboren", False),
+    ],
+)
+def test_abroad_event(text: str, abroad: bool) -> None:
+    from bot.knowledge.ereignisort import abroad_event
+
+    assert abroad_event(text) is abroad
+
+
 async def test_vorbereiten_clears_values_of_an_earlier_request() -> None:
     tracker = make_tracker(
         "Ich brauche noch eine Sterbeurkunde",
@@ -90,6 +126,17 @@ async def test_validate_ort_asks_with_buttons_when_ambiguous() -> None:
     # Each candidate's Standesamt page right away, for the citizen who knows which one is meant.
     assert "Homberg (Efze)" in links["text"] and "regschl=066340009009" in links["text"]
     assert "Homberg (Ohm)" in links["text"] and "regschl=065350009009" in links["text"]
+
+
+async def test_validate_ort_answers_a_second_question_while_it_asks_which_place() -> None:
+    dispatcher = CollectingDispatcher()
+    text = "Geburtsurkunde Homberg für das Baby und wie beantrage ich Elterngeld?"
+    tracker = make_tracker(text, "urkunde_beantragen", slots={"urkundenart": "geburtsurkunde"})
+    result = await ValidateStandesamtForm().validate_ort("Homberg", dispatcher, tracker, DOMAIN)
+    assert result == {"ort": None}
+    texts = [m.get("text") or "" for m in dispatcher.messages]
+    assert "mehreren Orten" in texts[0]
+    assert any(t.startswith("Elterngeld") for t in texts[2:])
 
 
 async def test_validate_ort_explains_an_unknown_place_without_echoing_a_huge_input() -> None:

@@ -61,6 +61,47 @@ EVENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# An event abroad ("im Urlaub in Spanien geboren", "we married in Turkey"): its certificate comes
+# from a German register only after a Nachbeurkundung (fakten.yml: nachbeurkundung_ausland). The
+# countries most Hessian residents come from or travel to, in German and English.
+_ABROAD = re.compile(
+    r"\bim\s+ausland\b|\babroad\b|\b(?:in|aus)\s+(?:der\s+|den\s+)?(?:"
+    r"spanien|italien|frankreich|portugal|griechenland|kroatien|(?:ö|oe)sterreich|schweiz|polen|rum(?:ä|ae)nien"
+    r"|bulgarien|ungarn|tschechien|serbien|bosnien|kosovo|albanien|mazedonien|nordmazedonien|t(?:ü|ue)rkei"
+    r"|ukraine|russland|syrien|irak|iran|afghanistan|eritrea|somalia|marokko|tunesien|(?:ä|ae)gypten|indien"
+    r"|pakistan|china|vietnam|thailand|usa|amerika|vereinigten\s+staaten|kanada|brasilien|england"
+    r"|gro(?:ß|ss)britannien|niederlande|holland|belgien|d(?:ä|ae)nemark|schweden"
+    r"|spain|italy|france|greece|croatia|austria|switzerland|poland|romania|bulgaria|hungary|turkey"
+    r"|russia|syria|iraq|india|the\s+us|the\s+usa|america|canada|brazil|the\s+uk|netherlands)\b",
+    re.IGNORECASE,
+)
+
+
+# "… und wohne jetzt in Polen": a country named as the residence is no event place.
+_RESIDENCE_BEFORE = re.compile(
+    r"\b(?:wohn\w*|leb(?:e|en|t)|lived?|living|wohnhaft|zuhause|daheim)\s+(?:\w+\s+){0,3}$", re.IGNORECASE
+)
+
+
+# A told event (past: "heiratet im Sommer in Italien" is a plan, not a register entry) in the
+# same clause as the country ("Unser Kind wurde im Urlaub in Spanien geboren").
+_TOLD_EVENT = re.compile(
+    r"geboren|gestorben|verstorben|geheiratet|zur\s+welt\s+gekommen|\bborn\b|\bdied\b|\bmarried\b"
+    r"|passed\s+away",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[.?!;,]|\bund\b|\baber\b|\band\b|\bbut\b", re.IGNORECASE)
+
+
+def abroad_event(text: str) -> bool:
+    """Whether ``text`` tells a birth, death or marriage that happened abroad (not a residence there)."""
+    return any(
+        _TOLD_EVENT.search(clause)
+        and any(not _RESIDENCE_BEFORE.search(clause[: match.start()]) for match in _ABROAD.finditer(clause))
+        for clause in _CLAUSE.split(text)
+    )
+
+
 def names_event(text: str) -> bool:
     """Whether ``text`` names a birth, death or marriage."""
     return any(pattern.search(text) for _, pattern in EVENT_KINDS)
