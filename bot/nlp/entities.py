@@ -24,8 +24,9 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlp.certificates import KIND_LABEL
+
 PLACE_LABEL = "gemeinde"
-KIND_LABEL = "urkundenart"
 _BIRTHDAY = re.compile(r"geburtstag|birthday", re.IGNORECASE)
 # Municipality names that are also common words (lower case, as typed).
 COMMON_WORD_PLACES = frozenset(
