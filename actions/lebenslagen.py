@@ -300,9 +300,13 @@ def say_told_event(dispatcher: CollectingDispatcher, tracker: Tracker, text_in: 
 
 
 def _destination(tracker: Tracker) -> Municipality | None:
-    # For a move the place named last is usually the destination ("von Köln nach Darmstadt");
-    # places outside Hessen do not resolve and are skipped.
-    for value in reversed(entity_values(tracker, "gemeinde")):
+    # For a move the place after "nach" is the destination ("Wir ziehen nach Korbach … geheiratet
+    # in Bad Arolsen"), else the place named last ("von Köln nach Darmstadt"); places outside
+    # Hessen do not resolve and are skipped.
+    places = entity_values(tracker, "gemeinde")
+    text = user_text(tracker).lower()
+    after_nach = [value for value in places if f"nach {value}".lower() in text]
+    for value in after_nach + list(reversed(places)):
         found = load_municipalities().resolve(value).municipality
         if found:
             return found

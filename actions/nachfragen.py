@@ -46,6 +46,8 @@ _ASPECTS = (
         re.compile(
             # "und im Expressverfahren?": the express surcharge is part of the fees.
             r"kost|teuer|gebühr|gebuehr|preis|zahl|koschd|express|\bcost|\bfees?\b|\bprice|how\s+much|\bpay\b"
+            # "Und wenn es schnell gehen muss?": urgency is the express surcharge of the fees.
+            r"|schnell\s+gehen\s+muss|\beilig|\bdringend"
             r"|\bfree\b",
             re.I,
         ),

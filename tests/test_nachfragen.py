@@ -196,6 +196,9 @@ def test_aspects() -> None:
     assert aspect_of("wie lange dauert das, wenn ich dort per Post bestelle?") == "dauer"
     assert aspect_of("Wie lange dauert es, bis er mir nach Hause geschickt wird?") == "dauer"
     assert aspect_of("und kann ich die per E-Mail bestellen?") == "bestellweg"
+    # Urgency asks for the express surcharge, which the fees name.
+    assert aspect_of("Und wenn es schnell gehen muss?") == "kosten"
+    assert aspect_of("Wie schnell geht das?") == "dauer"
 
 
 def test_focus_slot_round_trip() -> None:

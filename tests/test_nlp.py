@@ -162,3 +162,16 @@ def test_a_birthday_tells_no_birth(text: str, kind: str | None) -> None:
     from bot.nlp.certificates import event_kind
 
     assert event_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gude, isch bin hier gebore. Wo krieg isch mei Geburtsurkund?",
+        "Mei Oma is hier gestorbe, wo krieh isch die Urkund?",
+    ],
+)
+def test_here_with_a_dialect_participle_is_the_pages_municipality(text: str) -> None:
+    from bot.nlp.certificates import HERE
+
+    assert HERE.search(text)

@@ -1583,8 +1583,9 @@ def test_english_requests_to_stop_easy_language_for_a_person_and_complaints(
             "unzufrieden",
         ),
         ("Ich will mit einem richtigen Menschen reden.", "chitchat", "kontakt_mensch"),
-        # The same topic for another person, not a life event.
+        # The same topic for another person, not a life event; in dialect too.
         ("und für meine Tochter, sie ist 12?", "lebenslage", "nachfrage"),
+        ("un fer mein Bub, der is 17?", "out_of_scope", "nachfrage"),
         ("and for my son?", "lebenslage", "nachfrage"),
     ],
 )
@@ -1710,6 +1711,7 @@ def test_a_person_wanted_in_hessian_dialect() -> None:
         "gonna go self employed soon, doing web design stuff from home in Kassel. what do i gotta sort out?",
         "hello sir, i am new come to hessen from nigeria since 1 week, what paper thing i must do first pls",
         "Mein Vater ist letzte Woche in Kassel gestorben. Was müssen wir jetzt alles erledigen?",
+        "Wir ziehen nach Korbach, was muss ich bei der Anmeldung beachten?",
     ],
 )
 def test_a_told_life_event_and_a_question_for_its_steps_is_the_life_event(text: str) -> None:

@@ -51,7 +51,8 @@ _KIND_PATTERNS = (
 HERE = re.compile(
     r"\b(?:bei\s+uns|in\s+unserer\s+(?:stadt|gemeinde|kommune)|in\s+meiner\s+(?:stadt|gemeinde|kommune)"
     r"|unsere[mnrs]?\s+(?:stadt|gemeinde|kommune|rathaus|standesamt)|hier\s+vor\s+ort|vor\s+ort"
-    r"|hier(?=(?:\s+\w+){0,3}\s+(?:geboren|gestorben|verstorben|geheiratet|verheiratet|zur\s+welt))"
+    # "isch bin hier gebore": Hessian drops the final n.
+    r"|hier(?=(?:\s+\w+){0,3}\s+(?:gebore|gestorbe|verstorbe|geheiratet|verheiratet|zur\s+welt))"
     r"|hier(?=\s+(?:in\s+der\s+stadt|in\s+der\s+gemeinde|im\s+ort|bei\s+ihnen|im\s+krankenhaus|im\s+klinikum))"
     r"|(?:geboren|gestorben|geheiratet|heiraten|bestellen|beantragen|bekomme|bekommen|kriege|gibt\s+es|geht\s+das)\s+(?:ich\s+)?(?:das\s+|die\s+|den\s+|eine?n?\s+\w+\s+)?hier\b"
     r"|(?:\w*urkunde\w*|standesamt|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro)\s+(?:von\s+|aus\s+|f(?:ü|ue)r\s+)?hier\b"

@@ -297,6 +297,8 @@ _LIFE_EVENT_CUE = re.compile(
 # list, not the one service (the car) the story mentions.
 _EVENT_TOLD = re.compile(
     r"nach\s+\w+(?:\s+\w+)?\s+gezogen|umgezogen|hergezogen|\bmoved\s+(?:\w+\s+){0,4}?to\b"
+    # "Wir ziehen nach Korbach, was muss ich bei der Anmeldung beachten?"
+    r"|\bzieh(?:e|en)\s+(?:\w+\s+){0,2}?nach\b"
     r"|gestorben|verstorben|passed\s+away|\bdied\b|geheiratet|got\s+married|geboren|was\s+born"
     # "our daughter arrived two weeks ago", "i am new come to hessen", "gonna go self employed".
     r"|\b(?:baby|daughter|son|child)\s+(?:\w+\s+)?arrived\b|\bnew\s+(?:come\s+)?(?:to|in)\s+(?:hessen|germany)\b"
@@ -306,6 +308,7 @@ _EVENT_TOLD = re.compile(
 _STEPS_ASKED = re.compile(
     r"was\s+muss\s+(?:ich|man|wir)\s+(?:denn\s+|jetzt\s+|nun\s+|sonst\s+|noch\s+)*(?:als\s+erst\w*|zuerst|alles)"
     r"|welche\s+schritte|in\s+welcher\s+reihenfolge"
+    r"|was\s+muss\s+(?:ich|man|wir)\s+(?:\w+\s+){0,4}?beachten"
     r"|what\s+(?:do|should|must)\s+(?:i|we)\s+(?:have\s+to\s+|need\s+to\s+)?do\s+(?:first|now|next)"
     r"|(?:which|what)\s+steps|in\s+which\s+order"
     # "which offices we have to deal with", "what do i gotta sort out", "what paper thing i must do".
@@ -716,6 +719,17 @@ def refine(
     ):
         # "und eine Sterbeurkunde von dort auch? mein Schwiegervater ist da gestorben": the place
         # of the previous answer; the classifier heard "Schwiegervater" and asked who may order.
+        intent = {"name": "nachfrage", "confidence": 1.0}
+    elif (
+        name in ("out_of_scope", "nlu_fallback", "chitchat")
+        and not _FOR_SOMEONE.match(text)
+        and _dialect_too(_FOR_SOMEONE, text)
+        and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
+        and not has_place
+        and not kind
+    ):
+        # "un fer mein Bub, der is 17?" after the ID card fee: the standard reading is the
+        # follow-up "und für meinen Sohn?" that the classifier knows; the dialect it does not.
         intent = {"name": "nachfrage", "confidence": 1.0}
     elif (
         name == "lebenslage"
