@@ -98,6 +98,14 @@ _FOCUS_FAQS = {
         (re.compile(r"bis\s+wann|l(?:ä|ae)uft|laufzeit|2026|2027|ende", re.IGNORECASE), "utter_faq/ikz_was"),
     ),
     "konto": (
+        # "und für meine Firma, geht das da auch?" after the BundID: the company account.
+        (
+            re.compile(
+                r"\bfirm(?:a|en)\b|unternehm|\bbetrieb|\bgmbh\b|verein|organisation|\bcompany|business",
+                re.IGNORECASE,
+            ),
+            "utter_faq/unternehmenskonto",
+        ),
         # "Kann ich mich stattdessen mit der Smart-eID anmelden?": the login ways' answer says
         # the Smart-eID was stopped (before "anmeld", which would read as registering).
         (

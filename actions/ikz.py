@@ -24,10 +24,13 @@ from bot.knowledge.ikz import (
     parse_counts,
     special_cases,
 )
+from bot.nlp.ikz_cues import PROCEDURE_ASKED
 
 # FAQ answers the funding answer already holds (what IKZ is, the advice centre, the 2020 digital
 # funding): asked beside the amount, they would repeat it.
 _IN_FUNDING_ANSWER = frozenset({"faq/ikz_was", "faq/ikz_beratung", "faq/ikz_digital"})
+# The procedure and its duration (fakten.yml: ikz_verfahren, ikz_dauer).
+IKZ_PROCEDURE = "faq/ikz_antrag"
 
 
 def _eur(amount: int) -> Var:
@@ -153,8 +156,14 @@ def answer_beside_funding(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     "Was ist das OZG 2.0 und was zahlt das Land bei IKZ für zwei Gemeinden?", "… und privat: wie
     melde ich meinen neuen Hund an?": the other question too, never dropped.
     """
-    others = other_topics(user_text(tracker), ())
-    for key in others.faqs:
+    message = user_text(tracker)
+    others = other_topics(message, ())
+    faqs = others.faqs
+    if PROCEDURE_ASKED.search(message) and IKZ_PROCEDURE not in faqs:
+        # "… ob es dafür Geld vom Land gibt und wie man das beantragt": no IKZ word in the
+        # clause, but the calculator's question is IKZ.
+        faqs = (*faqs, IKZ_PROCEDURE)
+    for key in faqs:
         # What IKZ is and who advises are part of the funding answer; the procedure and its
         # duration ("… und wie lange dauert die Bearbeitung?") are not.
         if key not in _IN_FUNDING_ANSWER:

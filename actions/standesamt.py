@@ -70,7 +70,10 @@ def place_text_of_message(tracker: Tracker, kind: str | None = None) -> str | No
             clause = event_place_text(told, kind)
             if index.resolve(clause).status != "unknown" and not lives_there(clause, places[0]):
                 return clause
-        return None
+        # "Wir haben hier geheiratet, wohnen jetzt aber in Kassel" on Bad Arolsen's website:
+        # "hier" in the event clause is the page's municipality.
+        home = home_municipality(tracker)
+        return home.ags if home and HERE.search(event_place_text(text, kind)) else None
     if len(places) == 1:
         # "Allendorf an der Lumda": the ruler tags "Allendorf" only; the whole clause decides.
         index = load_municipalities()

@@ -282,6 +282,8 @@ def test_a_wish_to_complain_beside_a_question_asks_for_a_person() -> None:
         ("faq/civento", "Müssen die Gemeinden dafür bezahlen?", "utter_faq/civento"),
         ("faq/ekom21", "kostet das die Kommune was?", "utter_faq/civento"),
         ("faq/ozg_was", "und bis wann?", "utter_faq/ozg_frist"),
+        # A company after the BundID: the company account.
+        ("faq/postfach", "und für meine Firma, geht das da auch?", "utter_faq/unternehmenskonto"),
         ("faq/civento", "und wo finde ich das Rathaus?", None),
         # The Smart-eID after the BundID: the login ways, not how to register.
         (
@@ -295,3 +297,39 @@ def test_a_follow_up_to_a_background_answer_gets_its_faq(faq: str, text: str, ex
     from actions.fokus import focus_faq
 
     assert focus_faq(make_tracker(text, "nachfrage", history=_after(faq))) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The duration of an IKZ funding application is the procedure's answer.
+        (
+            "Wie lange dauert die Bearbeitung eines IKZ-Förderantrags, und wie viel Geld gibt es bei vier Gemeinden?",
+            ["faq/ikz_antrag"],
+        ),
+        # Since when the OZG 2.0 applies: the deadlines' answer has the date.
+        ("Wie viel IKZ-Förderung gibt es für fünf Gemeinden? Und seit wann gilt das OZG 2.0?", ["faq/ozg_frist"]),
+        # A club's account is the company account.
+        (
+            "Mein altes Servicekonto Hessen funktioniert nicht mehr. Und gibt es für unseren Sportverein auch so ein Konto?",
+            ["faq/servicekonto_bundid", "faq/unternehmenskonto"],
+        ),
+    ],
+)
+def test_second_questions_about_duration_the_ozg_and_a_clubs_account(text: str, expected: list[str]) -> None:
+    assert faqs_asked(text) == expected
+
+
+def test_the_ikz_funding_programme_is_still_no_procedure() -> None:
+    assert faqs_asked("Wie viel gibt es für drei Gemeinden, und wie lange dauert die Förderung noch?") == []
+
+
+def test_an_account_that_is_not_found_after_years_is_the_deletion() -> None:
+    from bot.nlp.faq_cues import cued_faq
+
+    text = (
+        "Ich hatte mir 2023 eine BundID angelegt und danach nie wieder gebraucht. Jetzt heißt es beim "
+        "Einloggen, das Konto gibt es nicht. Was ist da los?"
+    )
+    assert cued_faq(text) == "faq/bundid_was"
+    assert cued_faq("Wie lege ich eine BundID an?") != "faq/bundid_was"

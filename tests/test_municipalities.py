@@ -234,6 +234,9 @@ def test_a_kreis_alone_is_reported_without_a_municipality() -> None:
         ),
         # English past tense of residence.
         ("My parents lived in Friedberg at that time, but I was born in Bad Nauheim.", "Bad Nauheim"),
+        # "aber" as a particle keeps the residence's place in its clause.
+        ("Ich bin in Erbach geboren, wohne jetzt aber in Michelstadt.", "Erbach"),
+        ("Geboren bin ich aber in Schlüchtern, wohne in Fulda", "Schlüchtern"),
     ],
 )
 def test_event_place_wins_over_residence(text: str, label: str) -> None:
@@ -634,3 +637,11 @@ def test_the_place_of_the_certificate_asked_for_wins_over_another_event() -> Non
     erbach = INDEX.resolve(event_place_text(text, "geburtsurkunde")).municipality
     assert erbach is not None and erbach.label.startswith("Erbach")
     assert INDEX.resolve(event_place_text(text)).status == "ambiguous"
+
+
+def test_a_particle_aber_does_not_split_a_residence_from_its_place() -> None:
+    from bot.knowledge.ereignisort import lives_there
+
+    assert lives_there("Wir haben hier geheiratet, wohnen jetzt aber in Kassel.", "Kassel")
+    # A new clause after "aber" with a place of its own is still split off.
+    assert not lives_there("Er ist in Fulda gestorben, aber in Kassel beerdigt.", "Kassel")

@@ -703,6 +703,17 @@ async def test_here_in_the_event_clause_on_a_municipal_site_is_the_event_place()
     assert place_text_of_message(elsewhere, "sterbeurkunde") is None
 
 
+async def test_here_beside_a_residence_after_a_particle_is_the_page_municipality() -> None:
+    from actions.standesamt import place_text_of_message
+
+    # "aber" inside the clause: Kassel is the residence, "hier" the wedding place (Bad Arolsen).
+    text = "Wir haben hier geheiratet, wohnen jetzt aber in Kassel. Ich brauche die Eheurkunde."
+    tracker = make_tracker(text, "urkunde_beantragen", [gemeinde("Kassel")], metadata={"kommune": "06635002"})
+    assert place_text_of_message(tracker, "eheurkunde") == "06635002"
+    # Without a municipal page the form asks.
+    assert place_text_of_message(make_tracker(text, "urkunde_beantragen", [gemeinde("Kassel")]), "eheurkunde") is None
+
+
 async def test_a_condition_on_the_service_in_focus_is_answered_from_it() -> None:
     from actions.katalog import ActionLeistungSuchen
 

@@ -1757,3 +1757,32 @@ def test_a_guess_of_easy_language_without_a_request_or_topic_falls_back() -> Non
         None,
     )
     assert (intent or {}).get("name") == "nlu_fallback"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In welcher Sprache bekomme ich eine Geburtsurkunde, wenn ich sie im Ausland vorlegen muss?",
+        "Ich muss die Heiratsurkunde im Ausland vorlegen, geht das?",
+    ],
+)
+def test_a_certificate_for_use_abroad_is_the_international_question(text: str) -> None:
+    assert certificate_question(text) == "faq/urkunde_international"
+
+
+def test_a_birth_abroad_is_no_question_about_languages() -> None:
+    assert certificate_question("Mein Sohn ist im Ausland geboren, wo bekomme ich die Geburtsurkunde?") != (
+        "faq/urkunde_international"
+    )
+
+
+def test_whether_there_is_money_and_how_to_apply_is_the_calculators_question() -> None:
+    from bot.nlp.ikz_cues import ikz_funding_question
+
+    text = (
+        "Wir überlegen mit zwei Nachbargemeinden die Kasse zusammenzulegen, also wir wären dann zu dritt. "
+        "Der Bürgermeister will wissen, ob es dafür Geld vom Land gibt und wie man das beantragt."
+    )
+    assert ikz_funding_question(text)
+    # How to apply alone stays the procedure's question.
+    assert not ikz_funding_question("Wir sind drei Gemeinden und wollen zusammenarbeiten. Wie beantragen wir das?")

@@ -29,6 +29,12 @@ STANDESAMTSBEZIRKE_YML = KNOWLEDGE_DIR / "standesamtsbezirke.yml"
 _CLAUSE_SPLIT = re.compile(
     r"[,.;:!?\n]+|\s+(?:aber|und|jedoch|doch|sondern|but|and|however|though|although)\s+", re.IGNORECASE
 )
+# The same, keeping the separators (to tell a particle "aber" from a comma).
+_CLAUSE_SPLIT_KEEP = re.compile(f"({_CLAUSE_SPLIT.pattern})", re.IGNORECASE)
+# Conjunctions that are also particles inside a clause ("wir wohnen jetzt aber in Kassel").
+_PARTICLES = frozenset({"aber", "jedoch", "doch", "though"})
+# A short place phrase with no verb of its own ("in Kassel", "in Bad Soden am Taunus").
+_PLACE_PHRASE = re.compile(r"^(?:in|im|nach|bei)\s+\S+(?:\s+\S+){0,3}$", re.IGNORECASE)
 # The event words of the three certificates, the one list for every module that asks which
 # event a message names. German (Hessian dialect drops the final n: "gebore", "gestorbe", "uff die
 # Welt komme"), English ("born in", "passed away in", "got married in") and non-native English
@@ -242,9 +248,24 @@ def _clauses(text: str) -> tuple[list[str], set[int]]:
     """
     clauses: list[str] = []
     there: set[int] = set()
-    for raw in _CLAUSE_SPLIT.split(text or ""):
+    separator = ""
+    for raw in _CLAUSE_SPLIT_KEEP.split(text or ""):
+        if _CLAUSE_SPLIT.fullmatch(raw or ""):
+            separator = raw.strip().lower() if raw.strip() else separator
+            continue
         clause = raw.strip() if raw else ""
         if not clause:
+            continue
+        particle, separator = separator, ""
+        if (
+            particle in _PARTICLES
+            and clauses
+            and _PLACE_PHRASE.match(clause)
+            and not _names_a_place(clauses[-1])
+        ):
+            # "wohnen jetzt aber in Kassel": "aber" is a particle inside the clause, not the
+            # start of a new one; the place belongs to the verb before it (a residence here).
+            clauses[-1] = f"{clauses[-1]} {particle} {clause}"
             continue
         if clauses and names_event(clause) and _THERE.search(clause) and not _names_a_place(clause):
             clauses[-1] = f"{clauses[-1]} {clause}"

@@ -248,7 +248,9 @@ _CERTIFICATE_QUESTIONS = (
     (
         "faq/urkunde_international",
         re.compile(
-            r"englisch|international|mehrsprachig|übersetz|uebersetz|fremdsprach|in\s+anderen?\s+sprache",
+            r"englisch|international|mehrsprachig|übersetz|uebersetz|fremdsprach|in\s+anderen?\s+sprache"
+            # "In welcher Sprache bekomme ich sie, wenn ich sie im Ausland vorlegen muss?"
+            r"|welche[mnrs]?\s+sprache|im\s+ausland\s+(?:vorleg|vorzeig|brauch|benutz|verwend)|f(?:ü|ue)rs\s+ausland",
             re.I,
         ),
     ),

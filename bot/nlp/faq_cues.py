@@ -69,15 +69,15 @@ _ID_CARD_LOGIN = re.compile(
     r")",
     re.IGNORECASE,
 )
-# A company as the account's owner ("für Firmen", "business account"), not the employer of a
-# newcomer's story ("my company transferred me").
+# A company or a club as the account's owner ("für Firmen", "für unseren Sportverein", "business
+# account"), not the employer of a newcomer's story ("my company transferred me").
 _COMPANY_OWNER = re.compile(
     r"unternehmenskonto|organisationskonto|\b(?:gmbh|gbr|ohg|e\.\s?k\.)(?=\W|$)|\b(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
-    r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*)"
+    r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*|\w*verein\w*)"
     # "BundID Firma Konto ELSTER Organisationszertifikat", "which account do organisations use"
     r"|organisationszertifikat|\bfirm(?:a|en)\s+konto|\bkonto\s+firm(?:a|en)\b|organi[sz]ations?\s+use"
     # "welches Konto braucht meine kleine Firma?"
-    r"|\b(?:meine?[nmrs]?|unsere?[nmrs]?)\s+(?:\w+\s+)?(?:firma|firmen|unternehmen|gmbh)\b"
+    r"|\b(?:meine?[nmrs]?|unsere?[nmrs]?)\s+(?:\w+\s+)?(?:firma|firmen|unternehmen|gmbh|\w*verein)\b"
     r"|(?:business|company|companies|firm)\s+account|account\s+for\s+(?:a\s+|my\s+|our\s+)?"
     r"(?:business(?:es)?|compan(?:y|ies)|firm)|for\s+(?:businesses|companies)",
     re.IGNORECASE,
@@ -233,6 +233,8 @@ _CUED_FAQS = (
         re.compile(_ACCOUNT, re.IGNORECASE),
         re.compile(
             r"l(?:ö|oe|o)sch|existiert\s+nicht\s+mehr|nicht\s+mehr\s+(?:zu\s+)?existier|gibt\s+es\s+nicht\s+mehr"
+            # "… es heißt, das Konto gibt es nicht": deleted after 24 months unused.
+            r"|konto\s+(?:gibt\s+es|existiert)\s+nicht|konto\s+nicht\s+gefunden|kein\s+konto\s+gefunden"
             r"|verf(?:ä|ae)llt|inaktiv|konto\s+(?:\w+\s+)?l(?:ö|oe)sen\b"
             r"|nicht\s+(?:mehr\s+)?(?:be)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
             r"|delet|no\s+longer\s+exist|expire|inactive|not\s+used|(?:never|don'?t|do\s+not)\s+(?:log\s*in|use\b)"
@@ -256,7 +258,7 @@ _CUED_FAQS = (
             re.IGNORECASE,
         ),
         re.compile(
-            r"\bnie\s+(?:wieder\s+|mehr\s+)?(?:be|ge)?nutzt|\bnie\s+(?:wieder\s+|mehr\s+)?(?:eingeloggt|angemeldet)"
+            r"\bnie\s+(?:wieder\s+|mehr\s+)?(?:be|ge)?nutzt|\bnie\s+(?:wieder\s+|mehr\s+)?(?:eingeloggt|angemeldet|gebraucht)"
             r"|\bnever\s+(?:logged|signed)\s+in|\bnever\s+used\s+it",
             re.IGNORECASE,
         ),
@@ -665,7 +667,8 @@ _SMART_EID = re.compile(r"\bsmart\s*-?\s*e-?id\b", re.IGNORECASE)
 # clause names no topic, the message does; the procedure's answer says how long it takes.
 # Not how long the funding programme runs ("Wie lange dauert die Förderung noch?").
 _DURATION = re.compile(
-    r"^(?!.*(?:f(?:ö|oe)rder|programm|rahmenvereinbarung|funding|programme))"
+    # "… die Bearbeitung eines IKZ-Förderantrags" is the procedure's duration.
+    r"^(?!.*(?:f(?:ö|oe)rder(?!antr)|programm|rahmenvereinbarung|funding|programme))"
     r".*(?:wie\s+lange\s+dauer|bearbeitungs(?:zeit|dauer)|how\s+long\s+(?:does|will|do))",
     re.IGNORECASE | re.DOTALL,
 )
@@ -679,6 +682,14 @@ _NEED_AN_ACCOUNT = re.compile(
 
 
 _COMPANY_ACCOUNT = re.compile(r"unternehmenskonto|organisationskonto", re.IGNORECASE)
+# "… Und seit wann gilt das OZG 2.0?" beside another question: the deadlines' answer gives the
+# date (24.07.2024). In a whole message the classifier decides.
+_OZG_WHEN = re.compile(
+    r"^(?=.*(?:\bozg\b|onlinezugangsgesetz|online\s+access\s+act))"
+    r".*(?:seit\s+wann|ab\s+wann|bis\s+wann|wann\s+(?:gilt|galt|trat|tritt|kam|kommt)|since\s+when"
+    r"|when\s+(?:did|does|will))",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _clause_faq(clause: str) -> str | None:
@@ -696,6 +707,8 @@ def _clause_faq(clause: str) -> str | None:
         # "… und brauche ich als Bürger eine BundID, wenn ich online was beantragen will?": not
         # always (guest access), often yes; the answer on applying without an account says so.
         return "faq/ohne_konto"
+    if not found and _OZG_WHEN.search(clause):
+        return "faq/ozg_frist"
     if not found and _COMPANY_ACCOUNT.search(clause):
         # "… Brauche ich dafür so ein Unternehmenskonto?" beside a service or a life event (in
         # the whole message the classifier decides: the account may only be part of the story).

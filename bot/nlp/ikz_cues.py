@@ -37,7 +37,18 @@ _IKZ_OTHER_QUESTION = re.compile(
 )
 
 
-_AMOUNT_ASKED = re.compile(r"how\s+much|wie\s*viel|wieviel|welche\s+f(?:ö|oe)rders", re.IGNORECASE)
+# How to apply or how long it takes, asked beside the amount ("… und wie man das beantragt").
+PROCEDURE_ASKED = re.compile(
+    r"beantrag|antrag\s+stell|wie\s+lange|bearbeitungs|\bapply\b|how\s+long", re.IGNORECASE
+)
+
+
+_AMOUNT_ASKED = re.compile(
+    r"how\s+much|wie\s*viel|wieviel|welche\s+f(?:ö|oe)rders"
+    # "… ob es dafür Geld vom Land gibt und wie man das beantragt": the amount, then the procedure.
+    r"|\bob\s+es\s+(?:\w+\s+){0,2}(?:geld|f(?:ö|oe)rder\w*|zusch(?:u|ü)ss\w*)",
+    re.IGNORECASE,
+)
 
 
 def ikz_funding_question(text: str) -> bool:
