@@ -308,7 +308,10 @@ def test_a_follow_up_to_a_background_answer_gets_its_faq(faq: str, text: str, ex
             ["faq/ikz_antrag"],
         ),
         # Since when the OZG 2.0 applies: the deadlines' answer has the date.
-        ("Wie viel IKZ-Förderung gibt es für fünf Gemeinden? Und seit wann gilt das OZG 2.0?", ["faq/ozg_frist"]),
+        (
+            "Wie viel IKZ-Förderung gibt es für fünf Gemeinden? Und seit wann gilt das OZG 2.0?",
+            ["faq/ozg_frist"],
+        ),
         # A club's account is the company account.
         (
             "Mein altes Servicekonto Hessen funktioniert nicht mehr. Und gibt es für unseren Sportverein auch so ein Konto?",

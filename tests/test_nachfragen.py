@@ -711,7 +711,10 @@ async def test_here_beside_a_residence_after_a_particle_is_the_page_municipality
     tracker = make_tracker(text, "urkunde_beantragen", [gemeinde("Kassel")], metadata={"kommune": "06635002"})
     assert place_text_of_message(tracker, "eheurkunde") == "06635002"
     # Without a municipal page the form asks.
-    assert place_text_of_message(make_tracker(text, "urkunde_beantragen", [gemeinde("Kassel")]), "eheurkunde") is None
+    assert (
+        place_text_of_message(make_tracker(text, "urkunde_beantragen", [gemeinde("Kassel")]), "eheurkunde")
+        is None
+    )
 
 
 async def test_a_condition_on_the_service_in_focus_is_answered_from_it() -> None:

@@ -1785,4 +1785,6 @@ def test_whether_there_is_money_and_how_to_apply_is_the_calculators_question() -
     )
     assert ikz_funding_question(text)
     # How to apply alone stays the procedure's question.
-    assert not ikz_funding_question("Wir sind drei Gemeinden und wollen zusammenarbeiten. Wie beantragen wir das?")
+    assert not ikz_funding_question(
+        "Wir sind drei Gemeinden und wollen zusammenarbeiten. Wie beantragen wir das?"
+    )
