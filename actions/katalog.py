@@ -171,6 +171,11 @@ _CONDITION_FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 
+# A short message saying it is urgent ("Ich fliege schon übermorgen – geht das schneller?"):
+# the express way of the service in focus, even where the NLU found it out of scope.
+_URGENT = re.compile(r"\bschneller\b|\beilig|\bdringend|(?:ü|ue)bermorgen|\bexpress", re.IGNORECASE)
+_URGENT_WORDS = 12
+
 # Only the opening of a pasted long text is searched for a life event's words.
 _MAX_EVENT_CHARS = 1000
 
@@ -207,7 +212,10 @@ class ActionLeistungSuchen(Action):
         in_scope = intent != "out_of_scope"
         # "Und wenn der Wagen schon beim Verwerter steht?" after deregistering a car: a condition
         # on the service in focus, however unusual its words.
-        condition = bool(_CONDITION_FOLLOW_UP.match(message)) and not load_services().find(message)
+        condition = (
+            bool(_CONDITION_FOLLOW_UP.match(message))
+            or (bool(_URGENT.search(message)) and len(message.split()) <= _URGENT_WORDS)
+        ) and not load_services().find(message)
         if (
             (in_scope or condition)
             and focus

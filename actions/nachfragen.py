@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.antworten import say
-from actions.context import entity_values, home_municipality, user_text
+from actions.context import entity_values, home_municipality, previous_user_text, user_text
 from actions.fokus import current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
 from actions.ikz import answer_funding, ikz_recount
@@ -33,7 +33,7 @@ from actions.urkunden import event_phrase, told_event_place
 from bot.knowledge.ereignisort import event_place_text, named_as_residence
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
-from bot.knowledge.services import load_services, portal_link
+from bot.knowledge.services import Service, load_services, portal_link
 from bot.nlp.certificates import ORDER_WAY, certificate_kind, event_kind
 
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
@@ -47,7 +47,7 @@ _ASPECTS = (
             # "und im Expressverfahren?": the express surcharge is part of the fees.
             r"kost|teuer|gebühr|gebuehr|preis|zahl|koschd|express|\bcost|\bfees?\b|\bprice|how\s+much|\bpay\b"
             # "Und wenn es schnell gehen muss?": urgency is the express surcharge of the fees.
-            r"|schnell\s+gehen\s+muss|\beilig|\bdringend"
+            r"|schnell\s+gehen\s+muss|\beilig|\bdringend|\bschneller\b|(?:ü|ue)bermorgen"
             r"|\bfree\b",
             re.I,
         ),
@@ -106,6 +106,27 @@ def aspect_of(text: str) -> str:
     return "allgemein"
 
 
+# The life event whose document the citizen names ("Ich habe meinen Reisepass verloren").
+_LOST_DOCUMENTS = "ausweis_verloren"
+
+
+def lost_document(event_id: str | None, tracker: Tracker) -> Service | None:
+    """The document the citizen said was lost, for a follow-up to the lost-documents list.
+
+    "Ich fliege schon übermorgen – geht das schneller?" after "Ich habe meinen Reisepass
+    verloren": the passport's express way, not the ID card the list starts with.
+    """
+    event = load_lebenslagen().get(event_id or "")
+    if event_id != _LOST_DOCUMENTS or event is None:
+        return None
+    named = load_services().find(previous_user_text(tracker))
+    # A document the list has steps for (the ID card) is answered from its steps: the fee is
+    # the new card's, not the loss report's.
+    if named is None or any(step.leistung == named.id for step in event.schritte):
+        return None
+    return named
+
+
 class ActionNachfrage(Action):
     """Answer a follow-up ("Was kostet das?", "Geht das auch online?") for the topic in focus."""
 
@@ -136,7 +157,9 @@ class ActionNachfrage(Action):
         if service is None and focus and focus.kind in ("leistung", "urkunde") and focus.value:
             service = load_services().get(focus.value)
         if service is None and focus and focus.kind == "lebenslage":
-            service = step_service(load_lebenslagen().get(focus.value or ""), aspect)
+            service = lost_document(focus.value, tracker) or step_service(
+                load_lebenslagen().get(focus.value or ""), aspect
+            )
         if focus and focus.kind == "urkunde" and aspect == "kosten":
             dispatcher.utter_message(response="utter_faq/urkunde_gebuehr")
             return []

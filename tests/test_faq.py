@@ -336,3 +336,11 @@ def test_an_account_that_is_not_found_after_years_is_the_deletion() -> None:
     )
     assert cued_faq(text) == "faq/bundid_was"
     assert cued_faq("Wie lege ich eine BundID an?") != "faq/bundid_was"
+
+
+def test_an_account_unused_for_years_in_dialect_is_the_deletion() -> None:
+    from bot.nlp.faq_cues import cued_faq
+
+    assert cued_faq("Isch hab mei BundID seit 2023 net mehr benutzt. Geht die dann überhaupt noch?") == (
+        "faq/bundid_was"
+    )

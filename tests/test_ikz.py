@@ -118,6 +118,14 @@ def test_every_number_asked_about_in_order() -> None:
         ("Mir wolle mit zwaa Nachbargemeinde unser Bauhöf zammelesche", 3),
         ("Was zahlt das Land, wenn zwei Ortsteilfeuerwehren fusionieren?", None),
         ("Wir sind eine Gemeinde", 1),
+        # An earlier attempt's count is history; the plan asked about counts.
+        (
+            "2019 hatten wir mit zwei Nachbarn schon mal einen Bauhof überlegt, das ist damals gescheitert. "
+            "Jetzt wollen wir zu viert die Kasse zusammenlegen. Wie viel gibt es?",
+            4,
+        ),
+        # With no count in the present, the past one is all there is.
+        ("Früher waren wir drei Gemeinden. Wie viel gibt es?", 3),
     ],
 )
 def test_counts_in_dialect_and_what_is_no_count(text: str, count: int | None) -> None:

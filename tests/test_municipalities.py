@@ -645,3 +645,34 @@ def test_a_particle_aber_does_not_split_a_residence_from_its_place() -> None:
     assert lives_there("Wir haben hier geheiratet, wohnen jetzt aber in Kassel.", "Kassel")
     # A new clause after "aber" with a place of its own is still split off.
     assert not lives_there("Er ist in Fulda gestorben, aber in Kassel beerdigt.", "Kassel")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie lange dauert das?",
+        "Das hilft mir nicht weiter",
+        "Ich habe im Portal nichts gefunden",
+        "Meine Krankenkassen will die Urkunde",
+    ],
+)
+def test_an_ordinary_word_is_no_misspelt_place(text: str) -> None:
+    assert INDEX.resolve(text).status == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"), [("in Gieße gebore", "Gießen"), ("Geburtsurkunde Offenbch", "Offenbach")]
+)
+def test_a_misspelt_or_spoken_name_is_still_the_place(text: str, label: str) -> None:
+    found = INDEX.resolve(text).municipality
+    assert found is not None and found.label.startswith(label)
+
+
+def test_every_ordinary_word_is_one_typo_from_a_name_and_no_name() -> None:
+    from bot.knowledge.municipalities import damerau_at_most_one, ordinary_words
+
+    keys = INDEX.all_keys()
+    fuzzy = [k for group in INDEX.fuzzy_keys().values() for k in group]
+    for word in ordinary_words():
+        assert word not in keys, word
+        assert any(damerau_at_most_one(word, key) for key in fuzzy if abs(len(key) - len(word)) <= 1), word

@@ -185,6 +185,8 @@ async def test_a_follow_up_without_focus_asks_which_service() -> None:
 
 def test_aspects() -> None:
     assert aspect_of("Was kostet das?") == "kosten"
+    # Urgency is the express surcharge of the fees.
+    assert aspect_of("Ich fliege schon übermorgen – geht das schneller?") == "kosten"
     assert aspect_of("geht des aach online?") == "online"
     assert aspect_of("Wie lange dauert das?") == "dauer"
     assert aspect_of("Wer macht das?") == "allgemein"
@@ -915,3 +917,30 @@ async def test_a_follow_up_for_someone_else_does_not_repeat_the_place() -> None:
     )
     events, _ = await run(ActionNachfrage(), tracker)
     assert "action_standesamt_auskunft" not in followups(events)
+
+
+async def test_urgency_after_a_lost_passport_is_the_passports_express_way() -> None:
+    from actions.katalog import ActionLeistungSuchen
+
+    told = user_event("Ich habe meinen Reisepass verloren. Was muss ich jetzt tun?", "lebenslage")
+    tracker = make_tracker(
+        "Ich fliege schon übermorgen – geht das schneller?",
+        "out_of_scope",
+        slots={"fokus": "lebenslage:ausweis_verloren"},
+        history=[told],
+    )
+    _, messages = await run(ActionLeistungSuchen(), tracker)
+    assert "Reisepass" in texts(messages) and "Express" in texts(messages)
+    # Without a topic in focus it stays out of scope.
+    alone = make_tracker("Ich fliege schon übermorgen – geht das schneller?", "out_of_scope")
+    _, messages = await run(ActionLeistungSuchen(), alone)
+    assert "Express" not in texts(messages)
+
+
+async def test_the_fee_after_a_lost_id_card_is_the_new_cards() -> None:
+    told = user_event("Ich habe meinen Personalausweis verloren.", "lebenslage")
+    tracker = make_tracker(
+        "was kostet ein neuer?", "nachfrage", slots={"fokus": "lebenslage:ausweis_verloren"}, history=[told]
+    )
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "46" in texts(messages)

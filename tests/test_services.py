@@ -129,6 +129,8 @@ def test_get_unknown_returns_none(catalogue) -> None:  # type: ignore[no-untyped
         ("Was brauche ich, um meinen neuen Wohnsitz online anzumelden?", "wohnsitz_anmelden"),
         # A new address to register (round 36).
         ("Wo melde ich die neue Adresse?", "wohnsitz_anmelden"),
+        # The separable verb around the business (round 39).
+        ("Wo melde ich das Gewerbe an und geht das auch online?", "gewerbeanmeldung"),
         ("My car still has Hamburg plates, do I need to change something?", "kfz_zulassung"),
         ("Ein altes Schlafsofa und ein Lattenrost, wie werde ich das los?", "sperrmuell"),
         ("there is some monthly money from the state for children, how is it called?", "kindergeld"),

@@ -1788,3 +1788,17 @@ def test_whether_there_is_money_and_how_to_apply_is_the_calculators_question() -
     assert not ikz_funding_question(
         "Wir sind drei Gemeinden und wollen zusammenarbeiten. Wie beantragen wir das?"
     )
+
+
+def test_a_birth_abroad_to_register_is_a_standesamt_question() -> None:
+    text = (
+        "Unser Sohn wurde in Spanien geboren und soll jetzt in ein deutsches Register eingetragen werden. "
+        "Wir wohnen in Bad Camberg. Wer ist zuständig?"
+    )
+    intent, _ = refine(text, {"name": "out_of_scope", "confidence": 0.72}, [], None)
+    assert (intent or {}).get("name") == "standesamt_suchen"
+    # A holiday abroad without an event is no such question.
+    intent, _ = refine(
+        "Wir fliegen nach Spanien in den Urlaub", {"name": "out_of_scope", "confidence": 0.7}, [], None
+    )
+    assert (intent or {}).get("name") == "out_of_scope"

@@ -179,8 +179,8 @@ def _lemma_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _full_lemma_table() -> dict[str, str]:
-    # The German lookup table of spacy-lookups-data: surface form -> lemma (355k entries).
+def full_lemma_table() -> dict[str, str]:
+    """The German lookup table of spacy-lookups-data: surface form -> lemma (355k entries)."""
     with gzip.open(_lemma_path(), "rt", encoding="utf-8") as handle:
         table: dict[str, str] = json.load(handle)
     return table
@@ -252,8 +252,8 @@ class Finder:
         vocabulary = {t for s in services for t in _raw_tokens(f"{s.name} {s.ozg_leistung}")} | {
             w for syn in synonyms for w in (*syn.when, *syn.add, *syn.unless)
         }
-        vocabulary |= _catalogue_lemmas(_full_lemma_table(), vocabulary)
-        self._lemmas = _reduce_lemmas(_full_lemma_table(), vocabulary)
+        vocabulary |= _catalogue_lemmas(full_lemma_table(), vocabulary)
+        self._lemmas = _reduce_lemmas(full_lemma_table(), vocabulary)
         self._synonyms = tuple(
             Synonym(
                 when=tuple(self._lemmas.get(w, w) for w in syn.when),
@@ -305,8 +305,8 @@ class Finder:
         self._catalogue_words = {f[2:] for f in self._column if f.startswith("w:")}
         # Words of the German lemma table are words in their own right ("vereinbaren",
         # "Jagdhund"): only unknown words are split.
-        self._dictionary = {_fold(w) for w in _full_lemma_table()} | {
-            _fold(w) for w in _full_lemma_table().values()
+        self._dictionary = {_fold(w) for w in full_lemma_table()} | {
+            _fold(w) for w in full_lemma_table().values()
         }
         self._near = _deletion_index(w for w in self._known_content if len(w) >= MIN_TYPO - 1)
 
@@ -410,7 +410,7 @@ class Finder:
     def _separable_verb(self, particle: str, word: str) -> str | None:
         """``particle`` + the infinitive of ``word``, if the finder knows that verb."""
         folded = _fold(word)
-        lemma = _fold(_full_lemma_table().get(word.lower(), _full_lemma_table().get(folded, folded)))
+        lemma = _fold(full_lemma_table().get(word.lower(), full_lemma_table().get(folded, folded)))
         for infinitive in (lemma, folded + "en", folded + "n"):
             if particle + infinitive in self._known:
                 return particle + infinitive

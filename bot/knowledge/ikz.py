@@ -216,7 +216,20 @@ def parse_count(text: str) -> int | None:
     >>> parse_count("insgesamt drei Kommunen – ach nein, die vierte Gemeinde ist auch dabei")
     4
     """
-    return _parse_count(_corrected(text))
+    corrected = _corrected(text)
+    now = _PAST_SENTENCE.sub(" ", corrected)
+    if now != corrected and (current := _parse_count(now)) is not None:
+        # "2019 hatten wir mit zwei Nachbarn schon mal … überlegt. Jetzt wollen wir zu viert …":
+        # the plan asked about, not the one that failed.
+        return current
+    return _parse_count(corrected)
+
+
+# A sentence about an earlier attempt: its count is history.
+_PAST_SENTENCE = re.compile(
+    r"[^.!?]*\b(?:damals|fr(?:ü|ue)her|schon\s+(?:ein)?mal|vor\s+\w+\s+jahren|back\s+then|years\s+ago)\b[^.!?]*[.!?]?",
+    re.IGNORECASE,
+)
 
 
 def _parse_count(text: str) -> int | None:

@@ -40,6 +40,8 @@ from bot.knowledge.text import normalise, normalise_plain
 
 MUNICIPALITIES_CSV = KNOWLEDGE_DIR / "gemeinden_hessen.csv"
 OUTSIDE_HESSEN_YML = KNOWLEDGE_DIR / "orte_ausserhalb_hessen.yml"
+# Ordinary words one typo from a name ("lange" – Langen), written by bot/tooling/ordinary_words.py.
+ORDINARY_WORDS_YML = KNOWLEDGE_DIR / "keine_ortsnamen.yml"
 DISTRICTS_YML = KNOWLEDGE_DIR / "ortsteile_hessen.yml"
 
 Status = Literal["found", "ambiguous", "outside_hessen", "unknown"]
@@ -61,7 +63,7 @@ _POSTAL_CODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 _ARS = re.compile(r"^\d{12}$")
 # Words so common in questions that a one-letter typo must never turn them
 # into a place ("ich" is one letter from "Lich", "haben" near "Haiger" ...).
-_NO_FUZZY_BELOW = 5
+NO_FUZZY_BELOW = 5
 _MAX_NGRAM = 6
 
 
@@ -197,7 +199,7 @@ def _keys(text: str) -> set[str]:
     return {k for k in (normalise(text), normalise_plain(text)) if k}
 
 
-def _damerau_at_most_one(a: str, b: str) -> bool:
+def damerau_at_most_one(a: str, b: str) -> bool:
     """True if ``a`` and ``b`` differ by at most one edit or one transposition."""
     if a == b:
         return True
@@ -302,7 +304,7 @@ class MunicipalityIndex:
         # Grouped by length: a one-edit neighbour differs in length by at most one.
         self._fuzzy_by_len: dict[int, list[str]] = defaultdict(list)
         for key in self._index.by_key:
-            if len(key) >= _NO_FUZZY_BELOW:
+            if len(key) >= NO_FUZZY_BELOW:
                 self._fuzzy_by_len[len(key)].append(key)
         self._districts = tuple(districts)
         self._district_keys: dict[str, set[tuple[str, str]]] = defaultdict(set)
@@ -661,19 +663,41 @@ class MunicipalityIndex:
             found |= {m.ags for m in self._by_postal.get(code, [])}
         return found
 
+    def fuzzy_keys(self) -> dict[int, list[str]]:
+        """The keys a typo may reach, by length."""
+        return self._fuzzy_by_len
+
+    def all_keys(self) -> set[str]:
+        """Every key of a municipality name variant."""
+        return set(self._index.by_key)
+
     def _fuzzy_candidates(self, words: list[str]) -> set[str]:
-        """One typo in a name of five letters or more ("Offenbch", "Marbrug")."""
+        """One typo in a name of five letters or more ("Offenbch", "Marbrug").
+
+        Not for an ordinary word inside a sentence ("wie lange dauert das?" is not Langen); a
+        word alone is the answer to "where?" ("Schoten" is Schotten).
+        """
         found: set[str] = set()
+        ordinary = ordinary_words() if len(words) > 1 else frozenset()
         for _, _, gram in self._ngrams(words[:40]):
-            if len(gram) < _NO_FUZZY_BELOW or gram.count(" ") >= _MAX_NGRAM or "|" in gram:
+            if len(gram) < NO_FUZZY_BELOW or gram.count(" ") >= _MAX_NGRAM or "|" in gram:
+                continue
+            if gram in ordinary:
                 continue
             for length in (len(gram) - 1, len(gram), len(gram) + 1):
                 for key in self._fuzzy_by_len.get(length, ()):
-                    if _damerau_at_most_one(gram, key):
+                    if damerau_at_most_one(gram, key):
                         found |= self._index.by_key[key]
             if found:
                 return found
         return found
+
+
+@lru_cache(maxsize=1)
+def ordinary_words(path: Path = ORDINARY_WORDS_YML) -> frozenset[str]:
+    """Normalised ordinary words that are one typo from a municipality name."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return frozenset(data["woerter"])
 
 
 def _read_csv(path: Path) -> list[Municipality]:

@@ -236,7 +236,7 @@ _CUED_FAQS = (
             # "… es heißt, das Konto gibt es nicht": deleted after 24 months unused.
             r"|konto\s+(?:gibt\s+es|existiert)\s+nicht|konto\s+nicht\s+gefunden|kein\s+konto\s+gefunden"
             r"|verf(?:ä|ae)llt|inaktiv|konto\s+(?:\w+\s+)?l(?:ö|oe)sen\b"
-            r"|nicht\s+(?:mehr\s+)?(?:be)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
+            r"|(?:nicht|net)\s+(?:mehr\s+)?(?:be)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
             r"|delet|no\s+longer\s+exist|expire|inactive|not\s+used|(?:never|don'?t|do\s+not)\s+(?:log\s*in|use\b)"
             # "After that I never logged in again … my account just does not seem to exist anymore."
             r"|(?:does\s*n[o']?t|doesn'?t)\s+(?:seem\s+to\s+)?exist|never\s+logged\s+in"

@@ -28,7 +28,7 @@ from typing import Any
 
 from bot.knowledge.ags import kommune_from_metadata
 from bot.knowledge.dialekt import standardise
-from bot.knowledge.ereignisort import named_as_residence
+from bot.knowledge.ereignisort import abroad_event, named_as_residence
 from bot.knowledge.services import names_a_service
 from bot.nlp.certificates import (
     CANONICAL_KINDS,
@@ -60,6 +60,8 @@ PLACE_LABEL = "gemeinde"
 _OVERRIDABLE = frozenset({"angabe", "out_of_scope", "chitchat", "standesamt_suchen", "nlu_fallback"})
 # "und meine Schwester ist in Göttingen geboren, wo kriegt die ihre?" (read as out of scope).
 _EVENT_WHERE_OVERRIDABLE = frozenset({"lebenslage", "out_of_scope", "chitchat", "nachfrage", "angabe"})
+# Intents that say nothing about a birth or death abroad told in the message.
+_ABROAD_OVERRIDABLE = frozenset({"out_of_scope", "chitchat", "nachfrage", "angabe"})
 # Short-message intents too: "Fuehrerschein umschreiben lassen" was read as "abbrechen" (0.55).
 _UNSURE_OVERRIDABLE = frozenset(
     {"out_of_scope", "chitchat", "nlu_fallback", "abbrechen", "affirm", "deny", "greet", "goodbye"}
@@ -651,6 +653,11 @@ def refine(
     ):
         # No life event named, but a service is ("Hund aus dem Tierheim … anmelden?").
         intent = {"name": "online_beantragen", "confidence": 1.0}
+    elif name in _ABROAD_OVERRIDABLE and abroad_event(text):
+        # "Unser Sohn wurde in Spanien geboren und soll in ein deutsches Register eingetragen
+        # werden … Wer ist zuständig?": the Nachbeurkundung at the Standesamt of the residence
+        # (actions/standesamt.py), not "nothing to say".
+        intent = {"name": "standesamt_suchen", "confidence": 1.0}
     elif (
         name in _EVENT_WHERE_OVERRIDABLE
         and has_place
