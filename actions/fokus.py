@@ -160,7 +160,12 @@ _FOCUS_FAQS = {
     ),
     "ozg": (
         (
-            re.compile(r"bis\s+wann|frist|deadline|\bwann\b|\bwhen\b|by\s+when", re.IGNORECASE),
+            # "Kann ich dann klagen, wenn meine Gemeinde etwas nicht online anbietet?": the
+            # deadlines' answer says the right to sue is for federal services only.
+            re.compile(
+                r"bis\s+wann|frist|deadline|\bwann\b|\bwhen\b|by\s+when|\bklag|einklagbar|anspruch|\bsue\b",
+                re.IGNORECASE,
+            ),
             "utter_faq/ozg_frist",
         ),
     ),

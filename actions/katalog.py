@@ -175,6 +175,7 @@ _CONDITION_FOLLOW_UP = re.compile(
 # the express way of the service in focus, even where the NLU found it out of scope.
 _URGENT = re.compile(r"\bschneller\b|\beilig|\bdringend|(?:ü|ue)bermorgen|\bexpress", re.IGNORECASE)
 _URGENT_WORDS = 12
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 # Only the opening of a pasted long text is searched for a life event's words.
 _MAX_EVENT_CHARS = 1000
@@ -212,9 +213,13 @@ class ActionLeistungSuchen(Action):
         in_scope = intent != "out_of_scope"
         # "Und wenn der Wagen schon beim Verwerter steht?" after deregistering a car: a condition
         # on the service in focus, however unusual its words.
+        # "Muss ich die bezahlen, wenn sie für die Rente sind?": the fees of what is in focus
+        # ("Ich brauche mehrere Exemplare, für die Bank. Was kostet das?": the last sentence).
+        last = [s for s in _SENTENCE_END.split(message) if s.strip()][-1:] or [message]
+        short = len(last[0].split()) <= _URGENT_WORDS
         condition = (
             bool(_CONDITION_FOLLOW_UP.match(message))
-            or (bool(_URGENT.search(message)) and len(message.split()) <= _URGENT_WORDS)
+            or (short and (bool(_URGENT.search(message)) or aspect_of(message) == "kosten"))
         ) and not load_services().find(message)
         if (
             (in_scope or condition)

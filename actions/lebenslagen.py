@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import Var, join, label, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
-from actions.fokus import focus_event
+from actions.fokus import current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
 from actions.online_leistungen import (
     PORTAL_URL,
@@ -433,6 +433,18 @@ def _nachsatz(event: Lebenslage) -> Var:
     return join([Var("\n", ""), text_var])
 
 
+# The life event a certificate belongs to.
+_EVENT_OF_CERTIFICATE = {"geburtsurkunde": "geburt", "sterbeurkunde": "todesfall", "eheurkunde": "heirat"}
+
+
+def event_of_certificate_in_focus(tracker: Tracker) -> Lebenslage | None:
+    """The life event of the certificate just answered, if one is in focus."""
+    focus = current_focus(tracker)
+    if focus is None or focus.kind != "urkunde":
+        return None
+    return load_lebenslagen().get(_EVENT_OF_CERTIFICATE.get(focus.value or "", ""))
+
+
 class ActionLebenslage(Action):
     """Answer a life event with an ordered, sourced list of steps and a button per step."""
 
@@ -447,6 +459,10 @@ class ActionLebenslage(Action):
             # A long story around one service ("… Hund aus dem Tierheim … muss die anmelden")
             # reads like a life event to the NLU; the service it names is the answer.
             return await ActionOnlineLeistung().run(dispatcher, tracker, domain)
+        if event is None:
+            # "Und was muss ich sonst noch alles erledigen?" after the death certificate: the
+            # event of the certificate in focus.
+            event = event_of_certificate_in_focus(tracker)
         if event is None:
             # "Werden meine Daten übernommen?" after the Servicekonto answer names no event.
             from_focus = answer_from_focus(dispatcher, tracker)

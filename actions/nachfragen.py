@@ -30,7 +30,7 @@ from actions.online_leistungen import (
 )
 from actions.themen import other_topics
 from actions.urkunden import event_phrase, told_event_place
-from bot.knowledge.ereignisort import event_place_text, named_as_residence
+from bot.knowledge.ereignisort import event_municipality, event_place_text, named_as_residence, tells_event
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
@@ -45,7 +45,7 @@ _ASPECTS = (
         "kosten",
         re.compile(
             # "und im Expressverfahren?": the express surcharge is part of the fees.
-            r"kost|teuer|gebühr|gebuehr|preis|zahl|koschd|express|\bcost|\bfees?\b|\bprice|how\s+much|\bpay\b"
+            r"kost|teuer|gebühr|gebuehr|preis|zahl|kosch[dt]|express|\bcost|\bfees?\b|\bprice|how\s+much|\bpay\b"
             # "Und wenn es schnell gehen muss?": urgency is the express surcharge of the fees.
             r"|schnell\s+gehen\s+muss|\beilig|\bdringend|\bschneller\b|(?:ü|ue)bermorgen"
             r"|\bfree\b",
@@ -336,6 +336,19 @@ def certificate_follow_up(tracker: Tracker) -> list[EventType] | None:
     ]
 
 
+# The certificate of a life event.
+_CERTIFICATE_OF_EVENT = {"geburt": "geburtsurkunde", "todesfall": "sterbeurkunde", "heirat": "eheurkunde"}
+
+
+def _told_certificate_place(event_id: str | None, text: str) -> tuple[str, str] | None:
+    """The certificate kind and the AGS of its event place, if ``text`` tells the event with it."""
+    kind = _CERTIFICATE_OF_EVENT.get(event_id or "")
+    if kind is None or not tells_event(text, kind):
+        return None
+    place = event_municipality(text, kind)
+    return (kind, place.ags) if place is not None else None
+
+
 async def continue_focus(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """Continue the topic in focus with the place or number just given; None if it does not apply.
 
@@ -380,6 +393,16 @@ async def continue_focus(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
             FollowupAction("action_standesamt_auskunft"),
         ]
     if focus.kind == "lebenslage":
+        told = _told_certificate_place(focus.value, user_text(tracker))
+        if told is not None:
+            # "Er ist im Krankenhaus in Hanau gestorben, gewohnt hat er in Maintal" after the
+            # death's list: the certificate from the event place, not the list's first step.
+            return [
+                SlotSet("anliegen", "urkunde"),
+                SlotSet("urkundenart", told[0]),
+                SlotSet("ort", told[1]),
+                FollowupAction("action_standesamt_auskunft"),
+            ]
         return _life_event_step_for(dispatcher, tracker, focus.value, places[0])
     if focus.kind == "standesamt":
         return [

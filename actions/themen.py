@@ -32,7 +32,8 @@ from bot.nlp.rules import asks_how_the_bot_is, asks_what_the_bot_is
 # Clause boundaries: a second topic usually follows "und", "oder", "außerdem" ("and", "or",
 # "also"), a comma or a new sentence ("Soll ich Wohngeld beantragen oder doch Bürgergeld?").
 _CLAUSES = re.compile(
-    r"[.?!;:,]|\b(?:und|oder|sowie|au(?:ß|ss)erdem|ausserdem|noch|auch|and|or|also|plus|as\s+well)\b",
+    # Hessian "un" is "und" ("Was koscht'n en Reisepass un was en Perso?").
+    r"[.?!;:,]|\b(?:und|un|oder|sowie|au(?:ß|ss)erdem|ausserdem|noch|auch|and|or|also|plus|as\s+well)\b",
     re.IGNORECASE,
 )
 _MAX_TOPICS = 2

@@ -282,6 +282,12 @@ def test_a_wish_to_complain_beside_a_question_asks_for_a_person() -> None:
         ("faq/civento", "Müssen die Gemeinden dafür bezahlen?", "utter_faq/civento"),
         ("faq/ekom21", "kostet das die Kommune was?", "utter_faq/civento"),
         ("faq/ozg_was", "und bis wann?", "utter_faq/ozg_frist"),
+        # Suing for an online service: the right exists for federal services only.
+        (
+            "faq/ozg_was",
+            "Kann ich dann klagen, wenn meine Gemeinde etwas nicht online anbietet?",
+            "utter_faq/ozg_frist",
+        ),
         # A company after the BundID: the company account.
         ("faq/postfach", "und für meine Firma, geht das da auch?", "utter_faq/unternehmenskonto"),
         ("faq/civento", "und wo finde ich das Rathaus?", None),
@@ -344,3 +350,12 @@ def test_an_account_unused_for_years_in_dialect_is_the_deletion() -> None:
     assert cued_faq("Isch hab mei BundID seit 2023 net mehr benutzt. Geht die dann überhaupt noch?") == (
         "faq/bundid_was"
     )
+
+
+def test_an_ikz_answer_for_a_question_without_cooperation_is_a_guess() -> None:
+    from bot.nlp.faq_cues import ikz_faq_without_cooperation
+
+    assert ikz_faq_without_cooperation("Wohin schicke ich den Antrag dann?", "faq/ikz_antrag")
+    assert not ikz_faq_without_cooperation("Wie stellen die Gemeinden den Antrag?", "faq/ikz_antrag")
+    assert not ikz_faq_without_cooperation("Wer hilft bei der IKZ-Förderung?", "faq/ikz_beratung")
+    assert not ikz_faq_without_cooperation("Wohin schicke ich den Antrag dann?", "faq/bundid_was")

@@ -126,6 +126,8 @@ def test_every_number_asked_about_in_order() -> None:
         ),
         # With no count in the present, the past one is all there is.
         ("Früher waren wir drei Gemeinden. Wie viel gibt es?", 3),
+        # An ordinal after an article.
+        ("Und wenn noch eine vierte mitmacht?", 4),
     ],
 )
 def test_counts_in_dialect_and_what_is_no_count(text: str, count: int | None) -> None:

@@ -486,3 +486,13 @@ async def test_a_move_told_in_the_past_is_no_second_event() -> None:
     text = "Wir sind letztes Jahr nach Marburg gezogen und bekommen jetzt ein Baby. Was müssen wir tun?"
     _, messages = await answer(text, [])
     assert len([m for m in messages if m.get("buttons")]) == 1
+
+
+async def test_the_steps_asked_after_a_death_certificate_are_the_deaths() -> None:
+    tracker = make_tracker(
+        "Danke. Und was muss ich sonst noch alles erledigen? Ich bin da gerade völlig überfordert",
+        "lebenslage",
+        slots={"fokus": "urkunde:sterbeurkunde"},
+    )
+    _, messages = await run(ActionLebenslage(), tracker)
+    assert "Bestattung" in " ".join(m.get("text") or "" for m in messages)

@@ -187,6 +187,7 @@ def test_aspects() -> None:
     assert aspect_of("Was kostet das?") == "kosten"
     # Urgency is the express surcharge of the fees.
     assert aspect_of("Ich fliege schon übermorgen – geht das schneller?") == "kosten"
+    assert aspect_of("un was koscht des?") == "kosten"
     assert aspect_of("geht des aach online?") == "online"
     assert aspect_of("Wie lange dauert das?") == "dauer"
     assert aspect_of("Wer macht das?") == "allgemein"
@@ -944,3 +945,25 @@ async def test_the_fee_after_a_lost_id_card_is_the_new_cards() -> None:
     )
     _, messages = await run(ActionNachfrage(), tracker)
     assert "46" in texts(messages)
+
+
+async def test_a_cost_question_the_nlu_put_out_of_scope_gets_the_fees_in_focus() -> None:
+    from actions.katalog import ActionLeistungSuchen
+
+    text = "Ich brauche mehrere Exemplare, für die Bank und die Versicherung. Was kostet das?"
+    tracker = make_tracker(text, "out_of_scope", slots={"fokus": "urkunde:sterbeurkunde"})
+    _, messages = await run(ActionLeistungSuchen(), tracker)
+    assert any(m.get("response") == "utter_faq/urkunde_gebuehr" for m in messages)
+
+
+async def test_the_death_told_with_its_place_after_the_list_gets_the_certificate() -> None:
+    text = "Er ist im Krankenhaus in Hanau gestorben, gewohnt hat er bei uns in Maintal"
+    tracker = make_tracker(
+        text,
+        "angabe",
+        [gemeinde("Hanau"), gemeinde("Maintal")],
+        slots={"fokus": "lebenslage:todesfall"},
+    )
+    events, _ = await run(ActionNachfrage(), tracker)
+    slots = slots_of(events)
+    assert slots.get("urkundenart") == "sterbeurkunde" and slots.get("ort") == "06435014"

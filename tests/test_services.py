@@ -131,6 +131,11 @@ def test_get_unknown_returns_none(catalogue) -> None:  # type: ignore[no-untyped
         ("Wo melde ich die neue Adresse?", "wohnsitz_anmelden"),
         # The separable verb around the business (round 39).
         ("Wo melde ich das Gewerbe an und geht das auch online?", "gewerbeanmeldung"),
+        # Hessian (round 40) and the rent as a burden (round 41).
+        ("Isch mach mich selbstständisch mit em Hundesalon", "gewerbeanmeldung"),
+        ("mei alt Audo muss abgemeldt wern", "kfz_abmeldung"),
+        ("Isch zieh im Summer nach Kassel. Wie melde isch misch do aa?", "wohnsitz_anmelden"),
+        ("Die Miete frisst mich auf. Gibt es da Unterstützung?", "wohngeld"),
         ("My car still has Hamburg plates, do I need to change something?", "kfz_zulassung"),
         ("Ein altes Schlafsofa und ein Lattenrost, wie werde ich das los?", "sperrmuell"),
         ("there is some monthly money from the state for children, how is it called?", "kindergeld"),

@@ -610,6 +610,7 @@ def test_an_event_with_its_place_and_where_asks_for_the_certificate_not_the_life
         ("ur bot is rly not helping me at all", True),
         ("Honestly this is really frustrating and I am very unhappy with this service.", True),
         ("Immer nur Links, das ist echt frustrierend. Kann mir jemand am Telefon helfen?", True),
+        ("Eure Seite ist total unübersichtlich, das hilft mir alles nicht!", True),
         (
             "Ehrlich, ich bin gerade ziemlich genervt. Gibt es einen Menschen, mit dem ich sprechen kann?",
             True,
@@ -1802,3 +1803,34 @@ def test_a_birth_abroad_to_register_is_a_standesamt_question() -> None:
         "Wir fliegen nach Spanien in den Urlaub", {"name": "out_of_scope", "confidence": 0.7}, [], None
     )
     assert (intent or {}).get("name") == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("text", "misread"),
+    [
+        ("Ist das pro Verband oder pro Gemeinde?", True),
+        ("Sind meine Daten da automatisch rübergegangen?", True),
+        ("Wie läuft das mit dem Antrag, wo geht der hin?", True),
+        # Small talk stays small talk.
+        ("Bist du ein Bot?", False),
+        ("Wie läuft es bei dir so?", False),
+        ("Na, alles klar bei dir?", False),
+    ],
+)
+def test_a_short_topic_question_read_as_small_talk(text: str, misread: bool) -> None:
+    from bot.nlp.rules import topic_question_misread_as_small_talk
+
+    assert topic_question_misread_as_small_talk(text) is misread
+
+
+def test_the_online_id_asked_as_needed_for_the_bundid_is_the_login_ways() -> None:
+    from bot.nlp.faq_cues import cued_faq
+
+    assert cued_faq("un brauch isch do unbedingt de Perso mit dere Online-Funktion?") == "faq/eid_elster"
+
+
+def test_hessian_un_separates_the_event_from_the_residence() -> None:
+    from bot.knowledge.ereignisort import event_place_text
+
+    text = "Ei gun Dag, ich bin in Hofgeismar gebore un wohn etz in Kassel. Wo grieje ich minne Geburtsurkunde her?"
+    assert "Hofgeismar" in event_place_text(text) and "Kassel" not in event_place_text(text)

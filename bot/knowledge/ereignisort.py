@@ -27,7 +27,9 @@ STANDESAMTSBEZIRKE_YML = KNOWLEDGE_DIR / "standesamtsbezirke.yml"
 
 # Clauses end at punctuation or at a conjunction that starts a new statement.
 _CLAUSE_SPLIT = re.compile(
-    r"[,.;:!?\n]+|\s+(?:aber|und|jedoch|doch|sondern|but|and|however|though|although)\s+", re.IGNORECASE
+    # Hessian "un" is "und" ("ich bin in Hofgeismar gebore un wohn etz in Kassel").
+    r"[,.;:!?\n]+|\s+(?:aber|und|un|jedoch|doch|sondern|but|and|however|though|although)\s+",
+    re.IGNORECASE,
 )
 # The same, keeping the separators (to tell a particle "aber" from a comma).
 _CLAUSE_SPLIT_KEEP = re.compile(f"({_CLAUSE_SPLIT.pattern})", re.IGNORECASE)

@@ -256,7 +256,8 @@ def _parse_count(text: str) -> int | None:
         if value is None and word in _ARTICLES and (_ARTICLE_NOUN.match(following) or with_others):
             value = _ARTICLES[word]
         ordinal = _ORDINALS.get(word.removesuffix("n")) if value is None else None
-        if ordinal and (_COUNT_NOUN.match(following) or following == "one"):
+        # "Und wenn noch eine vierte mitmacht?": an ordinal after an article counts too.
+        if ordinal and (_COUNT_NOUN.match(following) or following == "one" or previous in _ORDINAL_ARTICLES):
             return ordinal
         if value is None or not 1 <= value <= _MAX_COUNT:
             continue
@@ -283,6 +284,10 @@ def _parse_count(text: str) -> int | None:
         if loose is None:
             loose = value
     return loose
+
+
+# Articles before an ordinal that counts ("eine vierte", "a fourth").
+_ORDINAL_ARTICLES = frozenset({"eine", "ein", "einer", "a"})
 
 
 # Not the separator inside an amount ("25.000 Euro").

@@ -368,6 +368,8 @@ _CUED_FAQS = (
         re.compile(
             r"bund\s*-?\s*id|konto|account|einlogg|anmeld|login|log\s+in|registrier|\bohne\b|\bkeine?\b"
             r"|\bnicht\b|anders|annerschd|without|\bno\b|\bgeht\s+(?:das|des)\b"
+            # "… brauch isch do unbedingt de Perso mit dere Online-Funktion?"
+            r"|\bbrauch\w*|unbedingt|n(?:ö|oe)tig|\bneed\b"
             # "online ausweis funktion aktivieren wie", "Welches Vertrauensniveau mit dem Online-Ausweis?"
             r"|aktivier|freischalt|activat|vertrauensniveau|trust\s+level",
             re.IGNORECASE,
@@ -603,6 +605,22 @@ def ministry_misread_as_faq(text: str, response_key: str | None, has_place: bool
         or key.startswith("faq/ikz_")
         and not _COOPERATION_WORDS.search(text)
     )
+
+
+def ikz_faq_without_cooperation(text: str, response_key: str | None) -> bool:
+    """Whether an IKZ answer was picked for a question that names no cooperation or funding.
+
+    "Wohin schicke ich den Antrag dann?" after the Elterngeld answer got the IKZ procedure; the
+    topic in focus decides instead (after the IKZ calculator that is still the IKZ procedure).
+    """
+    return (response_key or "").startswith("faq/ikz_") and not (
+        _COOPERATION_WORDS.search(text) or _IKZ_MONEY.search(text)
+    )
+
+
+_IKZ_MONEY = re.compile(
+    r"f(?:ö|oe)rder|zuschuss|zuwendung|verband|gemeinde|kommune|funding|grant", re.IGNORECASE
+)
 
 
 def old_account_misread_as_company(text: str, response_key: str | None) -> bool:

@@ -196,7 +196,7 @@ _IKZ_OVERRIDABLE = frozenset(
 # helpful"); the classifier reads such a message as small talk or as the question that
 # follows it. Not "falsch" or "nein" alone: after a question they are a plain no.
 _DISSATISFIED = re.compile(
-    r"nicht\s+(?:sehr\s+|wirklich\s+|so\s+)?hilfreich|hilft\s+(?:mir\s+|mer\s+|uns\s+)?(?:gar\s+|(?:ü|ue)berhaupt\s+)?(?:nicht|nichts|nix|net|kein|kaa)"
+    r"nicht\s+(?:sehr\s+|wirklich\s+|so\s+)?hilfreich|hilft\s+(?:mir\s+|mer\s+|uns\s+)?(?:alles\s+)?(?:gar\s+|(?:ü|ue)berhaupt\s+)?(?:nicht|nichts|nix|net|kein|kaa)"
     r"|bringt\s+(?:mir\s+)?nichts|\bquatsch\b|\bunsinn\b|nutzlos|unbrauchbar|kokolores|\bhumbug\b|schwachsinn"
     r"|bl(?:ö|oe)dsinn|(?:null|nicht|nichts|kaum|gar\s+nicht)\s+geholfen"
     r"|verstehen?\s+mich\s+nicht|verstehst\s+mich\s+nicht|verstehen\s+sie\s+mich\s+nicht"
@@ -437,7 +437,9 @@ def asks_what_the_bot_can_do(text: str) -> bool:
 
 # Words of small talk about how one is ("wie geht's", "alles klar?", "how are you").
 _HOW_ONE_IS = re.compile(
-    r"geht|gehts|befind|l(?:ä|ae)uft|alles\s+(?:klar|gut|fit|okay|ok)|wie\s+isses|wie\s+steht"
+    # Not "Wie läuft das mit dem Antrag?", which asks about a procedure.
+    # Not "wo geht der Antrag hin?".
+    r"\bwie\s+geht|\bgeht'?s\b|\bgeht\s+(?:es\s+)?(?:dir|ihnen|euch)\b|befind|l(?:ä|ae)uft(?!\s+(?:das|der|die|es)\s+mit)|alles\s+(?:klar|gut|fit|okay|ok)|wie\s+isses|wie\s+steht"
     r"|\bhow\s+(?:are|r|is)\b|\bhow'?s\b|\bwhat'?s\s+up\b|\bsup\b",
     re.IGNORECASE,
 )
@@ -453,6 +455,30 @@ def follow_up_misread_as_small_talk(text: str) -> bool:
         bool(FOLLOW_UP_OPENING.match(text))
         and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
         and not _HOW_ONE_IS.search(text)
+    )
+
+
+# Words of the assistant's topics: a short question with one asks about the topic in focus.
+_TOPIC_WORD = re.compile(
+    r"antrag|beantrag|urkunde|konto|\bdaten\b|gemeinde|kommune|verband|f(?:ö|oe)rder|geb(?:ü|ue)hr|\bkost"
+    r"|formular|unterlagen|\bfrist",
+    re.IGNORECASE,
+)
+_MAX_TOPIC_QUESTION_WORDS = 12
+
+
+def topic_question_misread_as_small_talk(text: str) -> bool:
+    """Whether small talk was picked for a short question about the assistant's topics.
+
+    "Ist das pro Verband oder pro Gemeinde?" after the IKZ funding got "I am a computer
+    program"; "Sind meine Daten da automatisch rübergegangen?" after the Servicekonto too;
+    "Wie läuft das mit dem Antrag, wo geht der hin?" got "fine, thanks".
+    """
+    return (
+        bool(_TOPIC_WORD.search(text))
+        and len(text.split()) <= _MAX_TOPIC_QUESTION_WORDS
+        and not _HOW_ONE_IS.search(text)
+        and not asks_what_the_bot_is(text)
     )
 
 

@@ -21,6 +21,7 @@ from bot.nlp.faq_cues import (
     certificate_order_misread_as_faq,
     event_told_for_certificate_faq,
     faq_override,
+    ikz_faq_without_cooperation,
     ministry_misread_as_faq,
     old_account_misread_as_company,
     response_key,
@@ -39,6 +40,7 @@ from bot.nlp.rules import (
     refine,
     service_beside_small_talk,
     thanks_only,
+    topic_question_misread_as_small_talk,
 )
 
 RESPONSE_SELECTOR = "response_selector"
@@ -103,6 +105,13 @@ class ContextualUnderstanding(StatelessComponent):
             ):
                 intent = {"name": "nachfrage", "confidence": 1.0}
             elif (
+                name in (FAQ_INTENT, "chitchat")
+                and selected in ("chitchat/wie_gehts", "chitchat/bot_challenge")
+                and topic_question_misread_as_small_talk(text)
+            ):
+                # The topic in focus decides (actions/fokus.py), as for any follow-up.
+                intent = {"name": "nachfrage", "confidence": 1.0}
+            elif (
                 name in HOW_ARE_YOU_OVERRIDABLE and how_are_you_only(text) and not asks_what_the_bot_is(text)
             ):
                 intent = {"name": "chitchat", "confidence": 1.0}
@@ -116,7 +125,12 @@ class ContextualUnderstanding(StatelessComponent):
                 intent = {"name": FAQ_INTENT, "confidence": 1.0}
             elif name == FAQ_INTENT and old_account_misread_as_company(text, selected):
                 response = SERVICEKONTO_REPLACED
-            elif name == FAQ_INTENT and ministry_misread_as_faq(text, selected, has_place):
+            elif (
+                name == FAQ_INTENT
+                and ministry_misread_as_faq(text, selected, has_place)
+                or name == FAQ_INTENT
+                and ikz_faq_without_cooperation(text, selected)
+            ):
                 intent = {"name": "nachfrage", "confidence": 1.0}
             if response:
                 message.set(
