@@ -16,14 +16,22 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import say
 from actions.context import home_municipality, user_text
-from actions.fokus import focus_faq
+from actions.fokus import current_focus, focus_faq
 from actions.kontakt import gemeinde_hinweis
 from actions.online_leistungen import answer_other_topics
 from actions.themen import answer_small_talk_first, other_topics
 from actions.urkunden import say_office
 from bot.nlp.certificates import CLAUSES, HERE
-from bot.nlp.faq_cues import faq_answers, faqs_asked, is_faq_follow_up, response_key
+from bot.nlp.faq_cues import (
+    faq_answers,
+    faqs_asked,
+    ikz_faq_without_cooperation,
+    is_faq_follow_up,
+    response_key,
+)
 
+# Topics of a citizen's own request, whose follow-ups are no IKZ question.
+_SERVICE_FOCUS = frozenset({"leistung", "urkunde", "lebenslage"})
 # Only the opening of a pasted long text is searched for further topics.
 _MAX_TOPIC_CHARS = 1000
 
@@ -38,6 +46,17 @@ class ActionFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         selected = response_key(tracker.latest_message.get("response_selector"))
+        focus = current_focus(tracker)
+        if (
+            focus
+            and focus.kind in _SERVICE_FOCUS
+            and ikz_faq_without_cooperation(user_text(tracker), selected)
+        ):
+            # "Wohin schicke ich den Antrag dann?" after Elterngeld: that service's office.
+            # Imported here: nachfragen imports online_leistungen, which imports this module.
+            from actions.nachfragen import ActionNachfrage
+
+            return await ActionNachfrage().run(dispatcher, tracker, domain)
         keys = faq_answers(user_text(tracker), selected)
         focused = focus_faq(tracker)
         if focused and len(keys) == 1 and is_faq_follow_up(user_text(tracker)):

@@ -359,3 +359,13 @@ def test_an_ikz_answer_for_a_question_without_cooperation_is_a_guess() -> None:
     assert not ikz_faq_without_cooperation("Wie stellen die Gemeinden den Antrag?", "faq/ikz_antrag")
     assert not ikz_faq_without_cooperation("Wer hilft bei der IKZ-Förderung?", "faq/ikz_beratung")
     assert not ikz_faq_without_cooperation("Wohin schicke ich den Antrag dann?", "faq/bundid_was")
+
+
+async def test_an_ikz_guess_after_a_service_gets_the_services_answer() -> None:
+    tracker = make_tracker(
+        "Wohin schicke ich den Antrag dann?", "faq", slots={"fokus": "leistung:elterngeld"}
+    )
+    tracker.latest_message["response_selector"] = select_response({}, "faq/ikz_antrag")
+    _, messages = await run(ActionFaq(), tracker)
+    assert not any(m.get("response") == "utter_faq/ikz_antrag" for m in messages)
+    assert "Elterngeld" in " ".join(m.get("text") or "" for m in messages)

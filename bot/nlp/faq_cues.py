@@ -610,8 +610,8 @@ def ministry_misread_as_faq(text: str, response_key: str | None, has_place: bool
 def ikz_faq_without_cooperation(text: str, response_key: str | None) -> bool:
     """Whether an IKZ answer was picked for a question that names no cooperation or funding.
 
-    "Wohin schicke ich den Antrag dann?" after the Elterngeld answer got the IKZ procedure; the
-    topic in focus decides instead (after the IKZ calculator that is still the IKZ procedure).
+    "Wohin schicke ich den Antrag dann?" after the Elterngeld answer got the IKZ procedure; where
+    a service or certificate is in focus, it decides instead (actions/faq.py).
     """
     return (response_key or "").startswith("faq/ikz_") and not (
         _COOPERATION_WORDS.search(text) or _IKZ_MONEY.search(text)

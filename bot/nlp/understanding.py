@@ -21,7 +21,6 @@ from bot.nlp.faq_cues import (
     certificate_order_misread_as_faq,
     event_told_for_certificate_faq,
     faq_override,
-    ikz_faq_without_cooperation,
     ministry_misread_as_faq,
     old_account_misread_as_company,
     response_key,
@@ -125,12 +124,7 @@ class ContextualUnderstanding(StatelessComponent):
                 intent = {"name": FAQ_INTENT, "confidence": 1.0}
             elif name == FAQ_INTENT and old_account_misread_as_company(text, selected):
                 response = SERVICEKONTO_REPLACED
-            elif (
-                name == FAQ_INTENT
-                and ministry_misread_as_faq(text, selected, has_place)
-                or name == FAQ_INTENT
-                and ikz_faq_without_cooperation(text, selected)
-            ):
+            elif name == FAQ_INTENT and ministry_misread_as_faq(text, selected, has_place):
                 intent = {"name": "nachfrage", "confidence": 1.0}
             if response:
                 message.set(
