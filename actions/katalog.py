@@ -174,7 +174,8 @@ _CONDITION_FOLLOW_UP = re.compile(
 # A short message saying it is urgent ("Ich fliege schon übermorgen – geht das schneller?"):
 # the express way of the service in focus, even where the NLU found it out of scope.
 _URGENT = re.compile(r"\bschneller\b|\beilig|\bdringend|(?:ü|ue)bermorgen|\bexpress", re.IGNORECASE)
-_URGENT_WORDS = 12
+# Urgency or a cost question continues the topic in focus only in a short (last) sentence.
+_SHORT_FOLLOW_UP_WORDS = 12
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 # Only the opening of a pasted long text is searched for a life event's words.
@@ -216,7 +217,7 @@ class ActionLeistungSuchen(Action):
         # "Muss ich die bezahlen, wenn sie für die Rente sind?": the fees of what is in focus
         # ("Ich brauche mehrere Exemplare, für die Bank. Was kostet das?": the last sentence).
         last = [s for s in _SENTENCE_END.split(message) if s.strip()][-1:] or [message]
-        short = len(last[0].split()) <= _URGENT_WORDS
+        short = len(last[0].split()) <= _SHORT_FOLLOW_UP_WORDS
         condition = (
             bool(_CONDITION_FOLLOW_UP.match(message))
             or (short and (bool(_URGENT.search(message)) or aspect_of(message) == "kosten"))
