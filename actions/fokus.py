@@ -145,8 +145,14 @@ _FOCUS_FAQS = {
             "utter_faq/bundid_was",
         ),
         # "und was brauch ich dafür?" after the BundID: what registering needs (ID card, ELSTER).
+        # "ok, was muss ich jetzt machen?" after the old Servicekonto: the next step is the BundID.
         (
-            re.compile(r"was\s+brauch|ben(?:ö|oe)tig|voraussetzung|\bneed\b|\brequire", re.IGNORECASE),
+            re.compile(
+                r"was\s+brauch|ben(?:ö|oe)tig|voraussetzung|\bneed\b|\brequire"
+                r"|was\s+(?:muss|soll)\s+ich\s+(?:jetzt|nun|dann|da)?\s*(?:machen|tun)"
+                r"|wie\s+geht\s*(?:'?s|es)\s+weiter|n(?:ä|ae)chste[rn]?\s+schritt|what\s+(?:do\s+i\s+do\s+)?now\b|next\s+step",
+                re.IGNORECASE,
+            ),
             "utter_faq/bundid_registrieren",
         ),
     ),

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.antworten import Var, join, say, text
-from actions.context import user_text
+from actions.context import entity_values, user_text
 from actions.fokus import current_focus, focus_event
 from actions.kontakt import gemeinde_hinweis
 from actions.themen import other_topics
@@ -22,8 +22,10 @@ from bot.knowledge.ikz import (
     format_eur,
     parse_count,
     parse_counts,
+    partners_named,
     special_cases,
 )
+from bot.knowledge.municipalities import load_municipalities
 from bot.nlp.ikz_cues import PROCEDURE_ASKED
 
 # FAQ answers the funding answer already holds (what IKZ is, the advice centre, the 2020 digital
@@ -59,8 +61,18 @@ class ActionIkzVorbereiten(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        count = parse_count(user_text(tracker))
+        message = user_text(tracker)
+        count = parse_count(message)
+        if count is None:
+            count = partners_named(message, named_municipalities(tracker))
         return [SlotSet("anzahl_kommunen", float(count) if count is not None else None)]
+
+
+def named_municipalities(tracker: Tracker) -> int:
+    """How many different Hessian municipalities the latest message names."""
+    index = load_municipalities()
+    found = {index.resolve(str(value)).municipality for value in entity_values(tracker, "gemeinde")}
+    return len({m.ags for m in found if m is not None})
 
 
 class ValidateIkzForm(FormValidationAction):

@@ -15,14 +15,17 @@ from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
 from actions.katalog import answer_from_catalogue, continues_focus, points_back
+from actions.katalog import answer_service as answer_catalogue_service
 from actions.kontakt import gemeinde_hinweis
 from actions.payloads import intent_payload
 from actions.themen import answer_small_talk_first, other_topics
 from actions.urkunden import say_office
-from bot.knowledge.finder import SERVICE_QUESTION_SCORE
+from bot.knowledge.catalogue import CatalogueService, load_catalogue
+from bot.knowledge.finder import SERVICE_QUESTION_SCORE, is_confident
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
 from bot.knowledge.stand import stand_label
+from bot.nlp.faq_cues import asks_for_online_offer
 
 PORTAL_URL = "https://verwaltungsportal.hessen.de"
 # Offered as buttons when the citizen did not say which service they mean.
@@ -127,6 +130,8 @@ def answer_other_topics(
     others = other_topics(text, handled)
     for service in others.services:
         answer_service(dispatcher, tracker, service, municipality_in_question(tracker), answer_others=False)
+    for entry in tagged_catalogue_services(tracker, handled):
+        answer_catalogue_service(dispatcher, tracker, entry)
     if others.certificates:
         # Imported here: standesamt imports this module.
         from actions.standesamt import answer_certificate
@@ -140,6 +145,24 @@ def answer_other_topics(
     if others.handoff and contact:
         say(dispatcher, tracker, others.contact_key, gemeinde_hinweis=gemeinde_hinweis(tracker))
     return others.handoff and contact
+
+
+def tagged_catalogue_services(tracker: Tracker, handled: Collection[str]) -> list[CatalogueService]:
+    """Services the NLU tagged beside the one answered that only the national catalogue knows.
+
+    "… eine Waffenbesitzkarte für mein Erbstück und außerdem eine Meldebescheinigung": the
+    Meldebescheinigung is a detailed service, the Waffenbesitzkarte is answered from the
+    catalogue (only a confident hit, at most one: a second topic, not a list).
+    """
+    detailed = load_services()
+    for value in entity_values(tracker, "leistung"):
+        service = detailed.get(value) or detailed.find(value)
+        if service is not None or value in handled:
+            continue
+        hits = load_catalogue().search(value, limit=1)
+        if is_confident(hits):
+            return [hits[0].service]
+    return []
 
 
 def requested_service(tracker: Tracker) -> Service | None:
@@ -228,6 +251,21 @@ _APPLY_ONLINE = re.compile(
 )
 
 
+def say_overview(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The online overview; on a municipality's website or for a named place, with its name."""
+    municipality = municipality_in_question(tracker)
+    if municipality:
+        say(
+            dispatcher,
+            tracker,
+            "online_uebersicht_ort",
+            buttons=popular_buttons(),
+            gemeinde=municipality.label,
+        )
+    else:
+        say(dispatcher, tracker, "online_uebersicht", buttons=popular_buttons())
+
+
 class ActionOnlineLeistung(Action):
     """Answer "Kann ich X online beantragen?" from data/knowledge/leistungen.yml."""
 
@@ -262,10 +300,13 @@ class ActionOnlineLeistung(Action):
             if from_focus is not None:
                 return from_focus
         if service is None:
-            # No detailed service: the national catalogue may still name it (actions/katalog.py).
-            if answer_from_catalogue(dispatcher, tracker, SERVICE_QUESTION_SCORE):
+            # No detailed service: the national catalogue may still name it (actions/katalog.py),
+            # unless the online offer as a whole is asked ("bietet" is not "Waren anbieten").
+            if not asks_for_online_offer(message) and answer_from_catalogue(
+                dispatcher, tracker, SERVICE_QUESTION_SCORE
+            ):
                 return []
-            say(dispatcher, tracker, "online_uebersicht", buttons=popular_buttons())
+            say_overview(dispatcher, tracker)
             return []
         # "Wer bist du eigentlich, ein Mensch oder ein Computer? Und kann ich über dich
         # Wohngeld beantragen?" (bot.nlp.rules.service_beside_small_talk): both answered.

@@ -786,3 +786,44 @@ async def test_a_service_beside_the_ikz_question_is_answered_before_the_count_is
     assert any("Hundesteuer" in (m.get("text") or "") for m in messages[1:-1])
     # The count is asked last, with its buttons.
     assert [b["payload"] for b in messages[-1]["buttons"]] == ["2", "3", "4", "5"]
+
+
+async def test_the_online_overview_names_the_page_municipality() -> None:
+    tracker = make_tracker(
+        "Welche Online-Dienste bietet unsere Stadt an?", "online_beantragen", metadata={"kommune": "06535001"}
+    )
+    _, [message] = await run(ActionOnlineLeistung(), tracker)
+    assert "Die Online-Dienste von Alsfeld" in message["text"]
+    assert "https://verwaltungsportal.hessen.de" in message["text"]
+    # "bietet … an" is no catalogue service ("Waren auf der Straße anbieten").
+    assert "Sondernutzung" not in message["text"]
+
+
+async def test_ikz_counts_the_named_partners_and_the_asking_municipality() -> None:
+    text = (
+        "Wir überlegen, mit Weilburg und Löhnberg einen gemeinsamen Standesamtsbezirk zu bilden. Gefördert?"
+    )
+    events, _ = await run(
+        ActionIkzVorbereiten(),
+        make_tracker(text, "ikz_foerderung", [gemeinde("Weilburg"), gemeinde("Löhnberg")]),
+    )
+    assert slots_of(events) == {"anzahl_kommunen": 3.0}
+    events, _ = await run(
+        ActionIkzVorbereiten(),
+        make_tracker(
+            "Förderung für eine Kooperation mit Weilburg?", "ikz_foerderung", [gemeinde("Weilburg")]
+        ),
+    )
+    assert slots_of(events) == {"anzahl_kommunen": None}
+
+
+async def test_a_catalogue_service_beside_a_detailed_one_is_answered_too() -> None:
+    text = "ich brauche eine waffenbesitzkarte für mein erbstück und ausserdem eine meldebescheinigung"
+    entities = [
+        {"entity": "leistung", "value": "Waffenbesitzkarte"},
+        {"entity": "leistung", "value": "meldebescheinigung"},
+    ]
+    _, messages = await run(ActionOnlineLeistung(), make_tracker(text, "online_beantragen", entities))
+    texts = [m["text"] for m in messages]
+    assert texts[0].startswith("Meldebescheinigung")
+    assert any("„Waffenbesitzkarte“" in t for t in texts[1:])

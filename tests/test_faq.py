@@ -278,6 +278,8 @@ def test_a_wish_to_complain_beside_a_question_asks_for_a_person() -> None:
         # What registering needs, then what it costs, after the BundID.
         ("faq/bundid_registrieren", "und was brauch ich dafür?", "utter_faq/bundid_registrieren"),
         ("faq/bundid_registrieren", "kostet das was?", "utter_faq/bundid_was"),
+        # The next step after the old Servicekonto: registering for the BundID.
+        ("faq/servicekonto_bundid", "ok, was muss ich jetzt machen?", "utter_faq/bundid_registrieren"),
         # The running costs after civento or ekom21; the deadline after the OZG.
         ("faq/civento", "Müssen die Gemeinden dafür bezahlen?", "utter_faq/civento"),
         ("faq/ekom21", "kostet das die Kommune was?", "utter_faq/civento"),

@@ -1834,3 +1834,148 @@ def test_hessian_un_separates_the_event_from_the_residence() -> None:
 
     text = "Ei gun Dag, ich bin in Hofgeismar gebore un wohn etz in Kassel. Wo grieje ich minne Geburtsurkunde her?"
     assert "Hofgeismar" in event_place_text(text) and "Kassel" not in event_place_text(text)
+
+
+def _understood(
+    text: str, intent: str, confidence: float, selected: str | None = None
+) -> tuple[str, str | None]:
+    """Intent and response key after ContextualUnderstanding, from a classifier's guess."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlp.understanding import RESPONSE_SELECTOR, ContextualUnderstanding
+
+    data: dict = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
+    if selected:
+        data[RESPONSE_SELECTOR] = {"default": {"response": {"intent_response_key": selected}}}
+    message = Message(data=data)
+    ContextualUnderstanding().process([message])
+    key = ((message.get(RESPONSE_SELECTOR) or {}).get("default", {}).get("response") or {}).get(
+        "intent_response_key"
+    )
+    return message.get("intent")["name"], key
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        (
+            "Ach wissen Sie, ich bin jetzt 82 und mit diesen Computern komme ich gar nicht zurecht … "
+            "Sind Sie eigentlich ein richtiger Mensch??",
+            True,
+        ),
+        ("Rede ich hier mit einem Menschen?", True),
+        ("bist du ein mensch", True),
+        # Asking for a person is the hand-off, not a question about the assistant.
+        ("Ich möchte mit einem Menschen sprechen", False),
+        ("Kann ich mit einem Menschen reden?", False),
+        # A topic beside it is answered as the topic.
+        ("Sind Sie ein Mensch? Ich brauche eine Geburtsurkunde", False),
+        ("Bist du ein Mensch? Was kostet ein Reisepass?", False),
+    ],
+)
+def test_a_bot_question_after_rambling(text: str, alone: bool) -> None:
+    from bot.nlp.rules import bot_question_alone
+
+    assert bot_question_alone(text) is alone
+
+
+def test_an_unsure_bot_question_in_a_long_message_gets_what_the_assistant_is() -> None:
+    text = "Meine Enkelin hat mir das hier eingerichtet. Sind Sie eigentlich ein richtiger Mensch??"
+    assert _understood(text, "chitchat", 0.29, "chitchat/wie_gehts") == ("chitchat", "chitchat/bot_challenge")
+
+
+@pytest.mark.parametrize(
+    ("text", "offer"),
+    [
+        ("Welche Online-Dienste bietet unsere Stadt an?", True),
+        ("Bietet unsere Stadt eigentlich Online-Dienste an? Wo finde ich die?", True),
+        ("Welche Online-Angebote hat Alsfeld?", True),
+        ("Was bietet die Gemeinde online an?", True),
+        ("Welche digitalen Angebote hat die Gemeinde?", True),
+        # A named service, an account, cooperation or the Land's programme: their own answers.
+        ("Welche Online-Dienste gibt es für Wohngeld?", False),
+        ("Welche Online-Dienste kann ich mit der BundID nutzen?", False),
+        ("Fördert das Land gemeinsame Online-Dienste mehrerer Gemeinden?", False),
+        ("Wie weit ist das OZG mit den Online-Diensten?", False),
+        ("Habe ich ein Recht darauf, dass ich Behördensachen online erledigen kann?", False),
+        ("Kann ich die Geburtsurkunde online bestellen?", False),
+    ],
+)
+def test_the_online_offer_as_a_whole(text: str, offer: bool) -> None:
+    from bot.nlp.faq_cues import asks_for_online_offer
+
+    assert asks_for_online_offer(text) is offer
+
+
+@pytest.mark.parametrize(
+    ("intent", "selected"),
+    [("faq", "chitchat/bot_challenge"), ("faq", "faq/unternehmenskonto"), ("out_of_scope", None)],
+)
+def test_the_online_offer_misread_is_the_online_overview(intent: str, selected: str | None) -> None:
+    name, _ = _understood("Welche Online-Dienste bietet unsere Stadt an?", intent, 1.0, selected)
+    assert name == "online_beantragen"
+
+
+def test_a_prospective_funding_question_is_not_about_the_totals() -> None:
+    from bot.nlp.ikz_cues import asks_totals, funding_misread_as_totals
+
+    plan = "Wir überlegen, mit Weilburg zusammenzuarbeiten. Wird das vom Land gefördert, und mit wie viel?"
+    assert not asks_totals(plan)
+    assert funding_misread_as_totals(plan, "faq/ikz_kennzahlen")
+    assert asks_totals("Wie viele Kooperationen wurden gefördert?")
+    assert asks_totals("Wie viele Projekte werden gefördert?")
+
+
+@pytest.mark.parametrize(
+    ("text", "funding"),
+    [
+        (
+            "Wir in unserer Gemeinde überlegen, mit Weilburg und Löhnberg einen gemeinsamen "
+            "Standesamtsbezirk zu bilden. Wird das vom Land gefördert, und mit wie viel?",
+            True,
+        ),
+        ("Gibt es einen Zuschuss, wenn wir mit Löhnberg zusammenarbeiten?", True),
+        # The Standesamt of a place, and the totals, stay what they are.
+        ("Wo ist das Standesamt für Weilburg und Löhnberg?", False),
+        ("Wie viele Kooperationen mit Weilburg wurden bisher gefördert?", False),
+    ],
+)
+def test_funding_for_a_cooperation_with_named_partners(text: str, funding: bool) -> None:
+    from bot.nlp.rules import refine
+
+    entities = [
+        {"entity": "gemeinde", "value": name, "start": text.index(name), "end": text.index(name) + len(name)}
+        for name in ("Weilburg", "Löhnberg")
+        if name in text
+    ]
+    intent, _ = refine(text, {"name": "standesamt_suchen", "confidence": 0.53}, entities, None)
+    assert (intent["name"] == "ikz_foerderung") is funding
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("ach man, so kompliziert. kann ich da nicht einfach wen anrufen?", "kontakt_mensch"),
+        ("Das ist mir zu kompliziert, bitte einfacher", "leichte_sprache_an"),
+    ],
+)
+def test_a_person_asked_for_beside_complicated_is_the_handoff(text: str, intent: str) -> None:
+    from bot.nlp.rules import refine
+
+    refined, _ = refine(text, {"name": "leichte_sprache_an", "confidence": 0.9}, [], None)
+    assert refined["name"] == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "guessed"),
+    [
+        ("mein Fahrzeugschein ist von 2012, geht das trotzdem?", True),
+        # Who may order is asked ("darf"), or a certificate is named: the FAQ stays.
+        ("Darf mein Bruder das trotzdem beantragen, geht das auch?", False),
+        ("Geht das trotzdem mit der Geburtsurkunde?", False),
+    ],
+)
+def test_a_question_back_to_the_topic_is_no_certificate_faq(text: str, guessed: bool) -> None:
+    from bot.nlp.faq_cues import certificate_faq_guessed
+
+    assert certificate_faq_guessed(text, "faq/urkunde_berechtigt") is guessed

@@ -295,6 +295,27 @@ _COUNT_CLAUSES = re.compile(r"[;?!]|(?<!\d)[,.]|[,.](?!\d)|\b(?:und|oder|and|or)
 _ASKED = re.compile(r"\b(?:wenn|falls|bei|f(?:ü|ue)r|if|for|with)\b", re.IGNORECASE)
 
 
+# "Wir in unserer Gemeinde …", "our village": the asking municipality takes part too.
+_WE = re.compile(r"\b(?:wir|uns|unsere?[mnrs]?|we|our|us)\b", re.IGNORECASE)
+
+
+def partners_named(text: str, named: int) -> int | None:
+    """The number of municipalities from the ``named`` partners, or ``None`` when unclear.
+
+    "Wir überlegen, mit Weilburg und Löhnberg einen gemeinsamen Standesamtsbezirk zu bilden":
+    two named and the asking one, three. One named place alone says no number.
+
+    >>> partners_named("Wir wollen mit Weilburg und Löhnberg zusammenarbeiten", 2)
+    3
+    >>> partners_named("Kooperation von Weilburg, Löhnberg und Weilmünster", 3)
+    3
+    >>> partners_named("Kooperation mit Weilburg", 1) is None
+    True
+    """
+    count = named + (1 if _WE.search(text) else 0)
+    return count if named >= 1 and count >= 2 else None
+
+
 def parse_counts(text: str) -> list[int]:
     """Every number of municipalities ``text`` asks about, clause by clause, in order.
 

@@ -508,17 +508,35 @@ def event_told_for_certificate_faq(text: str, response_key: str | None, has_plac
     return bool((response_key or "").startswith("faq/urkunde_") and has_place and tells_event(text))
 
 
+# "geht das trotzdem?", "klappt das auch so?": a question about the topic just answered.
+_BACK_TO_TOPIC = re.compile(
+    r"\b(?:geht|klappt|funktioniert)\s+(?:das|es)\s+(?:trotzdem|auch|dann|noch|so)\b"
+    r"|\b(?:does|will)\s+(?:it|that)\s+(?:still\s+)?work\b",
+    re.IGNORECASE,
+)
+
+
 def certificate_faq_guessed(text: str, response_key: str | None) -> bool:
     """Whether a certificate FAQ was picked for a message with neither a certificate nor its cue.
 
     "und muss ich dann trotzdem noch was ausdrucken oder unterschreiben?" after the Elterngeld
     answer got the multilingual certificate: the topic in focus is meant.
     """
-    return bool(
+    if response_key is None:
+        return False
+    guessed = (
         response_key in _CUED_CERTIFICATE_FAQS
         # Only a follow-up: a question of its own ("how much is the photo at the office") may be
         # one the classifier knows better than the cues.
-        and FOLLOW_UP_OPENING.match(text)
+        and (FOLLOW_UP_OPENING.match(text) or _BACK_TO_TOPIC.search(text))
+        # "mein Fahrzeugschein ist von 2012, geht das trotzdem?" after deregistering a car got
+        # "who may order a certificate": nothing asks who may.
+        or response_key == "faq/urkunde_berechtigt"
+        and _BACK_TO_TOPIC.search(text)
+        and not _WHO_MAY.search(text)
+    )
+    return bool(
+        guessed
         and certificate_kind(text) is None
         and not _ANY_CERTIFICATE_WORD.search(text)
         and not has_cue_of(text, response_key)
@@ -588,6 +606,37 @@ def service_misread_as_faq(text: str, response_key: str | None) -> bool:
         return False
     service = load_services().find(text)
     return service is not None and service.id not in CANONICAL_KINDS
+
+
+# The online offer as a whole ("Welche Online-Dienste bietet unsere Stadt an?", "Was bietet die
+# Gemeinde online an?"): the classifier reads "unsere Stadt … an?" as small talk about the
+# assistant, "Online-Dienste der Stadt" as the company account; the overview answers it.
+_ONLINE_OFFER = re.compile(
+    r"\b(?:online|digital\w*)\s*-?\s*(?:dienst|angebot|service|leistung)\w*"
+    r"|\b(?:bietet|bieten|anbiet\w*)\b.{0,40}\bonline\b"
+    r"|\bonline\b.{0,40}\b(?:anbieten|angeboten|erledigen)\b",
+    re.IGNORECASE,
+)
+# Words with which a background answer fits: the Land's programme, the OZG, the right to it
+# ("Habe ich ein Recht darauf, dass ich Behördensachen online erledigen kann?").
+_DIGITAL_BACKGROUND = re.compile(
+    r"\bozg\b|onlinezugang|digitalisierung|programm|strategie|\bland\b|gesetz"
+    r"|\brecht\b|anspruch|pflicht|verpflicht|bis\s+wann|\bfrist",
+    re.IGNORECASE,
+)
+ONLINE_OFFER_OVERRIDABLE = frozenset({FAQ_INTENT, "chitchat", "out_of_scope"})
+
+
+def asks_for_online_offer(text: str) -> bool:
+    """Whether ``text`` asks what can be done online in general, naming no service or account."""
+    return bool(
+        _ONLINE_OFFER.search(text)
+        and not names_a_service(text)
+        and not certificate_kind(text)
+        and not ACCOUNT_WORD.search(text)
+        and not _COOPERATION_WORDS.search(text)
+        and not _DIGITAL_BACKGROUND.search(text)
+    )
 
 
 def ministry_misread_as_faq(text: str, response_key: str | None, has_place: bool) -> bool:

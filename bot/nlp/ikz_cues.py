@@ -94,13 +94,26 @@ _TOTALS = re.compile(
 )
 
 
+# "Wird das vom Land gefördert?", "Würde unser Projekt gefördert?": funding asked for a plan,
+# not the totals paid (whose past participle is the same word).
+_PROSPECTIVE_FUNDED = re.compile(
+    r"(\b(?:wird|werden|w(?:ü|ue)rden?|kann|k(?:ö|oe)nnen|k(?:ö|oe)nnte|will)\b.{0,60}?)\bgef(?:ö|oe)rdert\b",
+    re.IGNORECASE,
+)
+
+
+def asks_totals(text: str) -> bool:
+    """Whether ``text`` asks about the totals the Land has paid (not a plan's funding)."""
+    return bool(_TOTALS.search(_PROSPECTIVE_FUNDED.sub(r"\1", text)))
+
+
 def funding_misread_as_totals(text: str, response_key: str | None) -> bool:
     """Whether the FAQ on the Land's totals was picked for "how much funding does a project get?".
 
     "Wie viel Förderung gibt es für IKZ-Projekte?" reads like "Wie viele IKZ-Projekte gibt es?"
     to the classifier; without a word about totals it asks for the amounts per cooperation.
     """
-    return bool(response_key == "faq/ikz_kennzahlen" and _FUNDING.search(text) and not _TOTALS.search(text))
+    return bool(response_key == "faq/ikz_kennzahlen" and _FUNDING.search(text) and not asks_totals(text))
 
 
 def totals_misread_as_funding(text: str, response_key: str | None) -> bool:
@@ -110,6 +123,28 @@ def totals_misread_as_funding(text: str, response_key: str | None) -> bool:
     ResponseSelector's pick, the totals, is right when a word about totals says so and no
     number of municipalities asks for the calculator.
     """
+    return bool(response_key == "faq/ikz_kennzahlen" and asks_totals(text) and not ikz_funding_question(text))
+
+
+# A plan of cooperation ("gemeinsam", "mit Weilburg und Löhnberg … bilden") and a question about
+# funding: the IKZ calculator, even where the partners' names pull the classifier to the
+# Standesamt search ("einen gemeinsamen Standesamtsbezirk bilden").
+_PLAN = re.compile(
+    r"gemeinsam|zusammen|kooper|interkommunal|\bikz\b|fusion"
+    r"|\bmit\b.{0,80}\b(?:bilden|gr(?:ü|ue)nden|betreiben|teilen)\b",
+    re.IGNORECASE,
+)
+_FUNDING_ASKED = re.compile(
+    r"gef(?:ö|oe)rdert|f(?:ö|oe)rder(?:ung|geld|mittel|summe)|zuschuss|zuwendung|geld\s+vom\s+land",
+    re.IGNORECASE,
+)
+
+
+def named_cooperation_funding(text: str) -> bool:
+    """Whether ``text`` asks about funding for a cooperation it describes (partners named, no count)."""
     return bool(
-        response_key == "faq/ikz_kennzahlen" and _TOTALS.search(text) and not ikz_funding_question(text)
+        _FUNDING_ASKED.search(text)
+        and _PLAN.search(text)
+        and not asks_totals(text)
+        and (not _IKZ_OTHER_QUESTION.search(text) or _AMOUNT_ASKED.search(text))
     )

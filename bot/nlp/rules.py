@@ -36,6 +36,7 @@ from bot.nlp.certificates import (
     HERE,
     KIND_LABEL,
     MAX_PLACE_WORDS,
+    certificate_kind,
     certificate_match,
     certificate_question,
     event_entity,
@@ -52,7 +53,12 @@ from bot.nlp.faq_cues import (
     UNSURE,
     is_faq_follow_up,
 )
-from bot.nlp.ikz_cues import MUNICIPALITIES, ikz_funding_question, ikz_special_funding_question
+from bot.nlp.ikz_cues import (
+    MUNICIPALITIES,
+    ikz_funding_question,
+    ikz_special_funding_question,
+    named_cooperation_funding,
+)
 from bot.nlp.language import other_language
 
 PLACE_LABEL = "gemeinde"
@@ -358,6 +364,8 @@ _PERSON_WANTED = re.compile(
     r".{0,30}\b(?:sprechen|reden|telefonieren)\b"
     # "who can I actually ring about this", "jemand am Telefon"
     r"|\bwho\s+can\s+i\s+(?:\w+\s+)?(?:ring|call|phone)\b|\bjemand\s+am\s+telefon\b"
+    # "kann ich da nicht einfach wen anrufen?"
+    r"|\b(?:wen|jemanden?|jmd)\s+(?:anrufen|fragen|erreichen)\b|\bwen\s+kann\s+ich\b.{0,20}\banrufen\b"
     # "give me someone from the office"
     r"|\b(?:give|get)\s+me\s+(?:someone|somebody|a\s+(?:real\s+)?(?:person|human))\b",
     re.IGNORECASE,
@@ -382,7 +390,11 @@ THANKS_OVERRIDABLE = frozenset({"nlu_fallback", "chitchat", "goodbye", "affirm",
 _BOT_QUESTION = re.compile(
     # "a robot", "ein Bot", "eine KI": asking what it is, not addressing it ("sup bot, what u can do").
     r"\b(?:a|an|ein|eine|ne|'ne)\s+(?:robot|roboter|bot|chat\s*bot|ki|ai|maschine|machine|computer\w*)\b"
-    r"|\bare\s+you\s+(?:a\s+)?(?:real|human)|\bechter\s+mensch"
+    r"|\bare\s+you\s+(?:a\s+)?(?:real|human)|\b(?:echter|richtiger|wirklicher|lebendiger)\s+mensch"
+    # "Sind Sie eigentlich ein Mensch?", "Rede ich hier mit einem Menschen?" (not "Ich möchte
+    # mit einem Menschen sprechen": that asks for one).
+    r"|\b(?:sind\s+sie|bist\s+du)\b.{0,20}\bmensch\b"
+    r"|\b(?:rede|spreche|schreibe|chatte)\s+ich\b.{0,20}\bmensch"
     # "Hallo, wer bist du eigentlich?", "who are you?"
     r"|\bwer\s+(?:bist\s+du|sind\s+sie)\b|\bwho\s+are\s+(?:you|u)\b|\bwhat\s+are\s+you\b",
     re.IGNORECASE,
@@ -392,6 +404,27 @@ _BOT_QUESTION = re.compile(
 def asks_what_the_bot_is(text: str) -> bool:
     """Whether small talk asks if the assistant is a machine ("u a robot or what?")."""
     return bool(_BOT_QUESTION.search(text))
+
+
+# What the classifier says for a long message that ends in "are you human?": small talk with low
+# confidence, or nothing it knows.
+BOT_QUESTION_OVERRIDABLE = frozenset({"chitchat", "out_of_scope", "nlu_fallback", "greet"})
+
+
+def bot_question_alone(text: str) -> bool:
+    """Whether ``text`` asks what the assistant is and asks nothing about a topic beside it.
+
+    "Ach wissen Sie, ich bin jetzt 82 … meine Enkelin hat mir das hier eingerichtet … Sind Sie
+    eigentlich ein richtiger Mensch??": the rambling before the question is no request, so the
+    classifier is unsure; the question is answered (the assistant says what it is).
+    """
+    return (
+        asks_what_the_bot_is(text)
+        and not names_a_service(text)
+        and not certificate_kind(text)
+        and not _TOPIC_WORD.search(text)
+        and not asks_what_the_bot_can_do(text)
+    )
 
 
 # Sentences: a question about a service after small talk is asked in a sentence of its own.
@@ -582,6 +615,10 @@ def refine(
     elif other_language(text):
         # "Je cherche l'état civil de Darmstadt": the notice in German and English, with 115.
         intent = {"name": "andere_sprache", "confidence": 1.0}
+    elif name == "leichte_sprache_an" and _dialect_too(_PERSON_WANTED, text):
+        # "ach man, so kompliziert. kann ich da nicht einfach wen anrufen?": a person, not easier
+        # words ("kompliziert" alone asks for Leichte Sprache).
+        intent = {"name": "kontakt_mensch", "confidence": 1.0}
     elif name in _EASY_OVERRIDABLE and _EASY_OFF.search(text):
         # "disable easy-to-read", "normale Sprache bitte" (before the next rule: both say "easy").
         intent = {"name": "leichte_sprache_aus", "confidence": 1.0}
@@ -654,6 +691,14 @@ def refine(
     elif name in _IKZ_OVERRIDABLE and ikz_special_funding_question(text):
         # "IKZ funding merger fire brigades amount": the calculator, which names the special rule
         # (15.000 € per fire brigade) before it asks for the number of municipalities.
+        intent = {"name": "ikz_foerderung", "confidence": 1.0}
+    elif (
+        (name in _IKZ_OVERRIDABLE or name == "standesamt_suchen")
+        and has_place
+        and named_cooperation_funding(text)
+    ):
+        # "Wir überlegen, mit Weilburg und Löhnberg einen gemeinsamen Standesamtsbezirk zu
+        # bilden. Wird das vom Land gefördert?": the calculator counts the named partners.
         intent = {"name": "ikz_foerderung", "confidence": 1.0}
     elif (
         (name == "lebenslage" or name == FAQ_INTENT and not ACCOUNT_WORD.search(text))

@@ -15,8 +15,10 @@ from bot.nlp.certificates import KIND_LABEL, event_entity
 from bot.nlp.entities import StatelessComponent
 from bot.nlp.faq_cues import (
     FAQ_INTENT,
+    ONLINE_OFFER_OVERRIDABLE,
     SERVICEKONTO_REPLACED,
     UNSURE,
+    asks_for_online_offer,
     certificate_faq_guessed,
     certificate_order_misread_as_faq,
     event_told_for_certificate_faq,
@@ -29,11 +31,13 @@ from bot.nlp.faq_cues import (
 )
 from bot.nlp.ikz_cues import funding_misread_as_totals, totals_misread_as_funding
 from bot.nlp.rules import (
+    BOT_QUESTION_OVERRIDABLE,
     HOW_ARE_YOU_OVERRIDABLE,
     PLACE_LABEL,
     THANKS_OVERRIDABLE,
     asks_what_the_bot_can_do,
     asks_what_the_bot_is,
+    bot_question_alone,
     follow_up_misread_as_small_talk,
     how_are_you_only,
     refine,
@@ -94,6 +98,11 @@ class ContextualUnderstanding(StatelessComponent):
                 # "Wer bist du und was kannst du?": what it can do says who it is.
                 and not (selected == "chitchat/faehigkeiten" and asks_what_the_bot_can_do(text))
             ):
+                response = "chitchat/bot_challenge"
+            elif name in ONLINE_OFFER_OVERRIDABLE and asks_for_online_offer(text):
+                intent = {"name": "online_beantragen", "confidence": 1.0}
+            elif (name in BOT_QUESTION_OVERRIDABLE or unsure) and bot_question_alone(text):
+                intent = {"name": "chitchat", "confidence": 1.0}
                 response = "chitchat/bot_challenge"
             elif name == "chitchat" and selected == "chitchat/wie_gehts" and asks_what_the_bot_can_do(text):
                 response = "chitchat/faehigkeiten"
