@@ -28,6 +28,7 @@ from actions.online_leistungen import (
     service_field,
     service_name,
 )
+from actions.standesamt_regeln import answer_standesamt_rule
 from actions.themen import other_topics
 from actions.urkunden import event_phrase, told_event_place
 from bot.knowledge.ereignisort import event_municipality, event_place_text, named_as_residence, tells_event
@@ -136,6 +137,9 @@ class ActionNachfrage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        rule = answer_standesamt_rule(dispatcher, tracker)
+        if rule is not None:
+            return rule
         from_focus = answer_from_focus(dispatcher, tracker)
         if from_focus is not None:
             return from_focus

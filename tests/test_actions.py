@@ -827,3 +827,22 @@ async def test_a_catalogue_service_beside_a_detailed_one_is_answered_too() -> No
     texts = [m["text"] for m in messages]
     assert texts[0].startswith("Meldebescheinigung")
     assert any("„Waffenbesitzkarte“" in t for t in texts[1:])
+
+
+async def test_a_rule_of_the_standesamt_is_answered_without_asking_for_a_place() -> None:
+    from actions.nachfragen import ActionNachfrage
+
+    events, [message] = await run(
+        ActionNachfrage(), make_tracker("Wie lange führt ein Standesamt die Geburtseinträge?", "nachfrage")
+    )
+    assert "110 Jahre" in message["text"] and "30 Jahre" in message["text"]
+    # "Und die Sterbeeinträge?" right after: the same answer, which names all three registers.
+    _, [again] = await run(
+        ActionNachfrage(), make_tracker("Und die Sterbeeinträge?", "nachfrage", slots=slots_of(events))
+    )
+    assert "Sterberegister 30 Jahre" in again["text"]
+    text = "Ist für eine Sterbeurkunde das Standesamt am Wohnort oder am Sterbeort zuständig?"
+    _, [message] = await run(ActionNachfrage(), make_tracker(text, "nachfrage"))
+    assert (
+        "an dem die Person gestorben ist" in message["text"] and "nicht das des Wohnorts" in message["text"]
+    )

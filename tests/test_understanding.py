@@ -1979,3 +1979,24 @@ def test_a_question_back_to_the_topic_is_no_certificate_faq(text: str, guessed: 
     from bot.nlp.faq_cues import certificate_faq_guessed
 
     assert certificate_faq_guessed(text, "faq/urkunde_berechtigt") is guessed
+
+
+@pytest.mark.parametrize(
+    ("text", "retention", "place_rule"),
+    [
+        ("Wie lange führt ein Standesamt die Geburtseinträge?", True, False),
+        ("Wie lange bleiben Sterbeeinträge beim Standesamt, bevor sie ins Archiv kommen?", True, False),
+        ("Ist für eine Sterbeurkunde das Standesamt am Wohnort oder am Sterbeort zuständig?", False, True),
+        ("Geburtsort oder Wohnort, was zählt beim Standesamt?", False, True),
+        # The duration of an order and a search with a place are other questions.
+        ("Wie lange dauert eine Geburtsurkunde?", False, False),
+        ("Standesamt Wohnort Kassel", False, False),
+    ],
+)
+def test_rules_of_the_standesamt_asked_without_a_place(text: str, retention: bool, place_rule: bool) -> None:
+    from bot.nlp.faq_cues import event_place_rule_question, register_retention_question
+
+    assert register_retention_question(text) is retention
+    assert event_place_rule_question(text) is place_rule
+    name, _ = _understood(text, "standesamt_suchen", 0.9)
+    assert (name == "nachfrage") is (retention or place_rule)

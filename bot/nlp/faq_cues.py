@@ -639,6 +639,44 @@ def asks_for_online_offer(text: str) -> bool:
     )
 
 
+# Questions about the Standesamt's rules, asked without a place: the classifier reads them as
+# the Standesamt search, whose form then asks for a place. "Wie lange führt ein Standesamt die
+# Geburtseinträge?" (fakten.yml: register_archiv); "Ist für eine Sterbeurkunde das Standesamt am
+# Wohnort oder am Sterbeort zuständig?" (standesamt_ereignisort).
+_REGISTER_RETENTION = re.compile(
+    r"wie\s+lange\b.{0,60}\b(?:\w*eintr(?:ä|ae)g\w*|\w*register\w*)"
+    r"|\b(?:\w*eintr(?:ä|ae)g\w*|\w*register)\b.{0,60}\barchiv",
+    re.IGNORECASE,
+)
+_EVENT_PLACE = r"(?:sterbe|geburts|heirats|hochzeits|trau|ereignis)ort\w*|ort\s+der\s+(?:geburt|heirat|trauung|hochzeit|eheschlie\w+)"
+_RESIDENCE_OR_EVENT_PLACE = re.compile(
+    rf"wohnort\w*\b.{{0,40}}\b(?:oder|bzw\.?)\s.{{0,40}}\b(?:{_EVENT_PLACE})"
+    rf"|\b(?:{_EVENT_PLACE})\b.{{0,40}}\b(?:oder|bzw\.?)\s.{{0,40}}\bwohnort",
+    re.IGNORECASE,
+)
+STANDESAMT_RULE_OVERRIDABLE = frozenset(
+    {
+        "standesamt_suchen",
+        "urkunde_beantragen",
+        FAQ_INTENT,
+        "angabe",
+        "nachfrage",
+        "out_of_scope",
+        "nlu_fallback",
+    }
+)
+
+
+def register_retention_question(text: str) -> bool:
+    """Whether ``text`` asks how long the Standesamt keeps its registers."""
+    return bool(_REGISTER_RETENTION.search(text))
+
+
+def event_place_rule_question(text: str) -> bool:
+    """Whether ``text`` asks if the residence or the event place decides the Standesamt."""
+    return bool(_RESIDENCE_OR_EVENT_PLACE.search(text))
+
+
 def ministry_misread_as_faq(text: str, response_key: str | None, has_place: bool) -> bool:
     """Whether the ministry or an IKZ FAQ was picked for "who handles it in <place>?" about the topic in focus.
 

@@ -17,14 +17,17 @@ from bot.nlp.faq_cues import (
     FAQ_INTENT,
     ONLINE_OFFER_OVERRIDABLE,
     SERVICEKONTO_REPLACED,
+    STANDESAMT_RULE_OVERRIDABLE,
     UNSURE,
     asks_for_online_offer,
     certificate_faq_guessed,
     certificate_order_misread_as_faq,
+    event_place_rule_question,
     event_told_for_certificate_faq,
     faq_override,
     ministry_misread_as_faq,
     old_account_misread_as_company,
+    register_retention_question,
     response_key,
     select_response,
     service_misread_as_faq,
@@ -99,6 +102,13 @@ class ContextualUnderstanding(StatelessComponent):
                 and not (selected == "chitchat/faehigkeiten" and asks_what_the_bot_can_do(text))
             ):
                 response = "chitchat/bot_challenge"
+            elif (
+                name in STANDESAMT_RULE_OVERRIDABLE
+                and not has_place
+                and (register_retention_question(text) or event_place_rule_question(text))
+            ):
+                # A rule of the Standesamt, asked without a place (actions/standesamt_regeln.py).
+                intent = {"name": "nachfrage", "confidence": 1.0}
             elif name in ONLINE_OFFER_OVERRIDABLE and asks_for_online_offer(text):
                 intent = {"name": "online_beantragen", "confidence": 1.0}
             elif (name in BOT_QUESTION_OVERRIDABLE or unsure) and bot_question_alone(text):
