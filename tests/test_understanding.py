@@ -1899,6 +1899,9 @@ def test_an_unsure_bot_question_in_a_long_message_gets_what_the_assistant_is() -
         ("Wie weit ist das OZG mit den Online-Diensten?", False),
         ("Habe ich ein Recht darauf, dass ich Behördensachen online erledigen kann?", False),
         ("Kann ich die Geburtsurkunde online bestellen?", False),
+        # English login, rights and funding questions keep the classifier's FAQ.
+        ("how does my business log in for online services", False),
+        ("when do I have a right to digital services", False),
     ],
 )
 def test_the_online_offer_as_a_whole(text: str, offer: bool) -> None:
@@ -2000,3 +2003,13 @@ def test_rules_of_the_standesamt_asked_without_a_place(text: str, retention: boo
     assert event_place_rule_question(text) is place_rule
     name, _ = _understood(text, "standesamt_suchen", 0.9)
     assert (name == "nachfrage") is (retention or place_rule)
+
+
+def test_a_count_in_the_verband_is_the_calculators_question() -> None:
+    from bot.nlp.rules import refine
+
+    # After the Verband rule, while the calculator waits for the number.
+    intent, _ = refine(
+        "Und wenn vier Gemeinden im Verband sind?", {"name": "nachfrage", "confidence": 0.9}, [], None
+    )
+    assert intent["name"] == "ikz_foerderung"

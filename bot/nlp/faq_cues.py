@@ -612,7 +612,9 @@ def service_misread_as_faq(text: str, response_key: str | None) -> bool:
 # Gemeinde online an?"): the classifier reads "unsere Stadt … an?" as small talk about the
 # assistant, "Online-Dienste der Stadt" as the company account; the overview answers it.
 _ONLINE_OFFER = re.compile(
-    r"\b(?:online|digital\w*)\s*-?\s*(?:dienst|angebot|service|leistung)\w*"
+    # German only: English "online services" comes with login, rights and funding questions
+    # the classifier answers better (tests/nlu/heldout_en.yml).
+    r"\b(?:online|digital\w*)\s*-?\s*(?:dienst|angebot|leistung)\w*"
     r"|\b(?:bietet|bieten|anbiet\w*)\b.{0,40}\bonline\b"
     r"|\bonline\b.{0,40}\b(?:anbieten|angeboten|erledigen)\b",
     re.IGNORECASE,
@@ -621,7 +623,7 @@ _ONLINE_OFFER = re.compile(
 # ("Habe ich ein Recht darauf, dass ich Behördensachen online erledigen kann?").
 _DIGITAL_BACKGROUND = re.compile(
     r"\bozg\b|onlinezugang|digitalisierung|programm|strategie|\bland\b|gesetz"
-    r"|\brecht\b|anspruch|pflicht|verpflicht|bis\s+wann|\bfrist",
+    r"|\brecht\b|anspruch|pflicht|verpflicht|bis\s+wann|\bfrist|f(?:ö|oe)rder|zugang|gast",
     re.IGNORECASE,
 )
 ONLINE_OFFER_OVERRIDABLE = frozenset({FAQ_INTENT, "chitchat", "out_of_scope"})
@@ -634,6 +636,7 @@ def asks_for_online_offer(text: str) -> bool:
         and not names_a_service(text)
         and not certificate_kind(text)
         and not ACCOUNT_WORD.search(text)
+        and not _LOGIN.search(text)
         and not _COOPERATION_WORDS.search(text)
         and not _DIGITAL_BACKGROUND.search(text)
     )

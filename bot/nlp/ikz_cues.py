@@ -23,7 +23,8 @@ MUNICIPALITIES = re.compile(
     re.IGNORECASE,
 )
 _COOPERATION = re.compile(
-    r"f(?:ö|oe)rder|zuschuss|geld|zusammen|gemeinsam|kooperation|ikz|interkommunal|verbund|teilen"
+    # "Und wenn vier Gemeinden im Verband sind?" after the Verband rule.
+    r"f(?:ö|oe)rder|zuschuss|geld|zusammen|gemeinsam|kooperation|ikz|interkommunal|verbund|verband|teilen"
     r"|fund|grant|subsid|money|together|joint|cooperat|co-operat|share|merge",
     re.IGNORECASE,
 )
