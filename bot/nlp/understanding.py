@@ -110,6 +110,7 @@ class ContextualUnderstanding(StatelessComponent):
                 # A rule of the Standesamt, asked without a place (actions/standesamt_regeln.py).
                 intent = {"name": "nachfrage", "confidence": 1.0}
             elif name in ONLINE_OFFER_OVERRIDABLE and asks_for_online_offer(text):
+                # "Welche Online-Dienste bietet unsere Stadt an?": the overview, not small talk.
                 intent = {"name": "online_beantragen", "confidence": 1.0}
             elif (name in BOT_QUESTION_OVERRIDABLE or unsure) and bot_question_alone(text):
                 intent = {"name": "chitchat", "confidence": 1.0}
