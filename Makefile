@@ -24,7 +24,8 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path
 # Only what the spaCy build reads: the rules and components in bot/nlp run at inference
 # (they have no training step), so editing them needs a restart, not a retrain.
 NLP_INPUTS := bot/nlp/build.py bot/nlp/__main__.py bot/knowledge/municipalities.py bot/knowledge/text.py \
-	data/knowledge/gemeinden_hessen.csv data/knowledge/orte_ausserhalb_hessen.yml
+	data/knowledge/gemeinden_hessen.csv data/knowledge/orte_ausserhalb_hessen.yml \
+	data/knowledge/ortsteile_hessen.yml data/knowledge/keine_ortsnamen.yml
 
 .PHONY: help install nlp train run shell test lint types validate pytest test-stories eval bench footprint bench-finder facts linkcheck lock \
 	browser-deps synapse config retention clean

@@ -41,6 +41,18 @@ def entity_values(tracker: Tracker, entity: str) -> list[str]:
     return list(values)
 
 
+def previous_entity_values(tracker: Tracker, entity: str) -> list[str]:
+    """Values of ``entity`` in the user message before the latest one, first occurrence first."""
+    users = (e for e in reversed(tracker.events) if e.get("event") == "user")
+    next(users, None)
+    previous = next(users, None) or {}
+    values: dict[str, None] = {}
+    for item in (previous.get("parse_data") or {}).get("entities") or []:
+        if item.get("entity") == entity and item.get("value"):
+            values[str(item["value"])] = None
+    return list(values)
+
+
 def latest_metadata(tracker: Tracker) -> dict[str, Any]:
     """The metadata the channel sent with the latest user message (empty when none)."""
     for event in reversed(tracker.events):

@@ -9,6 +9,8 @@ variants apply as before.
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,9 +20,10 @@ from actions.antworten import say
 from actions.context import home_municipality, user_text
 from actions.fokus import current_focus, focus_faq
 from actions.kontakt import gemeinde_hinweis
-from actions.online_leistungen import answer_other_topics
+from actions.online_leistungen import answer_other_topics, service_field, service_name
 from actions.themen import answer_small_talk_first, other_topics
 from actions.urkunden import say_office
+from bot.knowledge.services import load_services, names_a_service
 from bot.nlp.certificates import CLAUSES, HERE
 from bot.nlp.faq_cues import (
     faq_answers,
@@ -32,6 +35,22 @@ from bot.nlp.faq_cues import (
 
 # Topics of a citizen's own request, whose follow-ups are no IKZ question.
 _SERVICE_FOCUS = frozenset({"leistung", "urkunde", "lebenslage"})
+# Account answers that a short follow-up about "that" service gets from the service itself:
+# "do I need a BundID for that?" after Wohngeld is its own registration (e-mail address).
+_ACCOUNT_FAQS = frozenset(
+    {
+        "faq/bundid_was",
+        "faq/bundid_registrieren",
+        "faq/ohne_konto",
+        "faq/servicekonto_was",
+        "faq/vertrauensniveau",
+    }
+)
+_BACK_TO_SERVICE = re.compile(
+    r"\b(?:daf(?:ü|ue)r|dazu|for\s+(?:that|it|this)|for\s+the\s+application|f(?:ü|ue)r\s+den\s+antrag)\b",
+    re.IGNORECASE,
+)
+_MAX_ACCOUNT_FOLLOW_UP_WORDS = 12
 # Only the opening of a pasted long text is searched for further topics.
 _MAX_TOPIC_CHARS = 1000
 
@@ -57,6 +76,12 @@ class ActionFaq(Action):
             from actions.nachfragen import ActionNachfrage
 
             return await ActionNachfrage().run(dispatcher, tracker, domain)
+        if (
+            focus
+            and focus.kind == "leistung"
+            and _account_of_service(dispatcher, tracker, focus.value, selected)
+        ):
+            return []
         keys = faq_answers(user_text(tracker), selected)
         focused = focus_faq(tracker)
         if focused and len(keys) == 1 and is_faq_follow_up(user_text(tracker)):
@@ -91,3 +116,29 @@ class ActionFaq(Action):
         if not contact_named and asked.handoff:
             say(dispatcher, tracker, asked.contact_key, gemeinde_hinweis=gemeinde_hinweis(tracker))
         return []
+
+
+def _account_of_service(
+    dispatcher: CollectingDispatcher, tracker: Tracker, service_id: str | None, selected: str | None
+) -> bool:
+    """Say the account the service in focus needs, for a short account question about it."""
+    message = user_text(tracker)
+    service = load_services().get(service_id or "")
+    if (
+        service is None
+        or not service.account
+        or selected not in _ACCOUNT_FAQS
+        or not _BACK_TO_SERVICE.search(message)
+        # Short, and naming no other service ("Brauche ich für Wohngeld eine BundID?" names it).
+        or len(message.split()) > _MAX_ACCOUNT_FOLLOW_UP_WORDS
+        or names_a_service(message)
+    ):
+        return False
+    say(
+        dispatcher,
+        tracker,
+        "nachfrage_konto",
+        leistung=service_name(service),
+        account=service_field(service, "account"),
+    )
+    return True

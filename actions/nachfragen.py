@@ -10,8 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.antworten import say
-from actions.context import entity_values, home_municipality, previous_user_text, user_text
-from actions.fokus import current_focus, focus_event
+from actions.context import (
+    entity_values,
+    home_municipality,
+    previous_entity_values,
+    previous_user_text,
+    user_text,
+)
+from actions.fokus import Focus, current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
 from actions.ikz import answer_funding, ikz_recount
 from actions.kontakt import gemeinde_hinweis, topic_menu
@@ -30,10 +36,10 @@ from actions.online_leistungen import (
 )
 from actions.standesamt_regeln import answer_standesamt_rule
 from actions.themen import other_topics
-from actions.urkunden import event_phrase, told_event_place
+from actions.urkunden import event_phrase, say_office, told_event_place
 from bot.knowledge.ereignisort import event_municipality, event_place_text, named_as_residence, tells_event
 from bot.knowledge.ikz import parse_count
-from bot.knowledge.municipalities import load_municipalities
+from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
 from bot.nlp.certificates import ORDER_WAY, certificate_kind, event_kind
 
@@ -204,7 +210,7 @@ class ActionNachfrage(Action):
             # the service's whole answer says both.
             answer_service(dispatcher, tracker, service, municipality_in_question(tracker))
             return [focus_event("leistung", service.id)]
-        municipality = home_municipality(tracker)
+        municipality = focus_municipality(tracker, focus) or home_municipality(tracker)
         # These answers name the Verwaltungsportal: link its page for the service where a
         # verified one exists, else its start page (a service's own url may be another town's).
         link = (
@@ -226,6 +232,7 @@ class ActionNachfrage(Action):
                 zusammenfassung=service_field(service, "summary", service.summary_leicht),
                 link=link,
             )
+            _say_where(dispatcher, tracker, focus, municipality, link)
         else:
             say(
                 dispatcher,
@@ -244,6 +251,39 @@ class ActionNachfrage(Action):
             return [focus_event("lebenslage", focus.value)]
         # "Was kostet ein Reisepass?" answered here: "und für meine Tochter, die ist 8?" next.
         return [focus_event("leistung", service.id)]
+
+
+def focus_municipality(tracker: Tracker, focus: Focus | None) -> Municipality | None:
+    """The place the topic in focus was asked for, when this follow-up names none.
+
+    "geht das auch online?" after "Wie melde ich meinen Hund in Marburg an?" is about Marburg;
+    after a certificate answer it is about the event place of that answer (slot ``ort``).
+    """
+    if entity_values(tracker, "gemeinde") or focus is None:
+        return None
+    index = load_municipalities()
+    if focus.kind == "urkunde":
+        place = tracker.get_slot("ort")
+        return index.resolve(str(place)).municipality if place else None
+    if focus.kind != "leistung":
+        return None
+    for value in previous_entity_values(tracker, "gemeinde"):
+        found = index.resolve(value).municipality
+        if found:
+            return found
+    return None
+
+
+def _say_where(
+    dispatcher: CollectingDispatcher, tracker: Tracker, focus: Focus | None, m: Municipality | None, link: str
+) -> None:
+    """After the online status: where the place in focus offers it (its Standesamt, its portal page)."""
+    if m is None:
+        return
+    if focus and focus.kind == "urkunde":
+        say_office(dispatcher, tracker, m)
+    elif link == PORTAL_URL:
+        say(dispatcher, tracker, "hinweis_portal_suche", gemeinde=m.label)
 
 
 def _life_event_step_for(

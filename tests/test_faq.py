@@ -52,6 +52,28 @@ async def test_action_faq_without_a_selection_offers_help_instead_of_nothing() -
     assert [m["response"] for m in messages] == ["utter_wie_sonst"]
 
 
+@pytest.mark.parametrize(
+    ("text", "own_account"),
+    [
+        # "that" is the service in focus: Wohngeld's own registration with an e-mail address.
+        ("do I need a BundID for that?", True),
+        ("Brauche ich dafür eine BundID?", True),
+        # A question about the account itself, or about another service, is the FAQ's.
+        ("Was ist die BundID?", False),
+        ("Brauche ich für den Reisepass eine BundID?", False),
+    ],
+)
+async def test_an_account_question_about_the_service_in_focus_gets_its_account(
+    text: str, own_account: bool
+) -> None:
+    tracker = make_tracker(text, "faq", slots={"fokus": "leistung:wohngeld"})
+    tracker.latest_message["response_selector"] = select_response({}, "faq/bundid_was")
+    _, messages = await run(ActionFaq(), tracker)
+    answer = "\n".join(str(m.get("text") or m.get("response")) for m in messages)
+    assert ("mail" in answer.lower()) is own_account
+    assert ("utter_faq/bundid_was" in answer) is not own_account
+
+
 def test_a_topic_word_alone_is_no_second_question() -> None:
     # "wie lege ich eine BundID an" asks how, not what the BundID is: one answer.
     assert faq_answers("Hallo, wie lege ich eine BundID an?", "faq/bundid_registrieren") == [
@@ -352,6 +374,22 @@ def test_an_account_unused_for_years_in_dialect_is_the_deletion() -> None:
     assert cued_faq("Isch hab mei BundID seit 2023 net mehr benutzt. Geht die dann überhaupt noch?") == (
         "faq/bundid_was"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The BundID's answer says the new name is announced, not started.
+        ("Is the DeutschlandID already available?", "faq/bundid_was"),
+        ("Gibt es die Deutschland-ID schon?", "faq/bundid_was"),
+        # Its mailbox is the mailbox's answer.
+        ("Was ist das Postfach der DeutschlandID?", "faq/postfach"),
+    ],
+)
+def test_the_deutschlandid_is_the_bundids_answer(text: str, expected: str) -> None:
+    from bot.nlp.faq_cues import cued_faq
+
+    assert cued_faq(text) == expected
 
 
 def test_an_ikz_answer_for_a_question_without_cooperation_is_a_guess() -> None:

@@ -494,7 +494,12 @@ def test_district_list_is_sourced_and_covers_every_required_city() -> None:
         "Frankfurt am Main", "Wiesbaden", "Kassel", "Darmstadt", "Offenbach am Main",
         "Bad Homburg v. d. Höhe", "Fulda", "Gießen", "Hanau", "Marburg", "Rüsselsheim am Main", "Wetzlar",
     }  # fmt: skip
-    assert set(data["staedte"]) == required
+    # Double towns: the parts of a name joined from two former towns (session 19).
+    double_towns = {
+        "Bad Soden-Salmünster", "Bad Sooden-Allendorf", "Mörfelden-Walldorf", "Ginsheim-Gustavsburg",
+        "Seeheim-Jugenheim",
+    }  # fmt: skip
+    assert set(data["staedte"]) == required | double_towns
     for name, town in data["staedte"].items():
         m = INDEX.by_ags(town["ags"])
         assert m is not None and m.label == name
@@ -676,3 +681,48 @@ def test_every_ordinary_word_is_one_typo_from_a_name_and_no_name() -> None:
     for word in ordinary_words():
         assert word not in keys, word
         assert any(damerau_at_most_one(word, key) for key in fuzzy if abs(len(key) - len(word)) <= 1), word
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The parts of a double town are that town, not a typo of another one.
+        ("Salmünster", ["Bad Soden-Salmünster"]),
+        ("Bad Sooden", ["Bad Sooden-Allendorf"]),
+        ("Walldorf", ["Mörfelden-Walldorf"]),
+        ("Ich bin in Gustavsburg geboren", ["Ginsheim-Gustavsburg"]),
+        ("Jugenheim", ["Seeheim-Jugenheim"]),
+        # "Bad Soden" names both towns: ask.
+        ("Bad Soden", ["Bad Soden am Taunus", "Bad Soden-Salmünster"]),
+        ("Geburtsurkunde Bad Soden", ["Bad Soden am Taunus", "Bad Soden-Salmünster"]),
+        # A longer name or a district with its town stays as it was.
+        ("Bad Soden am Taunus", ["Bad Soden am Taunus"]),
+        ("Mainz-Amöneburg", ["Wiesbaden"]),
+    ],
+)
+def test_parts_of_double_towns_find_their_town(text: str, expected: list[str]) -> None:
+    result = INDEX.resolve(text)
+    found = (
+        [result.municipality.short_name]
+        if result.municipality
+        else sorted(c.short_name for c in result.candidates)
+    )
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("Bad Soden", "Mei Mudder is in Bad Soden gestorbe, die im Taunus", "Bad Soden am Taunus"),
+        ("Bad Soden", "Bad Soden im Main-Kinzig-Kreis", "Bad Soden-Salmünster"),
+        ("Homberg", "Homberg, das an der Efze", "Homberg (Efze)"),
+        # Nothing qualifies it, or a name that is not ambiguous: no choice is made here.
+        ("Lautertal", "Geburtsurkunde Lautertal", None),
+        ("Kassel", "Kassel im Taunus", None),
+    ],
+)
+def test_a_qualifier_in_the_message_picks_one_of_an_ambiguous_names_towns(
+    name: str, text: str, expected: str | None
+) -> None:
+    meant = INDEX.qualified(name, text)
+    assert (meant.short_name if meant else None) == expected

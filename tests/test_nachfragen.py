@@ -172,6 +172,29 @@ async def test_online_follow_up_gives_the_status_of_the_service_in_focus() -> No
     assert "Personalausweis" in texts(messages) and "verwaltungsportal.hessen.de" in texts(messages)
 
 
+async def test_online_follow_up_keeps_the_place_the_service_was_asked_for() -> None:
+    # "Wie melde ich meinen Hund in Marburg an?" then "geht das auch online?": Marburg's page.
+    asked = user_event("Wie melde ich meinen Hund in Marburg an?", "online_beantragen", [gemeinde("Marburg")])
+    tracker = make_tracker(
+        "geht das auch online?", "nachfrage", slots={"fokus": "leistung:hundesteuer"}, history=[asked]
+    )
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "Hundesteuer" in texts(messages) and "regschl=065340014014" in texts(messages)
+    # Without a place asked before, no municipality's page is guessed.
+    tracker = make_tracker("geht das auch online?", "nachfrage", slots={"fokus": "leistung:hundesteuer"})
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "regschl=" not in texts(messages)
+
+
+async def test_online_follow_up_after_a_certificate_names_the_event_places_standesamt() -> None:
+    tracker = make_tracker(
+        "geht das auch online?", "nachfrage", slots={"fokus": "urkunde:eheurkunde", "ort": "Limburg"}
+    )
+    _, messages = await run(ActionNachfrage(), tracker)
+    answer = texts(messages)
+    assert "Eheurkunde" in answer and "Limburg" in answer and "regschl=065330009009" in answer
+
+
 async def test_cost_of_a_certificate_in_focus_is_the_certificate_fee_answer() -> None:
     tracker = make_tracker("Was kostet das?", "nachfrage", slots={"fokus": "urkunde:geburtsurkunde"})
     _, messages = await run(ActionNachfrage(), tracker)

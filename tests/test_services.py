@@ -152,6 +152,8 @@ def test_get_unknown_returns_none(catalogue) -> None:  # type: ignore[no-untyped
             "Wir wollen im Garten eine Doppelgarage mit Carport bauen, braucht man dafür eine Genehmigung?",
             "baugenehmigung",
         ),
+        # Becoming German said of a couple (round 48).
+        ("Mein Mann und ich überlegen, ob wir Deutsche werden wollen. Wo fängt man an?", "einbuergerung"),
     ],
 )
 def test_find_matches_free_text(catalogue, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]

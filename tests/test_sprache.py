@@ -201,6 +201,9 @@ async def test_leichte_sprache_stays_german_in_an_english_conversation() -> None
         ("Merhaba, doğum belgesi için nereye gitmeliyim?", True),
         ("Где получить свидетельство о рождении?", True),
         ("كيف أحصل على شهادة ميلاد؟", True),
+        # Romanian, with and without diacritics (data/knowledge/sprachen.yml, session 19).
+        ("Bună ziua, de unde iau certificatul de naștere al fiului meu?", True),
+        ("buna ziua, am nevoie de un certificat de casatorie", True),
         ("Bonjour", False),
         ("Ich bin in Kassel geboren", False),
         ("I need a birth certificate for my wife", False),

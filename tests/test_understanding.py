@@ -1438,6 +1438,10 @@ def test_a_short_cost_or_deadline_question_that_names_nothing_is_a_follow_up(
         # The certificate fees and the account's answer are named.
         ("Was kostet eine Urkunde?", False),
         ("Was kostet die BundID?", False),
+        # A FAQ topic of its own: the photo, the Land's digitalisation money.
+        ("how much is a biometric photo in the citizens' office", False),
+        ("Was kostet das Foto im Bürgerbüro?", False),
+        ("how much does the state invest in digital town halls", False),
     ],
 )
 def test_a_faq_for_a_cost_question_that_names_nothing_is_a_follow_up(text: str, follow_up: bool) -> None:
@@ -2013,3 +2017,19 @@ def test_a_count_in_the_verband_is_the_calculators_question() -> None:
         "Und wenn vier Gemeinden im Verband sind?", {"name": "nachfrage", "confidence": 0.9}, [], None
     )
     assert intent["name"] == "ikz_foerderung"
+
+
+def test_a_qualified_ambiguous_place_travels_as_the_ags_of_the_town_meant() -> None:
+    text = "Mei Mudder is in Bad Soden gestorbe, die im Taunus, wer macht da die Sterbeurkund?"
+    start = text.index("Bad Soden")
+    place = {"entity": "gemeinde", "value": "Bad Soden", "start": start, "end": start + 9}
+    _, entities = refine(text, {"name": "urkunde_beantragen", "confidence": 0.9}, [place], {})
+    assert [e["value"] for e in entities if e["entity"] == "gemeinde"] == ["06436001"]
+    # Without the qualifier the name stays as written, and the citizen is asked.
+    _, entities = refine(
+        "Sterbeurkunde Bad Soden",
+        {"name": "urkunde_beantragen", "confidence": 0.9},
+        [{"entity": "gemeinde", "value": "Bad Soden", "start": 14, "end": 23}],
+        {},
+    )
+    assert [e["value"] for e in entities if e["entity"] == "gemeinde"] == ["Bad Soden"]

@@ -465,9 +465,11 @@ class MunicipalityIndex:
         district = self._district_match(words) or self._district_match(plain_words)
         if not candidates:
             candidates = self._exact_candidates(words) or self._exact_candidates(plain_words)
+        # A district written alone ("Bad Soden", a core of Bad Soden-Salmünster), not with its town.
+        bare = district is not None and district[2] in {key for _, name in district[1] for key in _keys(name)}
         if (
             district
-            and district[0] == 1
+            and (district[0] == 1 or bare)
             and (
                 district[2] in self._full_name_keys
                 or district[0] < max(self._longest_name_match(words), self._longest_name_match(plain_words))
@@ -477,8 +479,14 @@ class MunicipalityIndex:
             # and "Bad Sooden-Allendorf" are longer names than the district inside them.
             district = None
         if district:
-            size, hits, _ = district
-            if size > 1 or not candidates:
+            size, hits, form = district
+            if bare and size > 1:
+                # A district of two words written alone may be a short form of a municipality too:
+                # "Bad Soden" (Bad Soden-Salmünster, Bad Soden am Taunus) is asked, as one word is.
+                # Only that name counts: "Bad Sooden" is no typo of Bad Soden, "Mainz-Amöneburg" no
+                # Amöneburg.
+                candidates = set(self._index.by_key.get(form, ()))
+            if not candidates or (size > 1 and not bare):
                 return self._district_resolution(hits, kreis)
             # A bare district that is also a short form of a municipality ("Höchst"): ask.
             extra = {ags for ags, _ in hits}
@@ -498,6 +506,30 @@ class MunicipalityIndex:
             in_kreis = {a for a in candidates if self._by_ags[a].kreis == kreis}
             candidates = in_kreis or candidates
         return self._with_namesake(raw, self._decide(candidates, kreis))
+
+    def qualified(self, name: str, text: str) -> Municipality | None:
+        """The one candidate of an ambiguous ``name`` that the rest of ``text`` qualifies.
+
+        "Mei Mudder is in Bad Soden gestorbe, die im Taunus": Bad Soden am Taunus; "Homberg, das
+        an der Efze": Homberg (Efze). A qualifier is a word of four letters or more of the
+        candidate's name or Kreis that ``name`` itself does not have; it counts only when it
+        fits exactly one candidate.
+        """
+        result = self.resolve(name)
+        if result.status != "ambiguous":
+            return None
+        said = set(normalise(text).split()) - set(normalise(name).split())
+        words = {
+            m.ags: {w for w in normalise(f"{m.short_name} {m.kreis}").split() if len(w) >= 4}
+            for m in result.candidates
+        }
+        fitting = [
+            m
+            for m in result.candidates
+            # Only words the other candidates lack: "Main" is in Main-Taunus- and Main-Kinzig-Kreis.
+            if (words[m.ags] - set().union(*(w for a, w in words.items() if a != m.ags))) & said
+        ]
+        return fitting[0] if len(fitting) == 1 else None
 
     def _decide(self, ags_set: set[str], kreis: str | None) -> Resolution:
         found = sorted((self._by_ags[a] for a in ags_set), key=lambda m: -m.einwohner)

