@@ -32,13 +32,18 @@ def echo(text: str) -> str:
     return flat if len(flat) <= _ECHO_CHARS else flat[: _ECHO_CHARS - 1] + "…"
 
 
-def entity_values(tracker: Tracker, entity: str) -> list[str]:
-    """Values of ``entity`` in the latest message, first occurrence first, no duplicates."""
+def _values(entities: list[dict[str, Any]], entity: str) -> list[str]:
+    """Values of ``entity`` among ``entities``, first occurrence first, no duplicates."""
     values: dict[str, None] = {}
-    for item in tracker.latest_message.get("entities") or []:
+    for item in entities:
         if item.get("entity") == entity and item.get("value"):
             values[str(item["value"])] = None
     return list(values)
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    """Values of ``entity`` in the latest message, first occurrence first, no duplicates."""
+    return _values(tracker.latest_message.get("entities") or [], entity)
 
 
 def previous_entity_values(tracker: Tracker, entity: str) -> list[str]:
@@ -46,11 +51,7 @@ def previous_entity_values(tracker: Tracker, entity: str) -> list[str]:
     users = (e for e in reversed(tracker.events) if e.get("event") == "user")
     next(users, None)
     previous = next(users, None) or {}
-    values: dict[str, None] = {}
-    for item in (previous.get("parse_data") or {}).get("entities") or []:
-        if item.get("entity") == entity and item.get("value"):
-            values[str(item["value"])] = None
-    return list(values)
+    return _values((previous.get("parse_data") or {}).get("entities") or [], entity)
 
 
 def latest_metadata(tracker: Tracker) -> dict[str, Any]:
