@@ -71,6 +71,9 @@ async def test_an_account_question_about_the_service_in_focus_gets_its_account(
     _, messages = await run(ActionFaq(), tracker)
     answer = "\n".join(str(m.get("text") or m.get("response")) for m in messages)
     assert ("mail" in answer.lower()) is own_account
+    # The next step: the portal (Wohngeld's sourced page is one town's example).
+    assert ("https://verwaltungsportal.hessen.de" in answer) is own_account
+    assert "regschl=" not in answer
     assert ("utter_faq/bundid_was" in answer) is not own_account
 
 
