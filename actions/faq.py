@@ -20,10 +20,10 @@ from actions.antworten import say
 from actions.context import home_municipality, user_text
 from actions.fokus import current_focus, focus_faq
 from actions.kontakt import gemeinde_hinweis
-from actions.online_leistungen import PORTAL_URL, answer_other_topics, service_field, service_name
+from actions.online_leistungen import answer_other_topics, portal_page, service_field, service_name
 from actions.themen import answer_small_talk_first, other_topics
 from actions.urkunden import say_office
-from bot.knowledge.services import load_services, names_a_service, portal_link
+from bot.knowledge.services import load_services, names_a_service
 from bot.nlp.certificates import CLAUSES, HERE
 from bot.nlp.faq_cues import (
     faq_answers,
@@ -124,7 +124,6 @@ def _account_of_service(
     """Say the account the service in focus needs, for a short account question about it."""
     message = user_text(tracker)
     service = load_services().get(service_id or "")
-    home = home_municipality(tracker)
     if (
         service is None
         or not service.account
@@ -141,7 +140,6 @@ def _account_of_service(
         "nachfrage_konto",
         leistung=service_name(service),
         account=service_field(service, "account"),
-        # A sourced url may be one town's example page: the portal, or the page's own town.
-        link=portal_link(service, home.ars) if home and service.portal_leistung_id else PORTAL_URL,
+        link=portal_page(service, home_municipality(tracker)),
     )
     return True

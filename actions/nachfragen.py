@@ -29,6 +29,7 @@ from actions.online_leistungen import (
     municipality_in_question,
     online_status_text,
     popular_buttons,
+    portal_page,
     requested_service,
     say_fees,
     service_field,
@@ -40,7 +41,7 @@ from actions.urkunden import event_phrase, say_office, told_event_place
 from bot.knowledge.ereignisort import event_municipality, event_place_text, named_as_residence, tells_event
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import Municipality, load_municipalities
-from bot.knowledge.services import Service, load_services, portal_link
+from bot.knowledge.services import Service, load_services
 from bot.nlp.certificates import ORDER_WAY, certificate_kind, event_kind
 
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
@@ -211,13 +212,7 @@ class ActionNachfrage(Action):
             answer_service(dispatcher, tracker, service, municipality_in_question(tracker))
             return [focus_event("leistung", service.id)]
         municipality = focus_municipality(tracker, focus) or home_municipality(tracker)
-        # These answers name the Verwaltungsportal: link its page for the service where a
-        # verified one exists, else its start page (a service's own url may be another town's).
-        link = (
-            portal_link(service, municipality.ars)
-            if municipality and service.portal_leistung_id
-            else PORTAL_URL
-        )
+        link = portal_page(service, municipality)
         if aspect == "kosten":
             say_fees(dispatcher, tracker, service, link)
         elif aspect in ("online", "bestellweg"):

@@ -99,6 +99,17 @@ def answer_service(
         answer_other_topics(dispatcher, tracker, user_text(tracker), (service.id,))
 
 
+def portal_page(service: Service, municipality: Municipality | None) -> str:
+    """The Verwaltungsportal page a follow-up about ``service`` links.
+
+    The service's page for the municipality where a verified portal id exists, else the
+    portal's start page: a service's own sourced url may be another town's example page.
+    """
+    if municipality and service.portal_leistung_id:
+        return portal_link(service, municipality.ars)
+    return PORTAL_URL
+
+
 def say_fees(dispatcher: CollectingDispatcher, tracker: Tracker, service: Service, link: str) -> None:
     """The fees of ``service``, or that they are not known here, with ``link`` for the binding ones."""
     if service.fees:
