@@ -174,6 +174,15 @@ _FOCUS_FAQS = {
             ),
             "utter_faq/ozg_frist",
         ),
+        # "wer ist in hessen dafür zuständig?" after the OZG: the Land's digital ministry.
+        (
+            re.compile(
+                r"\bwer\b.{0,40}(?:zust(?:ä|ae)ndig|verantwort|k(?:ü|ue)mmert|umsetz|\bsetzt\b)|welche[sm]?\s+ministeri"
+                r"|\bwho\b.{0,40}(?:responsible|in\s+charge|implements)|which\s+ministry",
+                re.IGNORECASE,
+            ),
+            "utter_faq/ministerium",
+        ),
     ),
 }
 

@@ -87,6 +87,11 @@ class ActionFallbackThemen(Action):
             chosen = chosen_place(tracker, user_text(tracker))
             if chosen:
                 return [SlotSet("ort", chosen)]
+        # Imported here: actions.nachfragen imports this module.
+        from actions.nachfragen import ActionNachfrage, speaks_of_focus_service
+
+        if speaks_of_focus_service(tracker):
+            return await ActionNachfrage().run(dispatcher, tracker, domain)
         if missed_before(tracker):
             say(dispatcher, tracker, "fallback_mensch", gemeinde_hinweis=gemeinde_hinweis(tracker))
         else:

@@ -42,6 +42,7 @@ from bot.knowledge.ereignisort import event_municipality, event_place_text, name
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services
+from bot.knowledge.text import normalise
 from bot.nlp.certificates import ORDER_WAY, certificate_kind, event_kind
 
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
@@ -116,6 +117,36 @@ def aspect_of(text: str) -> str:
 
 # The life event whose document the citizen names ("Ich habe meinen Reisepass verloren").
 _LOST_DOCUMENTS = "ausweis_verloren"
+
+
+# Words of six letters or more that say nothing about one service (compared by their first six).
+_COMMON_WORDS = frozenset(
+    {
+        *("koenne", "online", "werden", "wieder", "persoe", "verwal", "hessen", "einfac", "muesse"),
+        *("moecht", "sollte", "nichts", "ueberh", "eigent", "wirkli", "throug", "should", "please"),
+    }
+)
+_LONG_WORD = re.compile(r"[^\W\d_]{6,}")
+
+
+def speaks_of_focus_service(tracker: Tracker) -> bool:
+    """Whether a message the classifier did not understand speaks of the service in focus.
+
+    "Der Wagen ist Baujahr 2008 und hat noch die alten Papiere und Plaketten von damals." after
+    the Kfz-Abmeldung: two words of that service's own text ("Papiere", "Plaketten") make it a
+    remark about it, which the service's answer (papers from before 2015) meets better than the
+    topic menu.
+    """
+    focus = current_focus(tracker)
+    service = load_services().get(focus.value or "") if focus and focus.kind == "leistung" else None
+    if service is None:
+        return False
+
+    def stems(text: str) -> set[str]:
+        return {w[:6] for w in _LONG_WORD.findall(normalise(text))} - _COMMON_WORDS
+
+    own = stems(" ".join((service.name, service.summary, *service.translations.values())))
+    return len(stems(user_text(tracker)) & own) >= 2
 
 
 def lost_document(event_id: str | None, tracker: Tracker) -> Service | None:

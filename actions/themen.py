@@ -46,6 +46,8 @@ _HANDOFF = re.compile(
     r"|phone|\bcall\s+(?:someone|somebody|you)|talk\s+to\s+(?:a|someone|somebody)|speak\s+to\s+(?:a|someone)"
     # "which number i can call if i need help", "welche Nummer kann ich anrufen?"
     r"|\bnumber\b.{0,20}\bcall\b|welche\s+nummer"
+    # "Gibts da ne Nummer, wo ich nen echten Menschen erreiche?"
+    r"|\b(?:echte|richtige|reale)[nmr]?\s+(?:mensch|person)|\bnummer\b.{0,40}\b(?:erreich|mensch|person)"
     # "Is there ANY human I can talk to?"
     r"|\b(?:a|any|real)\s+human\b",
     re.IGNORECASE,

@@ -412,3 +412,62 @@ async def test_an_ikz_guess_after_a_service_gets_the_services_answer() -> None:
     _, messages = await run(ActionFaq(), tracker)
     assert not any(m.get("response") == "utter_faq/ikz_antrag" for m in messages)
     assert "Elterngeld" in " ".join(m.get("text") or "" for m in messages)
+
+
+def test_an_account_made_and_never_used_again_in_dialect_is_the_deletion() -> None:
+    """Round 50: "nie mehr benutzt" and the dialect "aagelegt" (read as "angelegt")."""
+    from bot.nlp.faq_cues import cued_faq
+
+    assert cued_faq(
+        "Isch hab so e BundID wesche de Einmalzahlung unn seitdem nie mehr benutzt. Gibt's die noch?"
+    ) == ("faq/bundid_was")
+    assert (
+        cued_faq("Mei Enkel hat mer e Konto aagelegt un isch habs nie wieder gebraucht") == "faq/bundid_was"
+    )
+    assert cued_faq("Isch hab e BundID aagelegt, wie meld isch mich do aa?") != "faq/bundid_was"
+
+
+def test_a_company_account_and_the_old_servicekonto_in_one_message_get_both_answers() -> None:
+    """Round 49: "für die Firma" is the company's account; "gibts nicht mehr" the old one's fate."""
+    text = (
+        "Ich hab ne kleine Schreinerei. Was für ein Konto brauch ich privat und was für die Firma? "
+        "Das Servicekonto Hessen gibts ja nicht mehr, oder?"
+    )
+    from bot.nlp.faq_cues import cued_faq
+
+    assert faq_answers(text, cued_faq(text)) == ["faq/unternehmenskonto", "faq/servicekonto_bundid"]
+
+
+@pytest.mark.parametrize(
+    ("text", "selected", "expected"),
+    [
+        # The selector, lost in the dialect, picked the insult's answer for "Ding".
+        (
+            "Gude, mei Enkelin saacht, isch bräucht jetzt so e BundID fer die Ämter. Was is'n des fer e Ding?",
+            "chitchat/beleidigung",
+            "faq/bundid_was",
+        ),
+        ("Un was is'n des OZG fer e Sach?", "chitchat/bot_challenge", "faq/ozg_was"),
+        # A FAQ selected stays; small talk without a topic stays small talk.
+        ("Was ist die BundID?", "faq/bundid_was", None),
+        ("Du bist ein dummes Ding", "chitchat/beleidigung", None),
+    ],
+)
+def test_a_topic_named_beside_a_stray_small_talk_selection_gets_the_topics_faq(
+    text: str, selected: str, expected: str | None
+) -> None:
+    from bot.nlp.faq_cues import faq_for_stray_selection
+
+    assert faq_for_stray_selection(text, selected) == expected
+
+
+def test_a_number_to_reach_a_real_person_beside_a_service_is_a_handoff() -> None:
+    """Round 50: the dog tax form crashes, "ne Nummer wo ich nen echten Menschen erreiche?"."""
+    from actions.themen import other_topics
+
+    text = (
+        "Das Online Formular für die Hundesteuer stürzt bei mir ständig ab, ich bin echt genervt!! "
+        "Gibts da ne Nummer wo ich nen echten Menschen erreiche?"
+    )
+    assert other_topics(text, ("hundesteuer",)).handoff
+    assert not other_topics("Wo steht die Nummer meiner Hundesteuermarke?", ("hundesteuer",)).handoff

@@ -138,6 +138,9 @@ def test_special_funding_rules_are_recognised() -> None:
     from bot.knowledge.ikz import special_cases
 
     assert special_cases("Förderung Fusion Feuerwehr IKZ") == ("feuerwehr",)
+    # Typed with a slip or said in Hessian (round 50).
+    assert special_cases("ikz förderung feuerwher zusammenlegen wieviel gibts") == ("feuerwehr",)
+    assert special_cases("Mer wolle unser Feierwehr zammelege") == ("feuerwehr",)
     assert special_cases("wenn mehrere Gemeinden einen Gemeindeverwaltungsverband gründen") == ("verband",)
     assert special_cases("Wir sind drei Gemeinden") == ()
 

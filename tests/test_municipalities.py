@@ -716,6 +716,10 @@ def test_parts_of_double_towns_find_their_town(text: str, expected: list[str]) -
         ("Bad Soden", "Mei Mudder is in Bad Soden gestorbe, die im Taunus", "Bad Soden am Taunus"),
         ("Bad Soden", "Bad Soden im Main-Kinzig-Kreis", "Bad Soden-Salmünster"),
         ("Homberg", "Homberg, das an der Efze", "Homberg (Efze)"),
+        # The qualifier typed with a slip (round 50): Frankfurt's district Höchst.
+        ("höchst", "gebursturkunde bestelen frankfrut höchst", "Frankfurt am Main"),
+        # Short words must be exact: "Main" with a slip qualifies nothing.
+        ("Bad Soden", "Bad Soden am Mian", None),
         # Nothing qualifies it, or a name that is not ambiguous: no choice is made here.
         ("Lautertal", "Geburtsurkunde Lautertal", None),
         ("Kassel", "Kassel im Taunus", None),

@@ -109,6 +109,8 @@ def faq_turn(text: str, response: str) -> list[dict]:
             "utter_faq/servicekonto_bundid",
         ),
         ("utter_faq/ikz_beratung", "und bis wann läuft die Förderung?", "nlu_fallback", "utter_faq/ikz_was"),
+        # Who is in charge of the OZG in Hessen: the Land's digital ministry (round 50).
+        ("utter_faq/ozg_frist", "wer ist in hessen dafür zuständig?", "nachfrage", "utter_faq/ministerium"),
     ],
 )
 async def test_the_previous_faq_is_the_topic_of_a_follow_up(
@@ -990,3 +992,22 @@ async def test_the_death_told_with_its_place_after_the_list_gets_the_certificate
     events, _ = await run(ActionNachfrage(), tracker)
     slots = slots_of(events)
     assert slots.get("urkundenart") == "sterbeurkunde" and slots.get("ort") == "06435014"
+
+
+async def test_a_remark_on_the_service_in_focus_gets_that_service_not_the_menu() -> None:
+    """Round 49: after the Kfz-Abmeldung, the car's old papers are a remark about that service."""
+    from actions.kontakt import ActionFallbackThemen
+
+    remark = "Der Wagen ist Baujahr 2008 und hat noch die alten Papiere und Plaketten von damals."
+    tracker = make_tracker(remark, "nlu_fallback", slots={"fokus": "leistung:kfz_abmeldung"})
+    _, messages = await run(ActionFallbackThemen(), tracker)
+    assert "2015" in texts(messages)
+    # Without a word of the service's own text the topics are offered as before.
+    other = make_tracker(
+        "Mein Nachbar hat einen Hund.", "nlu_fallback", slots={"fokus": "leistung:kfz_abmeldung"}
+    )
+    _, messages = await run(ActionFallbackThemen(), other)
+    assert "2015" not in texts(messages)
+    assert [b["payload"] for m in messages for b in m.get("buttons") or []] == [
+        b["payload"] for b in topic_menu()
+    ]

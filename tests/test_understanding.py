@@ -2033,3 +2033,34 @@ def test_a_qualified_ambiguous_place_travels_as_the_ags_of_the_town_meant() -> N
         {},
     )
     assert [e["value"] for e in entities if e["entity"] == "gemeinde"] == ["Bad Soden"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "den normalen" is the ordinary passport (round 49), not the ordinary language.
+        ("Und wenn ich doch den normalen nehme, kann ich mir den nach Hause schicken lassen?", "nachfrage"),
+        ("Kann ich mir den normalen nach Hause schicken lassen?", "nlu_fallback"),
+        # Requests to leave Leichte Sprache stay.
+        ("wieder normal", "leichte_sprache_aus"),
+        ("Bitte wieder Standardsprache", "leichte_sprache_aus"),
+        ("wieder die normale Version bitte", "leichte_sprache_aus"),
+        ("Du musst nicht mehr so einfach schreiben", "leichte_sprache_aus"),
+    ],
+)
+def test_leaving_leichte_sprache_needs_a_word_for_the_language(text: str, expected: str) -> None:
+    intent, _ = refine(text, {"name": "leichte_sprache_aus", "confidence": 0.66}, [], {})
+    assert intent is not None and intent["name"] == expected
+
+
+def test_every_german_training_example_for_leaving_leichte_sprache_names_the_language() -> None:
+    import yaml
+
+    from bot.nlp.rules import _EASY_OFF_REQUEST
+
+    with open("data/nlu/leichte_sprache.yml", encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    [block] = [b for b in data["nlu"] if b.get("intent") == "leichte_sprache_aus"]
+    examples = [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
+    assert len(examples) > 20
+    assert [e for e in examples if not _EASY_OFF_REQUEST.search(e)] == []

@@ -335,7 +335,13 @@ def parse_counts(text: str) -> list[int]:
 # Funding that follows other rules than the lump sum per cooperation (fakten.yml: ikz_feuerwehr,
 # ikz_verwaltungsverband): named when the question is about it.
 _SPECIAL_CASES = (
-    ("feuerwehr", re.compile(r"feuerwehr|fire\s*(?:brigade|department|service)", re.IGNORECASE)),
+    # Also typed or said otherwise: "feuerwher", "Feuer-Wehr", Hessian "Feierwehr".
+    (
+        "feuerwehr",
+        re.compile(
+            r"f(?:eu|ei)er\s*-?\s*w(?:eh|he|e)h?r|fire\s*(?:brigade|department|service)", re.IGNORECASE
+        ),
+    ),
     (
         "verband",
         re.compile(

@@ -36,7 +36,7 @@ import yaml
 
 from bot.knowledge.ags import is_hessian_ags
 from bot.knowledge.sources import KNOWLEDGE_DIR
-from bot.knowledge.text import normalise, normalise_plain
+from bot.knowledge.text import edit_distance, normalise, normalise_plain, typo_limit
 
 MUNICIPALITIES_CSV = KNOWLEDGE_DIR / "gemeinden_hessen.csv"
 OUTSIDE_HESSEN_YML = KNOWLEDGE_DIR / "orte_ausserhalb_hessen.yml"
@@ -264,6 +264,14 @@ def _covering_name(candidates: tuple[Municipality, ...]) -> Municipality | None:
         m for m in candidates if all(words[o.ags] < words[m.ags] for o in candidates if o.ags != m.ags)
     ]
     return covering[0] if len(covering) == 1 else None
+
+
+def _said_any(qualifiers: set[str], said: set[str]) -> bool:
+    """Whether one of ``qualifiers`` is among the ``said`` words, exactly or with a typo."""
+    return any(
+        q in said or any(edit_distance(q, w, typo_limit(q)) <= typo_limit(q) for w in said)
+        for q in qualifiers
+    )
 
 
 class MunicipalityIndex:
@@ -511,8 +519,9 @@ class MunicipalityIndex:
         """The one candidate of an ambiguous ``name`` that the rest of ``text`` qualifies.
 
         "Mei Mudder is in Bad Soden gestorbe, die im Taunus": Bad Soden am Taunus; "Homberg, das
-        an der Efze": Homberg (Efze). A qualifier is a word of four letters or more of the
-        candidate's name or Kreis that ``name`` itself does not have; it counts only when it
+        an der Efze": Homberg (Efze); "frankfrut höchst": Frankfurt's district Höchst. A qualifier
+        is a word of four letters or more of the candidate's name or Kreis that ``name`` itself
+        does not have, said as it is or with a typo (:func:`typo_limit`); it counts only when it
         fits exactly one candidate.
         """
         result = self.resolve(name)
@@ -527,7 +536,7 @@ class MunicipalityIndex:
             m
             for m in result.candidates
             # Only words the other candidates lack: "Main" is in Main-Taunus- and Main-Kinzig-Kreis.
-            if (words[m.ags] - set().union(*(w for a, w in words.items() if a != m.ags))) & said
+            if _said_any(words[m.ags] - set().union(*(w for a, w in words.items() if a != m.ags)), said)
         ]
         return fitting[0] if len(fitting) == 1 else None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.knowledge.dialekt import standardise
 from bot.knowledge.ereignisort import tells_event
 from bot.knowledge.services import load_services, names_a_service
 from bot.nlp.certificates import (
@@ -72,7 +73,7 @@ _ID_CARD_LOGIN = re.compile(
 # A company or a club as the account's owner ("für Firmen", "für unseren Sportverein", "business
 # account"), not the employer of a newcomer's story ("my company transferred me").
 _COMPANY_OWNER = re.compile(
-    r"unternehmenskonto|organisationskonto|\b(?:gmbh|gbr|ohg|e\.\s?k\.)(?=\W|$)|\b(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+)?"
+    r"unternehmenskonto|organisationskonto|\b(?:gmbh|gbr|ohg|e\.\s?k\.)(?=\W|$)|\b(?:f(?:ü|ue)r|als)\s+(?:eine?n?\s+|meine?n?\s+|unsere?n?\s+|die\s+)?"
     r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*|\w*verein\w*)"
     # "BundID Firma Konto ELSTER Organisationszertifikat", "which account do organisations use"
     r"|organisationszertifikat|\bfirm(?:a|en)\s+konto|\bkonto\s+firm(?:a|en)\b|organi[sz]ations?\s+use"
@@ -247,7 +248,7 @@ _CUED_FAQS = (
             # "… es heißt, das Konto gibt es nicht": deleted after 24 months unused.
             r"|konto\s+(?:gibt\s+es|existiert)\s+nicht|konto\s+nicht\s+gefunden|kein\s+konto\s+gefunden"
             r"|verf(?:ä|ae)llt|inaktiv|konto\s+(?:\w+\s+)?l(?:ö|oe)sen\b"
-            r"|(?:nicht|net)\s+(?:mehr\s+)?(?:be)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
+            r"|(?:nicht|net|nie)\s+(?:mehr\s+|wieder\s+)?(?:be|ge)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
             r"|delet|no\s+longer\s+exist|expire|inactive|not\s+used|(?:never|don'?t|do\s+not)\s+(?:log\s*in|use\b)"
             # "After that I never logged in again … my account just does not seem to exist anymore."
             r"|(?:does\s*n[o']?t|doesn'?t)\s+(?:seem\s+to\s+)?exist|never\s+logged\s+in"
@@ -290,7 +291,9 @@ _CUED_FAQS = (
         re.compile(r"servicekonto|service\s+account", re.IGNORECASE),
         # "Was ist der Unterschied zwischen dem Servicekonto Hessen und der BundID?"
         re.compile(
-            r"gibt\s+es\s+.*\bnoch\b|existiert\s+.*\bnoch\b|still\s+exist|unterschied|difference",
+            r"gibt\s+es\s+.*\bnoch\b|existiert\s+.*\bnoch\b|still\s+exist|unterschied|difference"
+            # "Das Servicekonto Hessen gibts ja nicht mehr, oder?"
+            r"|gibt\s*'?s\b.*\b(?:noch|nicht\s+mehr)\b|gibt\s+es\s+.*\bnicht\s+mehr\b",
             re.IGNORECASE,
         ),
     ),
@@ -424,8 +427,11 @@ def cued_faq(text: str) -> str | None:
     """The FAQ key of a question that only one FAQ answers (topic word and cue), if it is one."""
     if ikz_funding_question(text):
         return None
+    # Dialect read as standard German too: "Gibt's mei BundID noch? Isch hab se aagelegt un nie
+    # mehr benutzt" (bot/knowledge/dialekt.py; the cues are written in standard German).
+    readings = dict.fromkeys((text, standardise(text)))
     for key, topic, cue in _CUED_FAQS:
-        if topic.search(text) and cue.search(text):
+        if any(topic.search(t) and cue.search(t) for t in readings):
             return key
     return None
 
@@ -735,6 +741,19 @@ def old_account_misread_as_company(text: str, response_key: str | None) -> bool:
         and _OLD_ACCOUNT_ONLY.search(text)
         and not _COMPANY_OWNER.search(text)
     )
+
+
+def faq_for_stray_selection(text: str, selected: str | None) -> str | None:
+    """The topic FAQ when the classifier says "FAQ" but the ResponseSelector picked small talk.
+
+    "Gude, isch bräucht jetzt so e BundID … Was is'n des fer e Ding un kost des ebbes?": the
+    selector, lost in the dialect, picked the insult's answer ("Ding"); the BundID named is the
+    question. Only a topic with its own "what is" answer (:data:`_TOPIC_FAQS`) decides.
+    """
+    if not selected or selected.startswith("faq/"):
+        return None
+    standard = standardise(text)
+    return next((key for key, pattern in _TOPIC_FAQS if pattern.search(standard)), None)
 
 
 def response_key(selector: Any) -> str | None:

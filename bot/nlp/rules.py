@@ -257,6 +257,13 @@ _EASY_REQUEST = re.compile(
     r"|short(?:er)?\s+(?:sentences|words)|difficult|hard\b|complicated",
     re.IGNORECASE,
 )
+# What a request to leave Leichte Sprache names: the language, the writing, or "normal" itself
+# ("wieder normal", "normale Version bitte"); not "den normalen" (passport) in a question.
+_EASY_OFF_REQUEST = re.compile(
+    r"sprach|deutsch|schreib|rede|red(?:en|et)\b|text|version|antwort|s(?:ä|ae)tze|w(?:ö|oe)rter|ausf(?:ü|ue)hrlich"
+    r"|leicht|einfach|\bnormal\b|easy|plain|simpl|language|english|words",
+    re.IGNORECASE,
+)
 _EASY_OVERRIDABLE = frozenset(
     {
         "faq",
@@ -647,6 +654,11 @@ def refine(
     elif name == "leichte_sprache_an" and not _EASY_REQUEST.search(text):
         # "und kann ich die einfach per E-Mail bestellen?": "einfach" only means "simply"; a
         # follow-up asks about the topic in focus, anything else was a guess ("write my homework").
+        follow_up = FOLLOW_UP_OPENING.match(text) or names_a_service(text)
+        intent = {"name": "nachfrage" if follow_up else "nlu_fallback", "confidence": 1.0}
+    elif name == "leichte_sprache_aus" and not _EASY_OFF_REQUEST.search(text):
+        # "Und wenn ich doch den normalen nehme, kann ich mir den nach Hause schicken lassen?"
+        # after the passport fees: "normalen" is the ordinary passport, not the ordinary language.
         follow_up = FOLLOW_UP_OPENING.match(text) or names_a_service(text)
         intent = {"name": "nachfrage" if follow_up else "nlu_fallback", "confidence": 1.0}
     elif name in _CANCEL_OVERRIDABLE and _CANCEL.match(text) and len(text.split()) <= _MAX_CANCEL_WORDS:

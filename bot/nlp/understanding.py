@@ -24,6 +24,7 @@ from bot.nlp.faq_cues import (
     certificate_order_misread_as_faq,
     event_place_rule_question,
     event_told_for_certificate_faq,
+    faq_for_stray_selection,
     faq_override,
     ministry_misread_as_faq,
     old_account_misread_as_company,
@@ -146,6 +147,8 @@ class ContextualUnderstanding(StatelessComponent):
                 response = SERVICEKONTO_REPLACED
             elif name == FAQ_INTENT and ministry_misread_as_faq(text, selected, has_place):
                 intent = {"name": "nachfrage", "confidence": 1.0}
+            elif name == FAQ_INTENT and (stray := faq_for_stray_selection(text, selected)):
+                response = stray
             if response:
                 message.set(
                     RESPONSE_SELECTOR,
