@@ -67,6 +67,8 @@ _DISTRESS = re.compile(
 # wie beantrage ich Wohngeld?"): the answer, then an apology-worded person to contact.
 _COMPLAINT = re.compile(
     r"frechheit|unversch(?:ä|ae)mt|zumutung|warteschleife|skandal(?:ös|oes)?\b|so\s+geht\s+man\s+nicht"
+    # "euer online formular is schon wieder abgestürzt, echt ärgerlich!!"
+    r"|(?:ä|ae)rgerlich|abgest(?:ü|ue)rzt"
     # "… und außerdem möchte ich mich beschweren": a complaint needs a person to take it.
     r"|\bbeschwer(?:en|de)\b"
     r"|outrageous|unacceptable|on\s+hold\s+for",

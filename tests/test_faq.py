@@ -448,6 +448,14 @@ def test_a_company_account_and_the_old_servicekonto_in_one_message_get_both_answ
             "faq/bundid_was",
         ),
         ("Un was is'n des OZG fer e Sach?", "chitchat/bot_challenge", "faq/ozg_was"),
+        # Round 25: the BundID named and asked what it is, the OZG's answer selected.
+        (
+            "Gude, mei Enkel sacht, isch bräucht jetzt so e BundID. Was is dann des?",
+            "faq/ozg_was",
+            "faq/bundid_was",
+        ),
+        # Two topics named: the selector's choice stays.
+        ("Was ist das OZG und was hat die BundID damit zu tun?", "faq/ozg_was", None),
         # A FAQ selected stays; small talk without a topic stays small talk.
         ("Was ist die BundID?", "faq/bundid_was", None),
         ("Du bist ein dummes Ding", "chitchat/beleidigung", None),
@@ -471,3 +479,33 @@ def test_a_number_to_reach_a_real_person_beside_a_service_is_a_handoff() -> None
     )
     assert other_topics(text, ("hundesteuer",)).handoff
     assert not other_topics("Wo steht die Nummer meiner Hundesteuermarke?", ("hundesteuer",)).handoff
+
+
+def test_the_difference_between_two_topics_gets_both_answers() -> None:
+    """Round 52: one clause, two topics; the Servicekonto and the BundID keep their joint answer."""
+    text = "Was ist eigentlich der Unterschied zwischen dem Verwaltungsportal Hessen und der BundID?"
+    assert faq_answers(text, "faq/verwaltungsportal") == ["faq/verwaltungsportal", "faq/bundid_was"]
+    text = "Was ist der Unterschied zwischen Servicekonto und BundID?"
+    assert faq_answers(text, "faq/servicekonto_bundid") == ["faq/servicekonto_bundid"]
+
+
+def test_the_company_account_named_and_asked_about_in_dialect_is_its_faq() -> None:
+    """Round 52: "Alle babbele von som Unternehmenskonto … Was is des un wie krieg isch des?"."""
+    from bot.nlp.faq_cues import cued_faq
+
+    text = "Alle babbele von som Unternehmenskonto fer die Ämter. Was is des un wie krieg isch des?"
+    assert cued_faq(text) == "faq/unternehmenskonto"
+    assert cued_faq("Mein Unternehmenskonto zeigt einen Fehler") is None
+
+
+def test_an_unused_account_typed_nich_and_an_annoyed_complaint_beside_it() -> None:
+    """Round 51: "… wenn ich es nich nutze?" after "echt ärgerlich!!": the deletion and a person."""
+    from actions.themen import other_topics
+    from bot.nlp.faq_cues import cued_faq
+
+    text = (
+        "euer online formular is schon wieder abgestürzt, echt ärgerlich!! und mal ne frage: wie lang "
+        "bleibt mein bundid konto eigentlich bestehen wenn ich es nich nutze?"
+    )
+    assert cued_faq(text) == "faq/bundid_was"
+    assert other_topics(text, ("faq/bundid_was",)).handoff

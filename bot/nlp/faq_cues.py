@@ -99,6 +99,15 @@ _CUED_FAQS = (
         _COMPANY_OWNER,
     ),
     (
+        # "Alle babbele von som Unternehmenskonto fer die Ämter. Was is des un wie krieg isch des?"
+        "faq/unternehmenskonto",
+        re.compile(r"unternehmenskonto|organisationskonto", re.IGNORECASE),
+        re.compile(
+            r"\bwas\s+(?:ist|is)\b|was\s+bedeutet|wie\s+(?:krieg|kriege|bekomm|komm)|wof(?:ü|ue)r|brauch|anleg|registrier",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         # "und wird mein altes Konto automatisch übernommen?" after the Servicekonto answer: it
         # was not; the citizen registers anew with the BundID.
         "faq/servicekonto_bundid",
@@ -248,7 +257,7 @@ _CUED_FAQS = (
             # "… es heißt, das Konto gibt es nicht": deleted after 24 months unused.
             r"|konto\s+(?:gibt\s+es|existiert)\s+nicht|konto\s+nicht\s+gefunden|kein\s+konto\s+gefunden"
             r"|verf(?:ä|ae)llt|inaktiv|konto\s+(?:\w+\s+)?l(?:ö|oe)sen\b"
-            r"|(?:nicht|net|nie)\s+(?:mehr\s+|wieder\s+)?(?:be|ge)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
+            r"|(?:nicht|nich|net|nie)\s+(?:mehr\s+|wieder\s+)?(?:be|ge)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
             r"|delet|no\s+longer\s+exist|expire|inactive|not\s+used|(?:never|don'?t|do\s+not)\s+(?:log\s*in|use\b)"
             # "After that I never logged in again … my account just does not seem to exist anymore."
             r"|(?:does\s*n[o']?t|doesn'?t)\s+(?:seem\s+to\s+)?exist|never\s+logged\s+in"
@@ -744,16 +753,34 @@ def old_account_misread_as_company(text: str, response_key: str | None) -> bool:
 
 
 def faq_for_stray_selection(text: str, selected: str | None) -> str | None:
-    """The topic FAQ when the classifier says "FAQ" but the ResponseSelector picked small talk.
+    """The topic FAQ when the ResponseSelector picked small talk or another topic than the one named.
 
     "Gude, isch bräucht jetzt so e BundID … Was is'n des fer e Ding un kost des ebbes?": the
     selector, lost in the dialect, picked the insult's answer ("Ding"); the BundID named is the
     question. Only a topic with its own "what is" answer (:data:`_TOPIC_FAQS`) decides.
     """
-    if not selected or selected.startswith("faq/"):
+    if not selected:
         return None
     standard = standardise(text)
-    return next((key for key, pattern in _TOPIC_FAQS if pattern.search(standard)), None)
+    named = [key for key, pattern in _TOPIC_FAQS if pattern.search(standard)]
+    if not selected.startswith("faq/"):
+        return named[0] if named else None
+    # "Gude, … so e BundID. Was is dann des, un kost des was?" got the OZG's answer: one topic
+    # named and asked what it is, another background topic selected.
+    family = _topic_family(selected)
+    if (
+        len(named) == 1
+        and _WHAT_IS.search(standard)
+        and family in {_topic_family(key) for key, _ in _TOPIC_FAQS}
+        and family != _topic_family(named[0])
+    ):
+        return named[0]
+    return None
+
+
+def _topic_family(key: str) -> str:
+    """The topic of a FAQ key: "faq/bundid_registrieren" → "bundid"."""
+    return key.removeprefix("faq/").split("_")[0]
 
 
 def response_key(selector: Any) -> str | None:
@@ -811,6 +838,7 @@ _DURATION = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _IKZ_WORD = re.compile(_IKZ, re.IGNORECASE)
+_DIFFERENCE = re.compile(r"unterschied|difference\s+between|versus|\bvs\.?\s", re.IGNORECASE)
 # Whether one needs an account at all (not how to create one).
 _NEED_AN_ACCOUNT = re.compile(
     r"^(?!.*(?:anleg|registrier|erstell|einricht|\bcreate\b|\bset\s+up\b|sign\s+up))"
@@ -875,6 +903,15 @@ def faqs_asked(text: str) -> list[str]:
         )
         if k
     ]
+    if len(keys) < 2 and _DIFFERENCE.search(text):
+        # "Was ist der Unterschied zwischen dem Verwaltungsportal Hessen und der BundID?": both
+        # answers, in the order named (the Servicekonto and the BundID have one answer together).
+        standard = standardise(text)
+        named = sorted(
+            ((match.start(), key) for key, pattern in _TOPIC_FAQS if (match := pattern.search(standard))),
+        )
+        if len(named) >= 2 and not cued_faq(text):
+            keys = [key for _, key in named]
     if _OLD_ACCOUNT_ONLY.search(text):
         # "I created a Servicekonto Hessen account … Did they delete my account? Do I have to
         # start over?": "my account" is the old Servicekonto, whose answer says what became of it.
@@ -883,9 +920,10 @@ def faqs_asked(text: str) -> list[str]:
 
 
 def clause_faqs(text: str) -> list[str]:
-    """:func:`faqs_asked` for a message with two or more clauses (one clause: the classifier's)."""
+    """:func:`faqs_asked` for a message with two or more clauses or a difference asked (else the classifier's)."""
     clauses = [c for c in CLAUSES.split(text[:_MAX_FAQ_CHARS]) if c and c.strip()]
-    return faqs_asked(text) if len(clauses) > 1 else []
+    # "Was ist der Unterschied zwischen X und Y?" is one clause asking about two topics.
+    return faqs_asked(text) if len(clauses) > 1 or _DIFFERENCE.search(text) else []
 
 
 def faq_answers(text: str, selected: str | None) -> list[str]:
