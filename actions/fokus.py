@@ -86,6 +86,11 @@ def current_focus(tracker: Tracker) -> Focus | None:
     return Focus(kind, value or None)
 
 
+# "ohne Ausweis", "without my ID card", "wenn ich keinen Perso habe": a way without the ID card.
+WITHOUT_ID_CARD = re.compile(
+    r"\b(?:ohne|without|kein(?:en)?|no)\s+(?:\w+\s+)?(?:ausweis|perso\b|personalausweis|online-?\s?ausweis|id\s*card|id\b)",
+    re.IGNORECASE,
+)
 # Questions that name no topic but fit the one in focus ("wer berät uns da?" after the IKZ
 # calculator). Used where the NLU did not understand the message.
 _FOCUS_FAQS = {
@@ -98,6 +103,9 @@ _FOCUS_FAQS = {
         (re.compile(r"bis\s+wann|l(?:ä|ae)uft|laufzeit|2026|2027|ende", re.IGNORECASE), "utter_faq/ikz_was"),
     ),
     "konto": (
+        # "geht das auch ohne ausweis?" after the BundID's registration: the other ways (ELSTER,
+        # user name and password), not the ID card as a service.
+        (WITHOUT_ID_CARD, "utter_faq/bundid_registrieren"),
         # "und für meine Firma, geht das da auch?" after the BundID: the company account.
         (
             re.compile(
@@ -185,6 +193,12 @@ _FOCUS_FAQS = {
         ),
     ),
 }
+
+
+def asks_without_id_card(tracker: Tracker) -> bool:
+    """Whether the message asks for a way without the ID card while an account is in focus."""
+    focus = current_focus(tracker)
+    return bool(focus and focus.kind == "konto" and WITHOUT_ID_CARD.search(user_text(tracker)))
 
 
 def focus_faq(tracker: Tracker) -> str | None:

@@ -129,6 +129,21 @@ _COMMON_WORDS = frozenset(
 _LONG_WORD = re.compile(r"[^\W\d_]{6,}")
 
 
+# "Und der Reisepass?", "und für den Kinderreisepass?": a follow-up that only names a service.
+_ONLY_A_SERVICE = re.compile(r"^\s*(?:und|and|what\s+about|how\s+about)\b[^.!?]{0,40}\??\s*$", re.IGNORECASE)
+_MAX_ONLY_A_SERVICE_WORDS = 5
+
+
+def names_only_another_service(tracker: Tracker) -> bool:
+    """Whether the message is a short "und …?" that names a service and asks nothing of its own."""
+    text = user_text(tracker)
+    return (
+        bool(_ONLY_A_SERVICE.match(text))
+        and len(text.split()) <= _MAX_ONLY_A_SERVICE_WORDS
+        and requested_service(tracker) is not None
+    )
+
+
 def speaks_of_focus_service(tracker: Tracker) -> bool:
     """Whether a message the classifier did not understand speaks of the service in focus.
 
@@ -192,6 +207,10 @@ class ActionNachfrage(Action):
             return certificate
         focus = current_focus(tracker)
         aspect = aspect_of(user_text(tracker))
+        if aspect == "allgemein" and names_only_another_service(tracker):
+            # "Was kostet der Personalausweis?" then "Und der Reisepass?": the same question
+            # (its fees) for the service just named.
+            aspect = aspect_of(previous_user_text(tracker))
         # A service the message names wins over the one in focus ("Und was kostet eigentlich
         # ein Reisepass?" after the ID card); "Wo beantrage ich hier einen neuen Perso und was
         # kostet der?" needs no focus at all.

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import Var, join, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
-from actions.fokus import current_focus, focus_event
+from actions.fokus import asks_without_id_card, current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
 from actions.katalog import answer_from_catalogue, continues_focus, points_back
 from actions.katalog import answer_service as answer_catalogue_service
@@ -197,12 +197,39 @@ def municipality_in_question(tracker: Tracker) -> Municipality | None:
     variants the entity ruler does not ("Parkausweis in Offebach").
     """
     index = load_municipalities()
+    destination = moving_destination(user_text(tracker)[:_MAX_PLACE_TEXT])
+    if destination is not None:
+        return destination
     for value in entity_values(tracker, "gemeinde"):
         result = index.resolve(value)
         if result.municipality:
             return result.municipality
     in_text = index.resolve(user_text(tracker)[:_MAX_PLACE_TEXT])
     return in_text.municipality if in_text.status == "found" else home_municipality(tracker)
+
+
+# "ziehe … von Kassel nach Darmstadt": the place after "nach" (up to four words, no punctuation).
+_MOVE = re.compile(
+    r"\b(?:von|aus|from)\s+[^.!?;]{2,40}?\s+(?:nach|to)\s+([^\W\d][\w-]*(?:[ \t]+[^\W\d][\w-]*){0,3})",
+    re.IGNORECASE,
+)
+
+
+def moving_destination(text: str) -> Municipality | None:
+    """The Hessian place a move goes to ("von Kassel nach Darmstadt" → Darmstadt), if one is said.
+
+    The new residence is where one registers; the place one leaves came first in the message.
+    """
+    found = _MOVE.search(text)
+    if not found:
+        return None
+    words = found.group(1).split()
+    index = load_municipalities()
+    for length in range(len(words), 0, -1):
+        result = index.resolve(" ".join(words[:length]))
+        if result.status == "found" and result.municipality:
+            return result.municipality
+    return None
 
 
 def details(service: Service, tracker: Tracker) -> Var:
@@ -289,6 +316,12 @@ class ActionOnlineLeistung(Action):
         service = requested_service(tracker)
         focus = current_focus(tracker)
         message = user_text(tracker)
+        if asks_without_id_card(tracker):
+            # "geht das auch ohne ausweis?" after the BundID: the account's other ways to
+            # register, not the ID card's service ("ausweis" names it).
+            from_focus = answer_from_focus(dispatcher, tracker)
+            if from_focus is not None:
+                return from_focus
         if (
             service is None
             and focus

@@ -509,3 +509,22 @@ def test_an_unused_account_typed_nich_and_an_annoyed_complaint_beside_it() -> No
     )
     assert cued_faq(text) == "faq/bundid_was"
     assert other_topics(text, ("faq/bundid_was",)).handoff
+
+
+def test_a_club_asking_how_it_logs_in_gets_the_company_account() -> None:
+    """Round 52: "Womit meldet sich ein Verein bei Online-Diensten der Ämter an, auch mit BundID?"."""
+    from bot.nlp.faq_cues import cued_faq
+
+    assert cued_faq("Womit meldet sich ein Verein bei Online-Diensten der Ämter an, auch mit BundID?") == (
+        "faq/unternehmenskonto"
+    )
+    assert cued_faq("Ich bin in einem Verein und frage mich, was die BundID ist") != "faq/unternehmenskonto"
+
+
+def test_the_passport_photo_taken_with_the_phone_is_the_photos_answer() -> None:
+    """Round 54: "Passbild … selwer mit em Handy" read as logging in with the ID card on the phone."""
+    from bot.nlp.faq_cues import cued_faq
+
+    text = "Sach ema, kann isch mei Passbild fürn neue Ausweis noch selwer mit em Handy mache?"
+    assert cued_faq(text) == "faq/passfoto"
+    assert cued_faq("Kann ich meinen Ausweis auf dem Handy nutzen?") == "faq/eid_elster"

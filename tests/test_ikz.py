@@ -166,3 +166,26 @@ def test_an_amount_in_the_question_is_no_number_of_municipalities() -> None:
         "Mit welcher Förderung vom Land können wir drei denn ungefähr rechnen?"
     )
     assert parse_counts(text) == [3]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        # Round 51: "also drei" restates the total; the speaker's "einer Gemeinde" is no count.
+        (
+            "Mir un zwaa Nachbargemaane, also drei, wolle die Verwaltung zammelesche. Was gibt's do an Geld?",
+            3,
+        ),
+        (
+            "Ich bin Bürgermeister einer Gemeinde mit knapp 3000 Einwohnern. Mit zwei Nachbargemeinden "
+            "überlegen wir, eine Verwaltungsgemeinschaft zu bilden.",
+            3,
+        ),
+        # "eine Gemeinde" alone is still one.
+        ("Was bekommt eine Gemeinde allein?", 1),
+    ],
+)
+def test_the_count_said_later_wins_over_the_speakers_own_municipality(text: str, count: int) -> None:
+    from bot.knowledge.ikz import parse_count
+
+    assert parse_count(text) == count

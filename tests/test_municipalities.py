@@ -498,6 +498,8 @@ def test_district_list_is_sourced_and_covers_every_required_city() -> None:
     double_towns = {
         "Bad Soden-Salmünster", "Bad Sooden-Allendorf", "Mörfelden-Walldorf", "Ginsheim-Gustavsburg",
         "Seeheim-Jugenheim",
+        # Formed in 2018 from four municipalities whose names citizens still use.
+        "Oberzent",
     }  # fmt: skip
     assert set(data["staedte"]) == required | double_towns
     for name, town in data["staedte"].items():
@@ -692,6 +694,9 @@ def test_every_ordinary_word_is_one_typo_from_a_name_and_no_name() -> None:
         ("Walldorf", ["Mörfelden-Walldorf"]),
         ("Ich bin in Gustavsburg geboren", ["Ginsheim-Gustavsburg"]),
         ("Jugenheim", ["Seeheim-Jugenheim"]),
+        # Oberzent's former municipalities (merged 2018, round 52).
+        ("Beerfelden", ["Oberzent"]),
+        ("Hesseneck", ["Oberzent"]),
         # "Bad Soden" names both towns: ask.
         ("Bad Soden", ["Bad Soden am Taunus", "Bad Soden-Salmünster"]),
         ("Geburtsurkunde Bad Soden", ["Bad Soden am Taunus", "Bad Soden-Salmünster"]),
@@ -730,3 +735,21 @@ def test_a_qualifier_in_the_message_picks_one_of_an_ambiguous_names_towns(
 ) -> None:
     meant = INDEX.qualified(name, text)
     assert (meant.short_name if meant else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Round 53: the city first, then its district, which is another town's name too.
+        ("Unser Sohn ist in Maintal-Bischofsheim geboren", "Maintal"),
+        ("Maintal-Bischofsheim", "Maintal"),
+        # Two towns named side by side stay a question; a double town stays itself.
+        ("Maintal und Bischofsheim", None),
+        ("Mörfelden-Walldorf", "Mörfelden-Walldorf"),
+    ],
+)
+def test_a_city_district_compound_names_the_city(text: str, expected: str | None) -> None:
+    result = INDEX.resolve(text)
+    assert (
+        result.municipality.short_name if result.status == "found" and result.municipality else None
+    ) == expected

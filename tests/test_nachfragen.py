@@ -1011,3 +1011,56 @@ async def test_a_remark_on_the_service_in_focus_gets_that_service_not_the_menu()
     assert [b["payload"] for m in messages for b in m.get("buttons") or []] == [
         b["payload"] for b in topic_menu()
     ]
+
+
+@pytest.mark.parametrize("action", [ActionNachfrage, ActionOnlineLeistung])
+async def test_without_the_id_card_after_the_bundid_gets_the_other_ways_to_register(action: type) -> None:
+    """Round 51: "geht das auch ohne ausweis?" named the ID card, whose service was answered."""
+    intent = "nachfrage" if action is ActionNachfrage else "online_beantragen"
+    tracker = make_tracker(
+        "geht das auch ohne ausweis?",
+        intent,
+        history=faq_turn("Wie lege ich die BundID an?", "utter_faq/bundid_registrieren"),
+    )
+    _, messages = await run(action(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_faq/bundid_registrieren"]
+    # Without an account in focus the ID card is the service asked about.
+    _, messages = await run(
+        ActionOnlineLeistung(), make_tracker("Personalausweis ohne Termin?", "online_beantragen")
+    )
+    assert "Personalausweis" in texts(messages)
+
+
+def test_a_move_from_one_place_to_another_answers_for_the_destination() -> None:
+    """Round 52: "von kassel nach darmstadt … online ummelden?" gave Kassel's offers."""
+    from actions.online_leistungen import moving_destination
+
+    found = moving_destination(
+        "ziehe wegen neuem job von kassel nach darmstadt. kann ich mich online ummelden?"
+    )
+    assert found is not None and found.short_name == "Darmstadt"
+    found = moving_destination("Wir ziehen von Köln nach Bad Homburg vor der Höhe")
+    assert found is not None and found.short_name == "Bad Homburg v. d. Höhe"
+    assert moving_destination("Wie komme ich von Kassel nach Hause?") is None
+    assert moving_destination("Ich wohne in Kassel") is None
+
+
+@pytest.mark.parametrize(
+    ("before", "fees_said"),
+    [
+        # Round 54: "Und der Reisepass?" after the ID card's fees asks the same of the passport.
+        ("Was kostet ein Personalausweis?", True),
+        # After a question about the way to apply: the passport's general answer.
+        ("Wie beantrage ich einen Personalausweis?", False),
+    ],
+)
+async def test_und_der_reisepass_asks_the_previous_question_of_the_passport(
+    before: str, fees_said: bool
+) -> None:
+    history = [user_event(before, "online_beantragen"), {"event": "bot", "text": "…"}]
+    tracker = make_tracker(
+        "Und der Reisepass?", "nachfrage", slots={"fokus": "leistung:personalausweis"}, history=history
+    )
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "Reisepass" in texts(messages)
+    assert ("70,00" in texts(messages)) is fees_said

@@ -364,3 +364,11 @@ def test_a_keyword_with_parts_needs_them_anywhere_in_the_text() -> None:
 def test_english_words_apart_still_name_the_service(text: str, service_id: str) -> None:
     found = load_services().find(text)
     assert found is not None and found.id == service_id
+
+
+def test_a_zu_infinitive_finds_the_separable_verbs_service() -> None:
+    """Round 54: "um mein Auto in Kassel online abzumelden"."""
+    from bot.knowledge.services import load_services
+
+    found = load_services().find("was brauche ich, um mein Auto in Kassel online abzumelden?")
+    assert found is not None and found.id == "kfz_abmeldung"

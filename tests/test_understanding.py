@@ -2064,3 +2064,53 @@ def test_every_german_training_example_for_leaving_leichte_sprache_names_the_lan
     examples = [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
     assert len(examples) > 20
     assert [e for e in examples if not _EASY_OFF_REQUEST.search(e)] == []
+
+
+def test_a_follow_up_naming_a_place_and_a_told_death_asks_for_the_certificate() -> None:
+    """Round 52: "und für witzenhausen? da ist … verstorben" after a certificate, not the list."""
+    text = "und für witzenhausen? da ist letztes jahr mein onkel verstorben"
+    place = {"entity": "gemeinde", "value": "witzenhausen", "start": 8, "end": 20}
+    intent, entities = refine(text, {"name": "lebenslage", "confidence": 0.9}, [place], {})
+    assert intent is not None and intent["name"] == "urkunde_beantragen"
+    assert ("urkundenart", "sterbeurkunde") in [(e["entity"], e["value"]) for e in entities]
+    # Asking what to do after the death stays the life event's list.
+    text = "Und mein Vater ist in Kassel gestorben, was muss ich jetzt alles machen?"
+    place = {"entity": "gemeinde", "value": "Kassel", "start": 22, "end": 28}
+    intent, _ = refine(text, {"name": "lebenslage", "confidence": 0.9}, [place], {})
+    assert intent is not None and intent["name"] == "lebenslage"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Round 53: the second clause leaves out "ist … geboren".
+        (
+            "Unsere Tochter ist in Marburg geboren und unser Sohn in Gießen. Wo bestelle ich die Geburtsurkunden?",
+            ["Marburg", "Gießen"],
+        ),
+        # Round 54: who speaks and where ("Landwirt hier in Tann") is no event place.
+        (
+            "Ich bin Landwirt hier in Tann. Mein Vater ist in Fulda gestorben, wo bekomme ich die Sterbeurkunde?",
+            [],
+        ),
+        ("Meine Kinder sind in Heusenstamm und in Mainz geboren", ["Heusenstamm", "Mainz"]),
+    ],
+)
+def test_certificates_for_several_places_pair_each_told_event(text: str, expected: list[str]) -> None:
+    from bot.nlp.certificates import certificate_requests
+
+    places = [place for _, place in certificate_requests(text)]
+    assert len(places) == len(expected)
+    assert all(name in place for name, place in zip(expected, places, strict=True))
+
+
+def test_the_speakers_occupation_and_place_is_no_event_place() -> None:
+    from bot.knowledge.ereignisort import event_municipality
+
+    text = "Ich bin Landwirt hier in Tann. Mein Vater ist im Krankenhaus in Fulda gestorben."
+    found = event_municipality(text, "sterbeurkunde")
+    assert found is not None and found.short_name == "Fulda"
+    # A year or the event itself after "ich bin" is no occupation: the birth place stays.
+    text = "Also, ich bin 1950 in Korbach geboren, wohne aber seit 40 Jahren in Bayern, nahe Würzburg."
+    found = event_municipality(text, "geburtsurkunde")
+    assert found is not None and found.short_name == "Korbach"

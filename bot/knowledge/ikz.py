@@ -132,7 +132,8 @@ _THOUSANDS = re.compile(r"\d{3}")
 # "mit zwei Nachbargemeinden", "with 2 other villages": the speaker's own municipality is one more.
 _WITH = frozenset({"mit", "with", "plus"})
 _ONLY = frozenset({"nur", "only", "just"})
-_TOTAL = frozenset({"insgesamt", "gesamt", "total", "altogether"})
+# "Mir un zwaa Nachbargemaane, also drei": "also" restates the total too.
+_TOTAL = frozenset({"insgesamt", "gesamt", "total", "altogether", "also"})
 _OTHER = re.compile(r"^(andere|weitere|nachbar|other|further|neighbo|more)")
 
 
@@ -255,6 +256,11 @@ def _parse_count(text: str) -> int | None:
         value = _word_value(word)
         if value is None and word in _ARTICLES and (_ARTICLE_NOUN.match(following) or with_others):
             value = _ARTICLES[word]
+            if not with_others and not _more_than(words, index):
+                # "Bürgermeister einer Gemeinde … Mit zwei Nachbargemeinden …": the article says
+                # who speaks; a count said later wins, else "eine Gemeinde" alone is one.
+                loose = value if loose is None else loose
+                continue
         ordinal = _ORDINALS.get(word.removesuffix("n")) if value is None else None
         # "Und wenn noch eine vierte mitmacht?": an ordinal after an article counts too.
         if ordinal and (_COUNT_NOUN.match(following) or following == "one" or previous in _ORDINAL_ARTICLES):

@@ -266,6 +266,28 @@ def _covering_name(candidates: tuple[Municipality, ...]) -> Municipality | None:
     return covering[0] if len(covering) == 1 else None
 
 
+def _city_of_compound(text: str, candidates: Iterable[Municipality]) -> Municipality | None:
+    """The city of a "city-district" compound whose district is another town's name.
+
+    "in Maintal-Bischofsheim geboren": Bischofsheim is Maintal's district here, not the town in
+    Kreis Groß-Gerau; the compound names the city first, like "Frankfurt-Höchst".
+    """
+    towns = list(candidates)
+    # "Darmstadt-Dieburg" is the Kreis, not Darmstadt's district Dieburg.
+    kreise = " | ".join(normalise(town.kreis) for town in towns)
+    for city in towns:
+        for district in towns:
+            if normalise(f"{city.short_name} {district.short_name}") in kreise:
+                continue
+            if city is not district and re.search(
+                rf"(?<!\w){re.escape(city.short_name)}\s*-\s*{re.escape(district.short_name)}(?!\w)",
+                text,
+                re.IGNORECASE,
+            ):
+                return city
+    return None
+
+
 def _said_any(qualifiers: set[str], said: set[str]) -> bool:
     """Whether one of ``qualifiers`` is among the ``said`` words, exactly or with a typo."""
     return any(
@@ -416,6 +438,10 @@ class MunicipalityIndex:
                 retry = self._resolve(spoken)
                 if retry.status in ("found", "ambiguous", "outside_hessen"):
                     return retry
+        if result.status == "ambiguous" and len(result.candidates) == 2:
+            city = _city_of_compound(text or "", result.candidates)
+            if city is not None:
+                return Resolution("found", city, kreis=result.kreis)
         if (
             result.status == "ambiguous"
             and len(result.candidates) > 1

@@ -120,8 +120,13 @@ def _without_fillers(text: str) -> str:
     return _FILLERS.sub("", text)
 
 
+# The zu-infinitive of a separable verb: "mein Auto online abzumelden" is "abmelden".
+_ZU_INFINITIVE = re.compile(r"\b(an|ab|um)zu(melden|schreiben|stellen)\b", re.IGNORECASE)
+
+
 def _joined_separable_verbs(text: str) -> str:
-    return _SEPARABLE.sub(lambda m: f"{m.group(2)}{m.group(3)}melden", text)
+    joined = _SEPARABLE.sub(lambda m: f"{m.group(2)}{m.group(3)}melden", text)
+    return _ZU_INFINITIVE.sub(lambda m: f"{m.group(1)}{m.group(2)}", joined)
 
 
 def _keyword_keys(keyword: str) -> set[str]:

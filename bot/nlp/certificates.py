@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.knowledge.dialekt import standardise
 from bot.knowledge.ereignisort import EVENT_KINDS, is_residence, tells_event
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import names_a_service
@@ -154,6 +155,16 @@ _OFFICE_ASKED = re.compile(
 )
 
 
+# A clause that only names a person and a place ("unser Sohn in Gießen", "mei Fraa in Nidda").
+_ELLIPSIS = re.compile(
+    r"^(?:und\s+|un\s+)?(?:unser|unsere|mein|meine|mei|sein|seine|ihr|ihre|der|die)\s+\w+\s+(?:in|im|zu)\s+"
+    r"[^\s]+(?:\s+[^\s]+){0,3}$",
+    re.IGNORECASE,
+)
+# Who is speaking and where ("Ich bin Landwirt hier in Tann"): no event place for the next clause's event.
+_SPEAKER_STATEMENT = re.compile(r"\bhier\b|\bich\s+bin\s+(?!in\b|im\b|aus\b)\w+", re.IGNORECASE)
+
+
 def certificate_requests(text: str) -> list[tuple[str, str]]:
     """Certificates for two or more event places in one message: ``(kind, place text)`` pairs.
 
@@ -172,7 +183,9 @@ def certificate_requests(text: str) -> list[tuple[str, str]]:
         clause = raw.strip()
         if not clause:
             continue
-        kind = certificate_kind(clause) or next((k for k, p in EVENT_KINDS if p.search(clause)), None)
+        # Dialect read as standard German too ("Isch bin in Gedern gebore").
+        standard = standardise(clause)
+        kind = certificate_kind(clause) or next((k for k, p in EVENT_KINDS if p.search(standard)), None)
         names_place = index.resolve(clause).status in ("found", "outside_hessen")
         place = clause if names_place and not is_residence(clause) else None
         if place and _OFFICE_ASKED.search(clause) and not tells_event(clause):
@@ -186,8 +199,17 @@ def certificate_requests(text: str) -> list[tuple[str, str]]:
     for position, (kind, place) in enumerate(items):
         if place is None:
             continue
-        if kind is None and position + 1 < len(items) and all(items[position + 1]):
+        if (
+            kind is None
+            and position + 1 < len(items)
+            and all(items[position + 1])
+            and not _SPEAKER_STATEMENT.search(place)
+        ):
             kind = items[position + 1][0]
+        if kind is None and position > 0 and all(items[position - 1]) and _ELLIPSIS.match(place):
+            # "Unsere Tochter ist in Marburg geboren und unser Sohn in Gießen": the second
+            # clause leaves out "ist … geboren"; it is the same event in another place.
+            kind = items[position - 1][0]
         if kind is not None:
             pairs.append((kind, place))
     # Where certificates are named, only those are asked for: in "… my mum lives in Kassel

@@ -65,7 +65,8 @@ _ID_CARD_LOGIN = re.compile(
     # something else ("… musste mich mit meinem Ausweis und der App anmelden. Wo ist mein Bescheid?").
     r"^(?=[\s\S]{0,140}$)(?:"
     rf"[\s\S]*?(?:{_ID_CARD}[\s\S]{{0,60}}?{_LOGGING_IN}|{_LOGGING_IN}[\s\S]{{0,60}}?{_ID_CARD}|ausweis\s*-?\s*app)"
-    r"|(?![\s\S]*(?:beantrag|verl(?:ä|ae)nger|apply|renew))[\s\S]*?"
+    # Not the passport photo taken with the phone ("mei Passbild … selwer mit em Handy mache").
+    r"|(?![\s\S]*(?:beantrag|verl(?:ä|ae)nger|apply|renew|passbild|passfoto|\bfoto|\bbild\b|photo|picture))[\s\S]*?"
     rf"(?:(?:handy|smartphone)[\s\S]{{0,40}}?{_ID_CARD}|{_ID_CARD}[\s\S]{{0,40}}?(?:handy|smartphone))"
     r")",
     re.IGNORECASE,
@@ -77,6 +78,8 @@ _COMPANY_OWNER = re.compile(
     r"(?:firm(?:a|en)|unternehm\w*|betrieb\w*|gewerbe\w*|\w*verein\w*)"
     # "BundID Firma Konto ELSTER Organisationszertifikat", "which account do organisations use"
     r"|organisationszertifikat|\bfirm(?:a|en)\s+konto|\bkonto\s+firm(?:a|en)\b|organi[sz]ations?\s+use"
+    # "Womit meldet sich ein Verein bei Online-Diensten an, auch mit BundID?": the club as subject.
+    r"|\b(?:ein|eine|unser|unsere)\s+(?:\w*verein|firma|unternehmen|betrieb)\b"
     # "welches Konto braucht meine kleine Firma?"
     r"|\b(?:meine?[nmrs]?|unsere?[nmrs]?)\s+(?:\w+\s+)?(?:firma|firmen|unternehmen|gmbh|\w*verein)\b"
     r"|(?:business|company|companies|firm)\s+account|account\s+for\s+(?:a\s+|my\s+|our\s+)?"
@@ -400,6 +403,17 @@ _CUED_FAQS = (
     ),
     # "Wie logge ich mich mit meinem Personalausweis ein?": the same answer.
     ("faq/eid_elster", _ID_CARD_LOGIN, _ID_CARD_LOGIN),
+    (
+        # "kann isch mei Passbild … selwer mit em Handy mache?": the digital photo's answer (only
+        # at the office or a certified studio since May 2025), not the ID card's login.
+        "faq/passfoto",
+        re.compile(r"passbild|passfoto|\b(?:foto|bild|photo|picture)\b", re.IGNORECASE),
+        re.compile(
+            r"handy|smartphone|selbst|selber|selwer|ausdruck|ausgedruckt|papier|automat|fotograf|digital"
+            r"|phone|myself|print",
+            re.IGNORECASE,
+        ),
+    ),
 )
 # Intents a cued FAQ does not override: they ask for something else than an answer.
 CUE_KEEPS = frozenset(

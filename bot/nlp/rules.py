@@ -106,6 +106,8 @@ def _faq_guess(text: str) -> bool:
 
 
 _MAX_FOLLOW_UP_WORDS = 10
+# A follow-up that tells the event in a short second sentence ("und für Witzenhausen? da ist …").
+_MAX_TOLD_FOLLOW_UP_WORDS = 14
 # "von dort", "da gestorben", "from there": the place just answered.
 _SAME_PLACE = re.compile(
     r"\b(?:von\s+dort|dort|von\s+da|da\s+(?:geboren|gestorben|geheiratet)|ebenda|from\s+there"
@@ -742,6 +744,20 @@ def refine(
         # and no FAQ (the BundID's mailbox was picked for "Which administrative services can I
         # apply for online?"); with an account word it is the account's FAQ.
         intent = {"name": "online_beantragen", "confidence": 1.0}
+    elif (
+        name == "lebenslage"
+        and FOLLOW_UP_OPENING.match(text)
+        and len(text.split()) <= _MAX_TOLD_FOLLOW_UP_WORDS
+        and has_place
+        and not kind
+        and event_kind(text)
+        and not asks_steps_of_told_event(text)
+        and not only_residences(text, entities)
+    ):
+        # "und für witzenhausen? da ist letztes jahr mein onkel verstorben" after a certificate:
+        # the same certificate for the told event's place, not the life event's list.
+        intent = {"name": CERTIFICATE_INTENT, "confidence": 1.0}
+        entities.append(event_entity(text))
     elif name in _STEPS_OVERRIDABLE and not kind and asks_steps_of_told_event(text):
         # "My father passed away last Tuesday in Kassel … What do we need to do first?", "Our
         # daughter was born … no idea which offices we have to deal with": the event's list
