@@ -528,3 +528,14 @@ def test_the_passport_photo_taken_with_the_phone_is_the_photos_answer() -> None:
     text = "Sach ema, kann isch mei Passbild fürn neue Ausweis noch selwer mit em Handy mache?"
     assert cued_faq(text) == "faq/passfoto"
     assert cued_faq("Kann ich meinen Ausweis auf dem Handy nutzen?") == "faq/eid_elster"
+
+
+def test_whether_the_register_still_exists_is_the_retention_rule() -> None:
+    """Round 54: "Die Ehe wurde 1976 geschlossen. Hat das Standesamt das Register überhaupt noch?"."""
+    from bot.nlp.faq_cues import register_retention_question
+
+    assert register_retention_question(
+        "Die Ehe wurde 1976 geschlossen. Hat das Standesamt das Register überhaupt noch?"
+    )
+    assert register_retention_question("Gibt es das Geburtsregister von 1920 noch?")
+    assert not register_retention_question("Hat das Standesamt noch offen?")

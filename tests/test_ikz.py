@@ -189,3 +189,13 @@ def test_the_count_said_later_wins_over_the_speakers_own_municipality(text: str,
     from bot.knowledge.ikz import parse_count
 
     assert parse_count(text) == count
+
+
+def test_named_partners_in_dialect_and_what_the_land_gives_ask_for_funding() -> None:
+    """Round 52: "Mir wolle mit Erbach un Bad König unser Bauhöf zammelege. Was gibt'n do des Land dezu?"."""
+    from bot.nlp.ikz_cues import named_cooperation_funding
+
+    assert named_cooperation_funding(
+        "Mir wolle mit Erbach un Bad König unser Bauhöf zammelege. Was gibt'n do des Land dezu?"
+    )
+    assert not named_cooperation_funding("Was gibt es heute im Land Hessen Neues?")

@@ -2094,6 +2094,11 @@ def test_a_follow_up_naming_a_place_and_a_told_death_asks_for_the_certificate() 
             [],
         ),
         ("Meine Kinder sind in Heusenstamm und in Mainz geboren", ["Heusenstamm", "Mainz"]),
+        # Hessian "un" and "gebore" (round 40).
+        (
+            "Isch bin in Gedern gebore un mei Fraa in Nidda, mir wohne abber in Ortenberg.",
+            ["Gedern", "Nidda"],
+        ),
     ],
 )
 def test_certificates_for_several_places_pair_each_told_event(text: str, expected: list[str]) -> None:
@@ -2110,6 +2115,12 @@ def test_the_speakers_occupation_and_place_is_no_event_place() -> None:
     text = "Ich bin Landwirt hier in Tann. Mein Vater ist im Krankenhaus in Fulda gestorben."
     found = event_municipality(text, "sterbeurkunde")
     assert found is not None and found.short_name == "Fulda"
+    # Where one works may be where it happened (round 54).
+    from bot.knowledge.ereignisort import named_as_residence
+
+    text = "Ich arbeite im Pflegeheim in Bad Karlshafen. Ein Bewohner ist heute früh verstorben."
+    assert not named_as_residence(text, "Bad Karlshafen")
+    assert named_as_residence("Ich bin Landwirt hier in Tann.", "Tann")
     # A year or the event itself after "ich bin" is no occupation: the birth place stays.
     text = "Also, ich bin 1950 in Korbach geboren, wohne aber seit 40 Jahren in Bayern, nahe Würzburg."
     found = event_municipality(text, "geburtsurkunde")

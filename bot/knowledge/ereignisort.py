@@ -143,10 +143,10 @@ _RESIDENCE = re.compile(
     r"|\blive\b|\blives\b|\blived\b|\bliving\b|\bresid(?:e|es|ed|ing)\b|\bmoved\b|\bstay(?:ing)?\b|registered"
     # "we rent a flat in Eschborn", "wir haben eine Wohnung in Eschborn gemietet"
     r"|\brent(?:s|ed|ing)?\s+(?:a|an|our|my)\s+(?:flat|apartment|house|room)\b|gemietet|zur\s+miete"
-    # "Ich bin Landwirt hier in Tann", "ich arbeite in Frankfurt": who speaks and where they work.
-    # Not "ich bin 1950 in Korbach geboren", "ich bin geboren in Kassel".
-    r"|\bich\s+bin\s+(?!in\b|im\b|aus\b|hier\b|gebor|gestorb|verheirat|getraut)[^\W\d]+\s+(?:hier\s+)?in\b"
-    r"|\barbeite\b",
+    # "Ich bin Landwirt hier in Tann": who speaks and where (not where they work: "Ich arbeite im
+    # Pflegeheim in Bad Karlshafen. Ein Bewohner ist verstorben" tells the event place). Not
+    # "ich bin 1950 in Korbach geboren", "ich bin geboren in Kassel".
+    r"|\bich\s+bin\s+(?!in\b|im\b|aus\b|hier\b|gebor|gestorb|verheirat|getraut)[^\W\d]+\s+(?:hier\s+)?in\b",
     re.IGNORECASE,
 )
 

@@ -137,7 +137,8 @@ def certificate_kind(text: str) -> str | None:
     return found[0] if found else None
 
 
-_REQUEST_CLAUSES = re.compile(r"[,.;:!?\n]+|\s+(?:und|sowie|aber|and|but)\s+", re.IGNORECASE)
+# Hessian "un" is "und" ("Isch bin in Gedern gebore un mei Fraa in Nidda").
+_REQUEST_CLAUSES = re.compile(r"[,.;:!?\n]+|\s+(?:und|un|sowie|aber|and|but)\s+", re.IGNORECASE)
 
 
 _SHARED_GERMAN = re.compile(r"\b(\w+)-(?=\s+(?:und|oder)\b)", re.IGNORECASE)

@@ -688,7 +688,9 @@ def asks_for_online_offer(text: str) -> bool:
 # Wohnort oder am Sterbeort zuständig?" (standesamt_ereignisort).
 _REGISTER_RETENTION = re.compile(
     r"wie\s+lange\b.{0,60}\b(?:\w*eintr(?:ä|ae)g\w*|\w*register\w*)"
-    r"|\b(?:\w*eintr(?:ä|ae)g\w*|\w*register)\b.{0,60}\barchiv",
+    r"|\b(?:\w*eintr(?:ä|ae)g\w*|\w*register)\b.{0,60}\barchiv"
+    # "Die Ehe wurde 1976 geschlossen. Hat das Standesamt das Register überhaupt noch?"
+    r"|\b(?:hat|haben|gibt|existiert|f(?:ü|ue)hrt)\b.{0,40}\b\w*register\b.{0,20}\bnoch\b",
     re.IGNORECASE,
 )
 _EVENT_PLACE = r"(?:sterbe|geburts|heirats|hochzeits|trau|ereignis)ort\w*|ort\s+der\s+(?:geburt|heirat|trauung|hochzeit|eheschlie\w+)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.knowledge.dialekt import standardise
 from bot.knowledge.ikz import parse_count, special_cases
 
 _IKZ_WORDS = r"interkommunal|\bikz\b|inter-?\s?municipal|zusammenarbeit|cooperat|fusion|merge|zusammenleg"
@@ -136,13 +137,17 @@ _PLAN = re.compile(
     re.IGNORECASE,
 )
 _FUNDING_ASKED = re.compile(
-    r"gef(?:ö|oe)rdert|f(?:ö|oe)rder(?:ung|geld|mittel|summe)|zuschuss|zuwendung|geld\s+vom\s+land",
+    r"gef(?:ö|oe)rdert|f(?:ö|oe)rder(?:ung|geld|mittel|summe)|zuschuss|zuwendung|geld\s+vom\s+land"
+    # "Was gibt'n do des Land dezu?"
+    r"|\bwas\s+gibt\S*\s+(?:\w+\s+){0,3}land\b",
     re.IGNORECASE,
 )
 
 
 def named_cooperation_funding(text: str) -> bool:
     """Whether ``text`` asks about funding for a cooperation it describes (partners named, no count)."""
+    # Dialect read as standard German too ("… unser Bauhöf zammelege").
+    text = f"{text} {standardise(text)}"
     return bool(
         _FUNDING_ASKED.search(text)
         and _PLAN.search(text)
