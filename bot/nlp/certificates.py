@@ -162,8 +162,6 @@ _ELLIPSIS = re.compile(
     r"[^\s]+(?:\s+[^\s]+){0,3}$",
     re.IGNORECASE,
 )
-# Who is speaking and where ("Ich bin Landwirt hier in Tann"): no event place for the next clause's event.
-_SPEAKER_STATEMENT = re.compile(r"\bhier\b|\bich\s+bin\s+(?!in\b|im\b|aus\b)\w+", re.IGNORECASE)
 
 
 def certificate_requests(text: str) -> list[tuple[str, str]]:
@@ -200,12 +198,7 @@ def certificate_requests(text: str) -> list[tuple[str, str]]:
     for position, (kind, place) in enumerate(items):
         if place is None:
             continue
-        if (
-            kind is None
-            and position + 1 < len(items)
-            and all(items[position + 1])
-            and not _SPEAKER_STATEMENT.search(place)
-        ):
+        if kind is None and position + 1 < len(items) and all(items[position + 1]):
             kind = items[position + 1][0]
         if kind is None and position > 0 and all(items[position - 1]) and _ELLIPSIS.match(place):
             # "Unsere Tochter ist in Marburg geboren und unser Sohn in Gießen": the second
