@@ -19,8 +19,15 @@ from rasa_sdk.types import DomainDict
 from actions.antworten import say
 from actions.context import home_municipality, user_text
 from actions.fokus import current_focus, focus_faq
+from actions.katalog import objects_with_year
 from actions.kontakt import gemeinde_hinweis
-from actions.online_leistungen import answer_other_topics, portal_page, service_field, service_name
+from actions.online_leistungen import (
+    ActionOnlineLeistung,
+    answer_other_topics,
+    portal_page,
+    service_field,
+    service_name,
+)
 from actions.themen import answer_small_talk_first, other_topics
 from actions.urkunden import say_office
 from bot.knowledge.services import load_services, names_a_service
@@ -82,6 +89,10 @@ class ActionFaq(Action):
             and _account_of_service(dispatcher, tracker, focus.value, selected)
         ):
             return []
+        if focus and focus.kind == "leistung" and objects_with_year(user_text(tracker)):
+            # "meine fahrzeugpapiere sind von 2012, geht das trotzdem?" after the car's
+            # deregistration: that service's answer says what the year means.
+            return await ActionOnlineLeistung().run(dispatcher, tracker, domain)
         keys = faq_answers(user_text(tracker), selected)
         focused = focus_faq(tracker)
         if focused and len(keys) == 1 and is_faq_follow_up(user_text(tracker)):

@@ -96,7 +96,8 @@ WITHOUT_ID_CARD = re.compile(
 _FOCUS_FAQS = {
     "ikz": (
         (
-            re.compile(r"ber(?:ä|ae)t|beratung|hilft|unterst(?:ü|ue)tz|ansprech", re.IGNORECASE),
+            # "… wenn wir uns vorher beraten lassen wollen?"
+            re.compile(r"\bber(?:ä|ae|a)t|beratung|hilft|unterst(?:ü|ue)tz|ansprech", re.IGNORECASE),
             "utter_faq/ikz_beratung",
         ),
         (re.compile(r"antrag|beantrag|wie\s+lange|dauer", re.IGNORECASE), "utter_faq/ikz_antrag"),
@@ -132,7 +133,9 @@ _FOCUS_FAQS = {
                 r"anleg|einricht|erstell|registrier|anmeld|eröffn|create|set\s*(?:it\s*|one\s*)?up|sign\s*up"
                 # Separable verbs: "wo leg ich die an?", "wie richte ich das ein?"
                 r"|\bleg(?:e|t|en)?\b.{0,30}\ban\b|\bricht(?:e|et|en)?\b.{0,30}\bein\b"
-                r"|\bregister|\bopen\b|\bget\s+(?:one|it)\b",
+                r"|\bregister|\bopen\b|\bget\s+(?:one|it)\b"
+                # "Un wo mach isch des dann?", "wo krieg ich die?": where one gets the account.
+                r"|\bwo\s+(?:mach|krieg|kriech|bekomm)\w*\b|\bwhere\s+(?:do|can)\s+i\s+(?:do|get)\b",
                 re.IGNORECASE,
             ),
             "utter_faq/bundid_registrieren",
@@ -177,7 +180,9 @@ _FOCUS_FAQS = {
             # "Kann ich dann klagen, wenn meine Gemeinde etwas nicht online anbietet?": the
             # deadlines' answer says the right to sue is for federal services only.
             re.compile(
-                r"bis\s+wann|frist|deadline|\bwann\b|\bwhen\b|by\s+when|\bklag|einklagbar|anspruch|\bsue\b",
+                r"bis\s+wann|frist|deadline|\bwann\b|\bwhen\b|by\s+when|klag(?:en|bar|e)?\b|anspruch|\bsue\b"
+                # "und hab ich ein recht darauf, dass alles online geht?"
+                r"|\brecht\s+(?:darauf|drauf|auf)\b|\bright\s+to\b",
                 re.IGNORECASE,
             ),
             "utter_faq/ozg_frist",

@@ -160,6 +160,19 @@ def continues_focus(message: str, aspect: str = "allgemein") -> bool:
     return points_back(message) and bool(_SHORT_QUESTION.search(message))
 
 
+# A circumstance told against the answer, with a year ("Mein Fahrzeugschein ist aber noch von
+# 2012.", "… ist von 2012, geht das trotzdem?" after the car's online deregistration): the
+# service's answer says what the year means.
+_OBJECTION_WITH_YEAR = re.compile(
+    r"^(?=.*\b(?:aber|trotzdem|dennoch|but|still|anyway)\b).*\b(?:19|20)\d{2}\b", re.IGNORECASE | re.DOTALL
+)
+
+
+def objects_with_year(message: str) -> bool:
+    """Whether a short message objects to the answer with a year ("aber", "trotzdem")."""
+    return len(message.split()) <= _SHORT_FOLLOW_UP_WORDS and bool(_OBJECTION_WITH_YEAR.search(message))
+
+
 def points_back(message: str) -> bool:
     """Whether a short message points back to what was just said ("Can I apply for it online?")."""
     return len(message.split()) <= _SHORT_WORDS and bool(_BACK_REFERENCE.search(message))

@@ -38,6 +38,7 @@ from actions.online_leistungen import (
 from actions.standesamt_regeln import answer_standesamt_rule
 from actions.themen import other_topics
 from actions.urkunden import event_phrase, say_office, told_event_place
+from bot.knowledge.dialekt import standardise
 from bot.knowledge.ereignisort import event_municipality, event_place_text, named_as_residence, tells_event
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import Municipality, load_municipalities
@@ -109,10 +110,18 @@ _WHERE = re.compile(
 
 def aspect_of(text: str) -> str:
     """What a follow-up asks: ``kosten``, ``versand``, ``bestellweg``, ``online``, ``dauer`` or ``allgemein``."""
+    # Hessian is read in standard German too ("kann isch des iwwers Indernet mache?").
+    readings = (text, standardise(text))
     for name, pattern in _ASPECTS:
-        if pattern.search(text):
+        if any(pattern.search(reading) for reading in readings):
             return name
     return "allgemein"
+
+
+def aspects_asked(text: str) -> set[str]:
+    """Every aspect ``text`` asks ("Was kostet der Perso, und geht das online?": two)."""
+    readings = (text, standardise(text))
+    return {name for name, pattern in _ASPECTS if any(pattern.search(reading) for reading in readings)}
 
 
 # The life event whose document the citizen names ("Ich habe meinen Reisepass verloren").
@@ -256,7 +265,7 @@ class ActionNachfrage(Action):
                 return from_focus
             say(dispatcher, tracker, "nachfrage_ohne_fokus", popular_buttons())
             return []
-        if len({name for name, pattern in _ASPECTS if pattern.search(user_text(tracker))}) > 1:
+        if len(aspects_asked(user_text(tracker))) > 1:
             # "Was kostet ein neuer Personalausweis und kann ich den auch online beantragen?":
             # the service's whole answer says both.
             answer_service(dispatcher, tracker, service, municipality_in_question(tracker))

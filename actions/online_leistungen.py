@@ -14,7 +14,7 @@ from actions.antworten import Var, join, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import asks_without_id_card, current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
-from actions.katalog import answer_from_catalogue, continues_focus, points_back
+from actions.katalog import answer_from_catalogue, continues_focus, objects_with_year, points_back
 from actions.katalog import answer_service as answer_catalogue_service
 from actions.kontakt import gemeinde_hinweis
 from actions.payloads import intent_payload
@@ -25,6 +25,7 @@ from bot.knowledge.finder import SERVICE_QUESTION_SCORE, is_confident
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
 from bot.knowledge.stand import stand_label
+from bot.nlp.certificates import HERE
 from bot.nlp.faq_cues import asks_for_online_offer
 
 PORTAL_URL = "https://verwaltungsportal.hessen.de"
@@ -138,7 +139,8 @@ def answer_other_topics(
     With ``contact`` false the caller has already named a person to contact. Returns whether
     a person to contact was named here (the message asked for one).
     """
-    others = other_topics(text, handled)
+    here = home_municipality(tracker) if HERE.search(text) else None
+    others = other_topics(text, handled, here)
     for service in others.services:
         answer_service(dispatcher, tracker, service, municipality_in_question(tracker), answer_others=False)
     for entry in tagged_catalogue_services(tracker, handled):
@@ -153,6 +155,8 @@ def answer_other_topics(
         say(dispatcher, tracker, "weiteres_thema", list(others.certificate_buttons))
     for key in others.faqs:
         dispatcher.utter_message(response=f"utter_{key}")
+    for case in others.ikz_cases:
+        say(dispatcher, tracker, f"ikz_{case}_regel")
     if others.handoff and contact:
         say(dispatcher, tracker, others.contact_key, gemeinde_hinweis=gemeinde_hinweis(tracker))
     return others.handoff and contact
@@ -326,7 +330,12 @@ class ActionOnlineLeistung(Action):
             service is None
             and focus
             and focus.kind == "leistung"
-            and (continues_focus(message) or points_back(message) or _APPLY_ONLINE.match(message))
+            and (
+                continues_focus(message)
+                or points_back(message)
+                or objects_with_year(message)
+                or _APPLY_ONLINE.match(message)
+            )
         ):
             # "where i register him then" after the dog tax, "Can I apply for it online?" after
             # the ID card's fees: that service again.
@@ -338,8 +347,9 @@ class ActionOnlineLeistung(Action):
 
             if continues_focus(message, aspect_of(message)):
                 return await ActionNachfrage().run(dispatcher, tracker, domain)
-        if service is None and focus and focus.kind in ("konto", "ikz"):
-            # "ok, how do I create the new one?" after the Servicekonto's answer: the BundID.
+        if service is None and focus and focus.kind in ("konto", "ikz", "ozg", "civento"):
+            # "ok, how do I create the new one?" after the Servicekonto's answer: the BundID;
+            # "kann ich die Online-Dienste dann einklagen?" after the OZG: its deadlines' answer.
             from_focus = answer_from_focus(dispatcher, tracker)
             if from_focus is not None:
                 return from_focus

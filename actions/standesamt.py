@@ -248,7 +248,12 @@ class ActionStandesamtAuskunft(Action):
         if follow_on in _NOT_IN_CERTIFICATE_ANSWER:
             # "… and do I need a BundID for that?": who may and the fees are in the answer.
             dispatcher.utter_message(response=f"utter_{follow_on}")
-        answer_other_topics(dispatcher, tracker, request, (urkundenart,) if urkundenart else ())
+        handled = {urkundenart} if urkundenart else set()
+        if request != user_text(tracker) and (first := certificate_kind(request)):
+            # "und eine Sterbeurkunde?" after "Ich brauche eine Geburtsurkunde aus Lauterbach.":
+            # the earlier request's own certificate was answered then, not a second topic now.
+            handled.add(first)
+        answer_other_topics(dispatcher, tracker, request, handled)
         if asks_steps_of_told_event(request):
             # Imported here: lebenslagen imports the certificate answer from this module's peers.
             from actions.lebenslagen import say_told_event

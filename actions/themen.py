@@ -23,10 +23,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.antworten import label, say
 from actions.payloads import intent_payload
 from bot.knowledge.dialekt import standardise
-from bot.knowledge.ereignisort import event_municipality, tells_event
+from bot.knowledge.ereignisort import event_municipality, is_residence, tells_event
+from bot.knowledge.ikz import special_cases
+from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services
 from bot.nlp.certificates import certificate_kind
 from bot.nlp.faq_cues import clause_faqs
+from bot.nlp.ikz_cues import ikz_special_funding_question
 from bot.nlp.rules import asks_how_the_bot_is, asks_what_the_bot_is
 
 # Clause boundaries: a second topic usually follows "und", "oder", "außerdem" ("and", "or",
@@ -87,6 +90,8 @@ class OtherTopics:
     handoff: bool = False
     faqs: tuple[str, ...] = ()
     distress: bool = False
+    # IKZ special cases whose funding the message asks beside its topic ("feuerwehr").
+    ikz_cases: tuple[str, ...] = ()
 
     @property
     def contact_key(self) -> str:
@@ -94,8 +99,11 @@ class OtherTopics:
         return "kontakt_mitgefuehl" if self.distress else "kontakt"
 
 
-def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
-    """The detailed services, certificates and FAQ questions in ``text`` other than ``handled``."""
+def other_topics(text: str, handled: Collection[str], here: Municipality | None = None) -> OtherTopics:
+    """The detailed services, certificates and FAQ questions in ``text`` other than ``handled``.
+
+    ``here`` is the page's municipality when the message says "hier" or "bei uns".
+    """
     services: list[Service] = []
     certificates: list[tuple[str, str]] = []
     buttons: list[dict[str, str]] = []
@@ -111,6 +119,14 @@ def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
         if kind and kind not in seen:
             seen.add(kind)
             place = event_municipality(text, kind) if tells_event(text, kind) else None
+            if place is None and here is not None and tells_event(text, kind):
+                # "… unser Kind ist letzte Woche hier geboren. Wo melde ich die neue Adresse, und
+                # wo bekomme ich die Geburtsurkunde?" on Seligenstadt's website.
+                place = here
+            if place is None and not is_residence(clause) and not tells_event(text):
+                # "Ich brauche eine Geburtsurkunde aus Gießen – brauche ich dafür eine BundID?":
+                # the certificate's own clause names its place.
+                place = load_municipalities().resolve(clause).municipality
             if place:
                 # "… und wo bekomme ich eine Geburtsurkunde für meine Tochter, die in
                 # Lauterbach geboren ist?": the place is told, so the answer, not a button.
@@ -133,6 +149,9 @@ def other_topics(text: str, handled: Collection[str]) -> OtherTopics:
         bool(_HANDOFF.search(text) or _HANDOFF.search(standardise(text)) or _COMPLAINT.search(text)),
         faqs[:1],
         bool(_DISTRESS.search(text) or _COMPLAINT.search(text)),
+        # "Wir wollen zwei Ortsteilfeuerwehren zusammenlegen, gibt es dafür Geld vom Land? Und
+        # privat: wo melde ich meinen neuen Hund zur Steuer an?": the fire brigades' rule too.
+        special_cases(text) if ikz_special_funding_question(text) else (),
     )
 
 

@@ -1064,3 +1064,107 @@ async def test_und_der_reisepass_asks_the_previous_question_of_the_passport(
     _, messages = await run(ActionNachfrage(), tracker)
     assert "Reisepass" in texts(messages)
     assert ("70,00" in texts(messages)) is fees_said
+
+
+# Rounds 55–57 (session 21).
+
+
+async def test_a_year_objected_to_the_service_in_focus_gets_that_service() -> None:
+    """Round 56: "Mein Fahrzeugschein ist aber noch von 2012." after the car's deregistration."""
+    for text, intent in (
+        ("Mein Fahrzeugschein ist aber noch von 2012.", "online_beantragen"),
+        ("meine fahrzeugpapiere sind von 2012, geht das trotzdem?", "faq"),
+    ):
+        from actions.faq import ActionFaq
+
+        action = ActionOnlineLeistung() if intent == "online_beantragen" else ActionFaq()
+        tracker = make_tracker(text, intent, slots={"fokus": "leistung:kfz_abmeldung"})
+        _, messages = await run(action, tracker)
+        assert "2015" in texts(messages), text
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "expected"),
+    [
+        # Round 55: suing for online services after the OZG is its deadlines' answer.
+        (
+            "utter_faq/ozg_was",
+            "kann ich als Bürger die Online-Dienste dann einklagen?",
+            "utter_faq/ozg_frist",
+        ),
+        ("utter_faq/ozg_was", "und hab ich ein recht darauf, dass alles online geht?", "utter_faq/ozg_frist"),
+        # Round 56: where one "does" the BundID is where one registers.
+        ("utter_faq/bundid_was", "Un wo mach isch des dann?", "utter_faq/bundid_registrieren"),
+        # Round 56: advice before applying for IKZ funding is the competence centre.
+        (
+            "utter_faq/ikz_antrag",
+            "Und wer ist zuständig, wenn wir uns vorher beraten lassen wollen?",
+            "utter_faq/ikz_beratung",
+        ),
+    ],
+)
+async def test_a_follow_up_gets_the_faq_of_the_topic_in_focus(
+    previous: str, text: str, expected: str
+) -> None:
+    tracker = make_tracker(text, "online_beantragen", history=faq_turn("…", previous))
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert [m.get("response") for m in messages] == [expected]
+
+
+def test_a_certificate_with_its_place_beside_a_question_is_answered_for_that_place() -> None:
+    """Round 56: "Ich brauche eine Geburtsurkunde aus Gießen – brauche ich dafür eine BundID?"."""
+    from actions.themen import other_topics
+    from bot.nlp.certificates import CLAUSES
+
+    text = "Ich brauche eine Geburtsurkunde aus Gießen – brauche ich dafür eigentlich so eine BundID?"
+    assert len([c for c in CLAUSES.split(text) if c and c.strip()]) == 2
+    found = other_topics("Ich brauche eine Geburtsurkunde aus Gießen", ["faq/urkunde_konto"])
+    assert found.certificates == (("geburtsurkunde", "Gießen"),)
+    # A place named as the residence is no certificate's place: the button.
+    found = other_topics("Ich brauche eine Sterbeurkunde, wir wohnen in Lich", ["faq/urkunde_konto"])
+    assert not found.certificates and found.certificate_buttons
+    # "hier" on a municipality's website is that municipality (round 36).
+    here = load_municipalities().by_ags("06438013")
+    found = other_topics(
+        "unser Kind ist letzte Woche hier geboren, wo bekomme ich die Geburtsurkunde?", [], here
+    )
+    assert found.certificates == (("geburtsurkunde", here.label),)
+
+
+def test_other_topics_name_the_fire_brigades_funding_rule() -> None:
+    """Round 51: fire brigades merged and a dog to register in one message."""
+    from actions.themen import other_topics
+
+    text = (
+        "Wir wollen zwei Ortsteilfeuerwehren zusammenlegen, gibt es dafür Geld vom Land? Und privat: "
+        "wo melde ich meinen neuen Hund zur Steuer an?"
+    )
+    assert other_topics(text, ["hundesteuer"]).ikz_cases == ("feuerwehr",)
+    assert other_topics("Wo melde ich meinen Hund an?", []).ikz_cases == ()
+
+
+async def test_a_follow_up_certificate_does_not_repeat_the_earlier_one() -> None:
+    """Round 14: "und eine Sterbeurkunde?" after the birth certificate for Lauterbach repeated it."""
+    history = [
+        user_event("Ich brauche eine Geburtsurkunde aus Lauterbach.", "urkunde_beantragen"),
+        {"event": "bot", "text": "…"},
+    ]
+    tracker = make_tracker(
+        "und eine Sterbeurkunde?",
+        "nachfrage",
+        slots={"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "Lauterbach"},
+        history=history,
+    )
+    _, messages = await run(ActionStandesamtAuskunft(), tracker)
+    said = texts(messages)
+    assert "Sterbeurkunde" in said and "Geburtsurkunde" not in said
+
+
+def test_dialect_aspects_are_read_in_standard_german() -> None:
+    """Round 57: "Was kost'n de Perso? … kann isch des iwwers Indernet mache?" asks two aspects."""
+    from actions.nachfragen import aspects_asked
+
+    assert aspects_asked("Was kost'n de Perso jetzt? Un kann isch des iwwers Indernet mache?") == {
+        "kosten",
+        "online",
+    }

@@ -2125,3 +2125,89 @@ def test_the_speakers_occupation_and_place_is_no_event_place() -> None:
     text = "Also, ich bin 1950 in Korbach geboren, wohne aber seit 40 Jahren in Bayern, nahe Würzburg."
     found = event_municipality(text, "geburtsurkunde")
     assert found is not None and found.short_name == "Korbach"
+
+
+# Rounds 55–57 (session 21): categories found by blind authors, one test per category.
+
+
+def test_ikz_funding_without_a_count_is_the_calculator_not_a_person() -> None:
+    """ "babbelt … vun IKZ … gibt's da Geld defür?": talking is no request for a person."""
+    from bot.nlp.ikz_cues import ikz_funding_without_count
+
+    dialect = "Gude, unser Bürgermeister babbelt vun IKZ. Was is des eichentlich un gibt's da Geld defür?"
+    intent, _ = refine(dialect, {"name": "kontakt_mensch", "confidence": 0.52}, [], None)
+    assert intent is not None and intent["name"] == "ikz_foerderung"
+    intent, _ = refine(
+        "Was ist IKZ und gibt es da Geld dafür?", {"name": "nachfrage", "confidence": 0.9}, [], None
+    )
+    assert intent is not None and intent["name"] == "ikz_foerderung"
+    # How long the programme runs, the totals and the procedure are other questions.
+    assert not ikz_funding_without_count("Gibt es die IKZ-Förderung 2027 noch?")
+    assert not ikz_funding_without_count("Wie viel Geld hat das Land für IKZ bisher ausgegeben?")
+    assert not ikz_funding_without_count("Wie beantragen wir IKZ-Förderung?")
+    # A person asked for in words stays the handoff.
+    intent, _ = refine(
+        "Ich will mit einem Menschen über IKZ-Förderung sprechen",
+        {"name": "kontakt_mensch", "confidence": 0.9},
+        [],
+        None,
+    )
+    assert intent is not None and intent["name"] == "kontakt_mensch"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent_name", "expected"),
+    [
+        ("Un was kannste dann so?", "goodbye", "chitchat"),
+        ("Was können Sie eigentlich alles?", "nachfrage", "chitchat"),
+        # A long message that only mentions it keeps the classifier's intent.
+        (
+            "Was kannst du so alles, ich brauche nämlich dringend eine neue Meldebescheinigung für die Bank",
+            "goodbye",
+            "goodbye",
+        ),
+    ],
+)
+def test_what_can_you_do_alone_is_small_talk(text: str, intent_name: str, expected: str) -> None:
+    from bot.nlp.rules import CAN_DO_OVERRIDABLE, can_do_question_alone
+
+    decided = "chitchat" if intent_name in CAN_DO_OVERRIDABLE and can_do_question_alone(text) else intent_name
+    assert decided == expected
+
+
+def test_a_bare_place_the_classifier_reads_as_an_unsure_order_answers_the_form() -> None:
+    """ "Büdingen" after "Ich brauche eine Geburtsurkunde." fell back to the topic menu."""
+    entities = [{"entity": "gemeinde", "value": "Büdingen", "start": 0, "end": 8}]
+    intent, _ = refine("Büdingen", {"name": "urkunde_beantragen", "confidence": 0.25}, entities, None)
+    assert intent is not None and intent["name"] == "angabe"
+    # A confident order keeps its intent.
+    intent, _ = refine("Büdingen", {"name": "urkunde_beantragen", "confidence": 0.95}, entities, None)
+    assert intent is not None and intent["name"] == "urkunde_beantragen"
+
+
+def test_a_life_event_with_its_steps_asked_beside_a_service_is_the_life_event() -> None:
+    """Round 54: "Zwillinge … Was müssen wir nach der Geburt alles erledigen, und … Kinderreisepass?"."""
+    from bot.nlp.rules import asks_steps_of_told_event
+
+    text = (
+        "Wir bekommen im Frühjahr Zwillinge! Was müssen wir nach der Geburt alles erledigen, und "
+        "bekommen die beiden für den Sommerurlaub noch einen Kinderreisepass?"
+    )
+    assert asks_steps_of_told_event(text)
+    intent, _ = refine(text, {"name": "online_beantragen", "confidence": 1.0}, [], None)
+    assert intent is not None and intent["name"] == "lebenslage"
+    assert not asks_steps_of_told_event("Was muss ich für einen Kinderreisepass alles mitbringen?")
+
+
+def test_the_birth_place_may_follow_in_the_next_clause() -> None:
+    """Round 52: "… unser zweites Kind bekommen, im Klinikum in Wetzlar." beside the residence Aßlar."""
+    from bot.knowledge.ereignisort import event_municipality
+
+    text = (
+        "Zuerst waren wir in Gießen in der Erstaufnahme, jetzt wohnen wir in Aßlar. Meine Frau hat im "
+        "März unser zweites Kind bekommen, im Klinikum in Wetzlar. Wo bekommen wir die Geburtsurkunde?"
+    )
+    found = event_municipality(text, "geburtsurkunde")
+    assert found is not None and found.short_name == "Wetzlar"
+    # A residence in the next clause is no event place.
+    assert event_municipality("Unser Kind ist geboren, wir wohnen in Aßlar.", "geburtsurkunde") is None

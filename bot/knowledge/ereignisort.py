@@ -46,7 +46,9 @@ EVENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "geburtsurkunde",
         re.compile(
             # Not "Geburtstag": a birthday tells no birth to certify.
-            r"geboren?|geburt(?!s?tag)|entbind|entbunden|zur\s+welt|auf\s+die\s+welt|uff\s+die\s+welt|\bborn\b|\bbirth\b",
+            r"geboren?|geburt(?!s?tag)|entbind|entbunden|zur\s+welt|auf\s+die\s+welt|uff\s+die\s+welt|\bborn\b|\bbirth\b"
+            # "Meine Frau hat im März unser zweites Kind bekommen, im Klinikum in Wetzlar."
+            r"|\b(?:kind|baby|sohn|tochter|zwillinge|nachwuchs)\s+(?:\w+\s+){0,2}?(?:bekommen|gekriegt)\b",
             re.I,
         ),
     ),
@@ -200,11 +202,27 @@ def event_place_text(text: str, kind: str | None = None) -> str:
     return text or ""
 
 
+# A clause that is only a place phrase ("im Klinikum in Wetzlar", "in Bad Nauheim").
+_PLACE_OPENING = re.compile(r"\s*(?:im|in|am|auf|at|in\s+the)\b", re.IGNORECASE)
+
+
 def event_named_with_place(text: str) -> bool:
     """Whether a clause of ``text`` names an event together with a place ("baby born in Hanau")."""
     clauses, there = _clauses(text)
     return any(
-        names_event(c) and _names_a_place(c) and (i in there or not _RESIDENCE.search(c))
+        names_event(c)
+        and (
+            _names_a_place(c)
+            and (i in there or not _RESIDENCE.search(c))
+            # "… unser zweites Kind bekommen, im Klinikum in Wetzlar": the place in the next
+            # clause, as event_place_text reads it.
+            or i + 1 < len(clauses)
+            and not names_event(clauses[i + 1])
+            and not _RESIDENCE.search(clauses[i + 1])
+            and not _NEGATED.search(clauses[i + 1])
+            and _PLACE_OPENING.match(clauses[i + 1])
+            and _names_a_place(clauses[i + 1])
+        )
         for i, c in enumerate(clauses)
     )
 

@@ -356,6 +356,9 @@ CLAUSES = re.compile(
     # A dash before "und" too ("… brauche meine Geburtsurkunde – und gilt mein altes Servicekonto noch?").
     r"[.?!;:]|(?:,|\s[–—])\s*(?:und|aber|au(?:ß|ss)erdem|and|but|also)\b"
     r"|\b(?:und|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss|bis\s+wann|welche|gibt|gilt)"
+    # A dash before a question ("Ich brauche eine Geburtsurkunde aus Gießen – brauche ich dafür
+    # eine BundID?").
+    r"|\s[–—]\s*(?=(?:wer|was|wie|wo|wann|ob|brauche|kann|muss|welche|gibt|gilt)\b)"
     r"|\b(?:and|also)\s+(?=who|what|how|where|when|whether|if|can|do|does|need)",
     re.I,
 )

@@ -321,6 +321,8 @@ _CUED_FAQS = (
             r"|was\s+brauch\w*\s+(?:man|ich|sie|wir)\b|what\s+do\s+(?:i|you|we)\s+need\b"
             # "Wie krie isch etz so e BundID?", "how do I get a BundID?": getting one is registering.
             r"|\bwie\s+(?:krieg\w*|krie|bekomm\w*)\s+(?:ich|isch|man|mer|wir)\s+(?:\w+\s+){0,2}(?:e|eine?|ne|so\s+e)\s+bund"
+            # "wie mach ich ne bundid": making one is registering.
+            r"|\bwie\s+mach\w*\s+(?:ich|isch|man|mer|wir)\s+(?:\w+\s+){0,2}(?:e|eine?|ne|so\s+e)\s+bund"
             r"|\bhow\s+(?:do|can)\s+i\s+get\s+(?:a|an|one)\s+bund",
             re.IGNORECASE,
         ),
@@ -462,7 +464,7 @@ def cued_faq(text: str) -> str | None:
 _EASY_INTENTS = frozenset({"leichte_sprache_an", "leichte_sprache_aus"})
 _HANDOFF_INTENTS = frozenset({"kontakt_mensch", "unzufrieden"})
 # Words with which citizens ask for a person ("Mensch", "Mitarbeiter", "anrufen", "115").
-_PERSON_WORD = re.compile(
+PERSON_WORD = re.compile(
     r"mensch|person|mitarbeiter|sachbearbeiter|jemand|telefon|anruf|hotline|\b115\b|durchwahl|nummer|verbind"
     r"|human|someone|somebody|agent|\bcall\b|phone|\bstaff\b|employee|speak|talk|sprech|rede",
     re.IGNORECASE,
@@ -495,7 +497,7 @@ def faq_override(text: str, intent: dict[str, Any] | None, has_place: bool) -> s
     confidence = (intent or {}).get("confidence")
     unsure = confidence is not None and float(confidence) < UNSURE
     guessed = (name in _HANDOFF_INTENTS and unsure) or (
-        name == "kontakt_mensch" and confidence is not None and not _PERSON_WORD.search(text)
+        name == "kontakt_mensch" and confidence is not None and not PERSON_WORD.search(text)
     )
     keeps = name in CUE_KEEPS and not (name in _EASY_INTENTS and not _EASY_WORD.search(text)) and not guessed
     if not keeps and not service_question and not certificate_order:
@@ -818,6 +820,8 @@ _TOPIC_FAQS = (
     ("faq/smarte_regionen", re.compile(r"smart\w*\s+regionen?|smart\s+regions?", re.IGNORECASE)),
     ("faq/bundid_was", re.compile(r"bund\s*-?\s*id", re.IGNORECASE)),
     ("faq/servicekonto_was", re.compile(r"servicekonto", re.IGNORECASE)),
+    # "Was ist eigentlich das KIKZ?": the competence centre that advises on IKZ.
+    ("faq/ikz_beratung", re.compile(r"\bkikz\b|kompetenzzentrum", re.IGNORECASE)),
     ("faq/ikz_was", re.compile(r"interkommunal|\bikz\b", re.IGNORECASE)),
 )
 _NAMED_TOPIC_FAQS = tuple(

@@ -41,7 +41,10 @@ _IKZ_OTHER_QUESTION = re.compile(
 
 # How to apply or how long it takes, asked beside the amount ("… und wie man das beantragt").
 PROCEDURE_ASKED = re.compile(
-    r"beantrag|antrag\s+stell|wie\s+lange|bearbeitungs|\bapply\b|how\s+long", re.IGNORECASE
+    r"beantrag|antrag\s+stell|wie\s+lange|bearbeitungs|\bapply\b|how\s+long"
+    # "… und bei wem reichen wir den Antrag ein?", "wo geht der Antrag hin?"
+    r"|einreich|antrag\s+(?:\w+\s+){0,2}ein\b|\bwo(?:hin)?\s+(?:\w+\s+){0,3}antrag|submit",
+    re.IGNORECASE,
 )
 
 
@@ -153,4 +156,33 @@ def named_cooperation_funding(text: str) -> bool:
         and _PLAN.search(text)
         and not asks_totals(text)
         and (not _IKZ_OTHER_QUESTION.search(text) or _AMOUNT_ASKED.search(text))
+    )
+
+
+# "Gibt's da Geld defür?", "Geld dafür": money asked without the word Förderung.
+_MONEY_ASKED = re.compile(
+    r"\bgibt\S*\s+(?:\w+\s+){0,3}geld\b|\bgeld\s+(?:\w+\s+)?(?:daf(?:ü|ue)r|def(?:ü|ue)r|dazu|vom\s+land)\b"
+    r"|\bf(?:ö|oe)rder(?:ung|geld|mittel)\b|\bzusch(?:u|ü)ss|\bfunding\b|\bmoney\b|\bgrants?\b",
+    re.IGNORECASE,
+)
+_PROGRAMME_TIME = re.compile(
+    r"bis\s+wann|l(?:ä|ae)uft|laufzeit|\b20[2-3]\d\b|until\s+when|how\s+long|still", re.IGNORECASE
+)
+_IKZ_NAMED = re.compile(r"interkommunal|\bikz\b|inter-?\s?municipal", re.IGNORECASE)
+
+
+def ikz_funding_without_count(text: str) -> bool:
+    """Whether ``text`` asks whether IKZ is funded, naming IKZ and no number of municipalities.
+
+    "Unser Bürgermeister babbelt vun IKZ. Was is des eichentlich un gibt's da Geld defür?": the
+    calculator (it says what IKZ is and the amounts, then asks the number), not a person to call.
+    """
+    readings = (text, standardise(text))
+    return bool(
+        any(_IKZ_NAMED.search(r) and _MONEY_ASKED.search(r) for r in readings)
+        and parse_count(text) is None
+        and not asks_totals(text)
+        and not _IKZ_OTHER_QUESTION.search(text)
+        # "Gibt es die IKZ-Förderung 2027 noch?" asks how long the programme runs.
+        and not _PROGRAMME_TIME.search(text)
     )

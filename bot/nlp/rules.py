@@ -51,12 +51,14 @@ from bot.nlp.faq_cues import (
     CUE_KEEPS,
     FAQ_INTENT,
     FOLLOW_UP_OPENING,
+    PERSON_WORD,
     UNSURE,
     is_faq_follow_up,
 )
 from bot.nlp.ikz_cues import (
     MUNICIPALITIES,
     ikz_funding_question,
+    ikz_funding_without_count,
     ikz_special_funding_question,
     named_cooperation_funding,
 )
@@ -324,7 +326,10 @@ _EVENT_TOLD = re.compile(
     r"|gestorben|verstorben|passed\s+away|\bdied\b|geheiratet|got\s+married|geboren|was\s+born"
     # "our daughter arrived two weeks ago", "i am new come to hessen", "gonna go self employed".
     r"|\b(?:baby|daughter|son|child)\s+(?:\w+\s+)?arrived\b|\bnew\s+(?:come\s+)?(?:to|in)\s+(?:hessen|germany)\b"
-    r"|\bself[-\s]?employed\b|selbst(?:st)?(?:ä|ae)ndig\b|\bneu\s+in\s+(?:hessen|deutschland)\b",
+    r"|\bself[-\s]?employed\b|selbst(?:st)?(?:ä|ae)ndig\b|\bneu\s+in\s+(?:hessen|deutschland)\b"
+    # A birth to come: "Wir bekommen im Frühjahr Zwillinge! Was müssen wir nach der Geburt alles
+    # erledigen, und …?"
+    r"|\bnach\s+der\s+geburt\b|\b(?:bekommen|kriegen|erwarten)\s+(?:\w+\s+){0,4}?(?:kind|baby|zwillinge|drillinge|nachwuchs)\b",
     re.IGNORECASE,
 )
 _STEPS_ASKED = re.compile(
@@ -337,6 +342,8 @@ _STEPS_ASKED = re.compile(
     r"|which\s+offices|what\s+(?:do|should|must)\s+(?:i|we)\s+(?:actually\s+)?(?:have\s+to\s+|need\s+to\s+|gotta\s+)?"
     r"(?:do|sort\s+out|take\s+care\s+of|organi[sz]e)\b|what\s+paper\w*\s+(?:\w+\s+){0,2}(?:i|we)\s+(?:must|need|have)"
     r"|was\s+m(?:ü|ue)ssen\s+wir\s+(?:denn\s+|jetzt\s+|nun\s+|alles\s+)*(?:erledigen|machen|tun)\b"
+    # "Was müssen wir nach der Geburt alles erledigen?"
+    r"|was\s+m(?:ü|ue|u)ss(?:en|t)?\s+(?:wir|ihr|ich|man)\s+(?:\w+\s+){0,5}?alles\s+(?:erledigen|machen|tun|beachten|beantragen)\b"
     r"|welche\s+(?:(?:ä|ae)mter|beh(?:ö|oe)rden(?:g(?:ä|ae)nge)?)\b",
     re.IGNORECASE,
 )
@@ -472,6 +479,8 @@ HOW_ARE_YOU_OVERRIDABLE = frozenset({"nlu_fallback", "greet", "chitchat"})
 _WHAT_CAN_YOU_DO = re.compile(
     r"\b(?:wobei|bei\s+was|womit|mit\s+was|was)\s+(?:kannst|kannste|k(?:ö|oe)nnen\s+(?:sie|ihr))\b.{0,30}?"
     r"\b(?:helfe|helfen|machen|mache|tun)\b"
+    # "Un was kannste dann so?", "Was können Sie eigentlich alles?" (after asking what it is).
+    r"|\bwas\s+(?:kannst\s+du|kannste|k(?:ö|oe)nnen\s+(?:sie|ihr))\s+(?:(?:denn|dann|eigentlich|eischentlich|(?:ü|ue)berhaupt)\s+)*(?:so|alles)\b"
     r"|\bwhat\s+(?:can|do)\s+(?:you|u)\s+(?:do|help)",
     re.IGNORECASE,
 )
@@ -480,6 +489,17 @@ _WHAT_CAN_YOU_DO = re.compile(
 def asks_what_the_bot_can_do(text: str) -> bool:
     """Whether ``text`` asks what the assistant can help with ("Wobei kannst du mir helfen?")."""
     return bool(_WHAT_CAN_YOU_DO.search(text))
+
+
+# Intents a short "what can you do?" is misread as: "Un was kannste dann so?" reads like a
+# goodbye ("so, dann …") or a follow-up to the classifier.
+CAN_DO_OVERRIDABLE = frozenset({"goodbye", "nachfrage", "nlu_fallback", "greet", "out_of_scope"})
+_MAX_CAN_DO_WORDS = 8
+
+
+def can_do_question_alone(text: str) -> bool:
+    """Whether ``text`` is only the question what the assistant can do (a short message)."""
+    return asks_what_the_bot_can_do(text) and len(text.split()) <= _MAX_CAN_DO_WORDS
 
 
 # Words of small talk about how one is ("wie geht's", "alles klar?", "how are you").
@@ -669,7 +689,14 @@ def refine(
     elif _BARE_CERTIFICATE_WORD.match(text):
         # "certificate", "Urkunde?": the order; the form asks which one.
         intent = {"name": CERTIFICATE_INTENT, "confidence": 1.0}
-    elif has_place and not kind and name in _PLACE_ONLY_OVERRIDABLE and only_places(text, entities):
+    elif (
+        has_place
+        and not kind
+        # "Büdingen" after "Ich brauche eine Geburtsurkunde.": an order to the classifier, too
+        # unsure to pass the fallback; a bare place answers the form's question.
+        and (name in _PLACE_ONLY_OVERRIDABLE or unsure and name in (CERTIFICATE_INTENT, "standesamt_suchen"))
+        and only_places(text, entities)
+    ):
         intent = {"name": "angabe", "confidence": 1.0}
     elif (
         kind
@@ -720,6 +747,12 @@ def refine(
         # "Wir sind zwei Gemeinden und wollen die Bauhöfe zusammenlegen": the calculator. Also
         # when the classifier said so itself, too unsure for the fallback threshold (a mayor's
         # long story about the neighbour villages).
+        intent = {"name": "ikz_foerderung", "confidence": 1.0}
+    elif (
+        name in _IKZ_OVERRIDABLE - {FAQ_INTENT} or name == "kontakt_mensch" and not PERSON_WORD.search(text)
+    ) and ikz_funding_without_count(text):
+        # "… vun IKZ. Was is des eichentlich un gibt's da Geld defür?": talking ("babbelt") is no
+        # request for a person; the calculator says what IKZ is and asks the number.
         intent = {"name": "ikz_foerderung", "confidence": 1.0}
     elif name in _IKZ_OVERRIDABLE and ikz_special_funding_question(text):
         # "IKZ funding merger fire brigades amount": the calculator, which names the special rule

@@ -36,12 +36,14 @@ from bot.nlp.faq_cues import (
 from bot.nlp.ikz_cues import funding_misread_as_totals, totals_misread_as_funding
 from bot.nlp.rules import (
     BOT_QUESTION_OVERRIDABLE,
+    CAN_DO_OVERRIDABLE,
     HOW_ARE_YOU_OVERRIDABLE,
     PLACE_LABEL,
     THANKS_OVERRIDABLE,
     asks_what_the_bot_can_do,
     asks_what_the_bot_is,
     bot_question_alone,
+    can_do_question_alone,
     follow_up_misread_as_small_talk,
     how_are_you_only,
     refine,
@@ -118,6 +120,9 @@ class ContextualUnderstanding(StatelessComponent):
                 response = "chitchat/bot_challenge"
             elif name == "chitchat" and selected == "chitchat/wie_gehts" and asks_what_the_bot_can_do(text):
                 response = "chitchat/faehigkeiten"
+            elif name in CAN_DO_OVERRIDABLE and can_do_question_alone(text):
+                intent = {"name": "chitchat", "confidence": 1.0}
+                response = "chitchat/faehigkeiten"
             elif (
                 name in (FAQ_INTENT, "chitchat")
                 and selected == "chitchat/wie_gehts"
@@ -149,6 +154,11 @@ class ContextualUnderstanding(StatelessComponent):
                 intent = {"name": "nachfrage", "confidence": 1.0}
             elif name == FAQ_INTENT and (stray := faq_for_stray_selection(text, selected)):
                 response = stray
+            elif name == "chitchat" and selected and selected.startswith("faq/"):
+                # "werden meine Daten da automatisch übernommen?" after the Servicekonto answer: small
+                # talk by the classifier, a question by the selector. As a question the topic in
+                # focus decides (actions/faq.py) instead of the selector's guess alone.
+                intent = {"name": FAQ_INTENT, "confidence": 1.0}
             if response:
                 message.set(
                     RESPONSE_SELECTOR,
