@@ -19,12 +19,14 @@ from rasa_sdk.types import DomainDict
 from actions.antworten import say
 from actions.context import home_municipality, user_text
 from actions.fokus import current_focus, focus_faq
-from actions.katalog import objects_with_year
+from actions.ikz import ikz_recount
+from actions.katalog import objects_to_answer
 from actions.kontakt import gemeinde_hinweis
 from actions.online_leistungen import (
     ActionOnlineLeistung,
     answer_other_topics,
     portal_page,
+    say_overview,
     service_field,
     service_name,
 )
@@ -33,6 +35,7 @@ from actions.urkunden import say_office
 from bot.knowledge.services import load_services, names_a_service
 from bot.nlp.certificates import CLAUSES, HERE
 from bot.nlp.faq_cues import (
+    asks_for_online_offer,
     faq_answers,
     faqs_asked,
     ikz_faq_without_cooperation,
@@ -54,7 +57,9 @@ _ACCOUNT_FAQS = frozenset(
     }
 )
 _BACK_TO_SERVICE = re.compile(
-    r"\b(?:daf(?:ü|ue)r|dazu|for\s+(?:that|it|this)|for\s+the\s+application|f(?:ü|ue)r\s+den\s+antrag)\b",
+    r"\b(?:daf(?:ü|ue)r|dazu|for\s+(?:that|it|this)|for\s+the\s+application|f(?:ü|ue)r\s+den\s+antrag)\b"
+    # "Und was brauche ich, um mich da zu registrieren?" after Wohngeld in Hanau.
+    r"|\b(?:mich|uns)\s+(?:da|dort)\s+(?:zu\s+)?(?:registrier|anmeld)",
     re.IGNORECASE,
 )
 _MAX_ACCOUNT_FOLLOW_UP_WORDS = 12
@@ -73,6 +78,12 @@ class ActionFaq(Action):
     ) -> list[EventType]:
         selected = response_key(tracker.latest_message.get("response_selector"))
         focus = current_focus(tracker)
+        if focus and focus.kind == "ikz" and not (selected or "").startswith("faq/ikz"):
+            # "Un wenn de Nochbar … aach noch mitmacht, also mir zu viert?" after the IKZ
+            # calculator: a number recalculates (the selector's guess was an account FAQ).
+            recount = ikz_recount(dispatcher, tracker)
+            if recount is not None:
+                return recount
         if (
             focus
             and focus.kind in _SERVICE_FOCUS
@@ -89,7 +100,7 @@ class ActionFaq(Action):
             and _account_of_service(dispatcher, tracker, focus.value, selected)
         ):
             return []
-        if focus and focus.kind == "leistung" and objects_with_year(user_text(tracker)):
+        if focus and focus.kind == "leistung" and objects_to_answer(user_text(tracker)):
             # "meine fahrzeugpapiere sind von 2012, geht das trotzdem?" after the car's
             # deregistration: that service's answer says what the year means.
             return await ActionOnlineLeistung().run(dispatcher, tracker, domain)
@@ -122,6 +133,9 @@ class ActionFaq(Action):
         clauses = [part for part in CLAUSES.split(message[:_MAX_TOPIC_CHARS]) if part and part.strip()]
         others = ". ".join(part for part in clauses if not faqs_asked(part)) if len(clauses) > 1 else ""
         contact_named = bool(others.strip()) and answer_other_topics(dispatcher, tracker, others, keys)
+        if others.strip() and asks_for_online_offer(others):
+            # "Was bedeutet das OZG 2.0 für mich? Und wo finde ich in Hessen die Online-Anträge?"
+            say_overview(dispatcher, tracker)
         # "… And if not, is there a phone number I can call?": the person to contact after it.
         asked = other_topics(message, ())
         if not contact_named and asked.handoff:

@@ -100,7 +100,11 @@ _FOCUS_FAQS = {
             re.compile(r"\bber(?:ä|ae|a)t|beratung|hilft|unterst(?:ü|ue)tz|ansprech", re.IGNORECASE),
             "utter_faq/ikz_beratung",
         ),
-        (re.compile(r"antrag|beantrag|wie\s+lange|dauer", re.IGNORECASE), "utter_faq/ikz_antrag"),
+        # "Un wo muss isch des Ganze eireiche?": where to submit is the procedure.
+        (
+            re.compile(r"antrag|beantrag|wie\s+lange|dauer|einreich|eireich", re.IGNORECASE),
+            "utter_faq/ikz_antrag",
+        ),
         (re.compile(r"bis\s+wann|l(?:ä|ae)uft|laufzeit|2026|2027|ende", re.IGNORECASE), "utter_faq/ikz_was"),
     ),
     "konto": (
@@ -145,7 +149,7 @@ _FOCUS_FAQS = {
         (
             re.compile(
                 r"l(?:ö|oe|o)sch|delet|\bremove|\bclose\b|k(?:ü|ue)ndig|deaktiv|inaktiv|unused"
-                r"|nicht\s+(?:mehr\s+)?(?:be)?nutz|(?:don'?t|do\s+not|never)\s+use\b|not\s+us(?:e|ed|ing)\b",
+                r"|\bn(?:icht?|et)\s+(?:mehr\s+)?(?:be)?nutz|(?:don'?t|do\s+not|never)\s+use\b|not\s+us(?:e|ed|ing)\b",
                 re.IGNORECASE,
             ),
             "utter_faq/bundid_was",

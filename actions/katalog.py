@@ -25,6 +25,7 @@ from bot.knowledge.catalogue import CatalogueService, Hit, load_catalogue, regul
 from bot.knowledge.finder import CONFIDENT_SCORE, FALLBACK_SCORE, is_confident
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import load_services
+from bot.nlp.faq_cues import ACCOUNT_WORD
 
 # Topics whose follow-ups (cost, online, duration) action_nachfrage answers.
 _SERVICE_FOCUS = frozenset({"leistung", "urkunde", "lebenslage"})
@@ -163,14 +164,24 @@ def continues_focus(message: str, aspect: str = "allgemein") -> bool:
 # A circumstance told against the answer, with a year ("Mein Fahrzeugschein ist aber noch von
 # 2012.", "… ist von 2012, geht das trotzdem?" after the car's online deregistration): the
 # service's answer says what the year means.
-_OBJECTION_WITH_YEAR = re.compile(
-    r"^(?=.*\b(?:aber|trotzdem|dennoch|but|still|anyway)\b).*\b(?:19|20)\d{2}\b", re.IGNORECASE | re.DOTALL
+# "der is aber schon verschrottet": a state told against the answer ("aber schon", "aber noch").
+_OBJECTION = re.compile(
+    r"^(?=.*\b(?:aber|trotzdem|dennoch|but|still|anyway)\b).*\b(?:19|20)\d{2}\b"
+    r"|\baber\s+(?:schon|bereits|noch)\b|\balready\b",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
-def objects_with_year(message: str) -> bool:
-    """Whether a short message objects to the answer with a year ("aber", "trotzdem")."""
-    return len(message.split()) <= _SHORT_FOLLOW_UP_WORDS and bool(_OBJECTION_WITH_YEAR.search(message))
+def objects_to_answer(message: str) -> bool:
+    """Whether a short message objects to the answer with a year or a state ("aber schon …").
+
+    Not about an account ("Ich habe aber schon eine BundID"): that is the account's question.
+    """
+    return (
+        len(message.split()) <= _SHORT_FOLLOW_UP_WORDS
+        and bool(_OBJECTION.search(message))
+        and not ACCOUNT_WORD.search(message)
+    )
 
 
 def points_back(message: str) -> bool:
@@ -234,6 +245,8 @@ class ActionLeistungSuchen(Action):
         condition = (
             bool(_CONDITION_FOLLOW_UP.match(message))
             or (short and (bool(_URGENT.search(message)) or aspect_of(message) == "kosten"))
+            # "der is aber schon verschrottet" after the car's deregistration.
+            or objects_to_answer(message)
         ) and not load_services().find(message)
         if (
             (in_scope or condition)

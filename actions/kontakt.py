@@ -48,6 +48,11 @@ class ActionKontakt(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker))
+        # "Ich finde nichts zur Briefwahl … Wen kann ich anrufen?": the person, and the answer to
+        # what the citizen could not find. Imported here: online_leistungen imports this module.
+        from actions.online_leistungen import answer_other_topics
+
+        answer_other_topics(dispatcher, tracker, user_text(tracker), (), contact=False)
         return []
 
 

@@ -62,6 +62,17 @@ _ASPECTS = (
             re.I,
         ),
     ),
+    # "Darf ich die als Mutter für ihn beantragen? Er ist 17.", "kann isch die fer den aach
+    # beantrage?": who may order (before the age, which otherwise reads as the fees' question).
+    (
+        "berechtigt",
+        re.compile(
+            r"\bdarf\b|\bd(?:ü|ue)rfen\b|berechtigt|\bmay\s+(?:i|we|my)\b|\ballowed\b"
+            r"|\b(?:f(?:ü|ue)r|fer|for)\s+(?:den|ihn|sie|die|meine?[nmr]?|mei|him|her|my)\b.{0,40}"
+            r"\b(?:auch|aach|ach|also|too)\b.{0,20}\b(?:beantrag|bestell|order|request|apply)",
+            re.I,
+        ),
+    ),
     # "wie lange dauert das, wenn ich per Post bestelle?": the question is how long; the way
     # to order or the delivery is only its circumstance.
     ("dauer", re.compile(r"wie\s+lange?\b|dauert|how\s+long", re.I)),
@@ -230,6 +241,11 @@ class ActionNachfrage(Action):
             service = lost_document(focus.value, tracker) or step_service(
                 load_lebenslagen().get(focus.value or ""), aspect
             )
+        if aspect == "berechtigt" and (
+            focus and focus.kind == "urkunde" or service is not None and service.id in URKUNDENARTEN
+        ):
+            dispatcher.utter_message(response="utter_faq/urkunde_berechtigt")
+            return []
         if focus and focus.kind == "urkunde" and aspect == "kosten":
             dispatcher.utter_message(response="utter_faq/urkunde_gebuehr")
             return []

@@ -14,7 +14,7 @@ from actions.antworten import Var, join, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import asks_without_id_card, current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
-from actions.katalog import answer_from_catalogue, continues_focus, objects_with_year, points_back
+from actions.katalog import answer_from_catalogue, continues_focus, objects_to_answer, points_back
 from actions.katalog import answer_service as answer_catalogue_service
 from actions.kontakt import gemeinde_hinweis
 from actions.payloads import intent_payload
@@ -65,6 +65,7 @@ def online_status_text(service: Service, tracker: Tracker) -> Var:
     return text(f"status_{service.online}", tracker)
 
 
+_PERMIT = "aufenthaltstitel"
 # Steps done at the Standesamt of the place the citizen names (the residence, for registering a
 # marriage): their answer adds that Standesamt's link.
 AT_THE_STANDESAMT = frozenset({"eheschliessung_anmelden"})
@@ -180,14 +181,29 @@ def tagged_catalogue_services(tracker: Tracker, handled: Collection[str]) -> lis
     return []
 
 
+# The electronic residence permit named as the citizen's ID ("ich hab aber nur nen elektronischen
+# aufenthaltstitel kein perso"), not as the service of getting or renewing one.
+_PERMIT_AS_ID = re.compile(
+    r"^(?!.*(?:verl(?:ä|ae)nger|beantrag|abgelaufen|l(?:ä|ae)uft\s+ab|erteil|renew|expire))"
+    r".*\b(?:nur|mit|hab\w*|besitze)\b.{0,25}\belektronisch\w*\s+aufenthaltstitel",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def requested_service(tracker: Tracker) -> Service | None:
     """The service the latest message is about: entity first, then keywords in the text."""
     catalogue = load_services()
+    found = None
     for value in entity_values(tracker, "leistung") + entity_values(tracker, "urkundenart"):
-        service = catalogue.get(value)
-        if service:
-            return service
-    return catalogue.find(user_text(tracker))
+        found = catalogue.get(value)
+        if found:
+            break
+    found = found or catalogue.find(user_text(tracker))
+    if found is not None and found.id == _PERMIT and _PERMIT_AS_ID.search(user_text(tracker)):
+        # Said as the ID for the service in focus (the online registration of an address).
+        focus = current_focus(tracker)
+        return catalogue.get(focus.value or "") if focus and focus.kind == "leistung" else None
+    return found
 
 
 # Only the opening of a long message is searched for a place name.
@@ -333,7 +349,7 @@ class ActionOnlineLeistung(Action):
             and (
                 continues_focus(message)
                 or points_back(message)
-                or objects_with_year(message)
+                or objects_to_answer(message)
                 or _APPLY_ONLINE.match(message)
             )
         ):
@@ -345,7 +361,8 @@ class ActionOnlineLeistung(Action):
             # Imported here: actions.nachfragen imports this module.
             from actions.nachfragen import ActionNachfrage, aspect_of
 
-            if continues_focus(message, aspect_of(message)):
+            # "ich hab aber nur nen elektronischen aufenthaltstitel" after the move's online step.
+            if continues_focus(message, aspect_of(message)) or _PERMIT_AS_ID.search(message):
                 return await ActionNachfrage().run(dispatcher, tracker, domain)
         if service is None and focus and focus.kind in ("konto", "ikz", "ozg", "civento"):
             # "ok, how do I create the new one?" after the Servicekonto's answer: the BundID;

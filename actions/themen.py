@@ -137,6 +137,10 @@ def other_topics(text: str, handled: Collection[str], here: Municipality | None 
             buttons.append({"title": title, "payload": payload})
             continue
         service = load_services().find(clause) or load_services().find(pair)
+        if service and service.id in seen:
+            # "kann ich wohngeld online beantragen elterngeld auch??": a second service in the
+            # clause of the one answered.
+            service = load_services().find_other(clause, seen)
         if service and service.id not in seen and not kind:
             seen.add(service.id)
             services.append(service)

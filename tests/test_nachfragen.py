@@ -1168,3 +1168,74 @@ def test_dialect_aspects_are_read_in_standard_german() -> None:
         "kosten",
         "online",
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Round 41: the age read as the fees' question.
+        "Darf ich die als Mutter für ihn beantragen? Er ist 17.",
+        # Round 40: "for him too" in Hessian.
+        "kann isch die fer den aach beantrage?",
+    ],
+)
+async def test_who_may_order_the_certificate_in_focus(text: str) -> None:
+    tracker = make_tracker(text, "nachfrage", slots={"fokus": "urkunde:geburtsurkunde"})
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_faq/urkunde_berechtigt"]
+    assert aspect_of("Was kostet die, wenn ich sie für meine Mutter bestelle?") == "kosten"
+
+
+def test_a_second_service_in_the_clause_of_the_first_is_answered() -> None:
+    """Round 60: "kann ich wohngeld online beantragen elterngeld auch??"."""
+    from actions.themen import other_topics
+
+    assert [
+        s.id
+        for s in other_topics("kann ich wohngeld online beantragen elterngeld auch??", ["wohngeld"]).services
+    ] == ["elterngeld"]
+    assert other_topics("Wie beantrage ich Wohngeld online?", ["wohngeld"]).services == ()
+
+
+async def test_the_residence_permit_as_the_id_is_no_question_about_the_permit() -> None:
+    """Round 60: "ich hab aber nur nen elektronischen aufenthaltstitel kein perso" after the online registration."""
+    tracker = make_tracker(
+        "ich hab aber nur nen elektronischen aufenthaltstitel kein perso",
+        "online_beantragen",
+        slots={"fokus": "leistung:wohnsitz_anmelden"},
+    )
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    said = texts(messages)
+    assert "Wohnsitz" in said and "Aufenthaltstitel konnte man dafür in Kassel nicht nutzen" in said
+    # Renewing the permit is the permit's service.
+    tracker = make_tracker("Ich will meinen elektronischen Aufenthaltstitel verlängern", "online_beantragen")
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert "Ausländerbehörde" in texts(messages)
+
+
+async def test_a_request_for_a_person_also_answers_the_service_it_names() -> None:
+    """Round 58: "… seit einer Stunde Briefwahl … mit einem Menschen sprechen?": 115 and Briefwahl."""
+    from actions.kontakt import ActionKontakt
+
+    tracker = make_tracker(
+        "Ich versuche seit einer Stunde, Briefwahl zu beantragen – kann ich nicht einfach mit einem Menschen sprechen?",
+        "kontakt_mensch",
+    )
+    _, messages = await run(ActionKontakt(), tracker)
+    said = texts(messages)
+    assert "115" in said and "Briefwahl" in said
+
+
+async def test_a_number_with_ikz_in_focus_recalculates_whatever_faq_was_guessed() -> None:
+    from actions.faq import ActionFaq
+
+    tracker = make_tracker(
+        "Un wenn de Nochbar aach noch mitmacht, also mir zu viert?",
+        "faq",
+        slots={"fokus": "ikz"},
+    )
+    tracker.latest_message["response_selector"] = {
+        "default": {"response": {"intent_response_key": "faq/servicekonto_bundid"}}
+    }
+    _, messages = await run(ActionFaq(), tracker)
+    assert "100.000" in texts(messages)

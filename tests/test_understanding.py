@@ -2211,3 +2211,130 @@ def test_the_birth_place_may_follow_in_the_next_clause() -> None:
     assert found is not None and found.short_name == "Wetzlar"
     # A residence in the next clause is no event place.
     assert event_municipality("Unser Kind ist geboren, wir wohnen in Aßlar.", "geburtsurkunde") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Round 60: typed without commas, the residence verb starts its own clause.
+        ("brauch ne geburtsurkunde bin in wetzlar geboren wohn aber in gießen", "Wetzlar"),
+        ("wo bekom ich ne geburtsurkunfe bin in rüselsheim geborn wohn jetz in mainz", "Rüsselsheim am Main"),
+        ("baby is da!! geboren in hanau wir wohnen in maintal wo krieg ich die geburtsurkunde", "Hanau"),
+        # A residence verb at the end of a subordinate clause stays in it (round 36).
+        (
+            "Welches Standesamt ist zuständig, wenn ich in Limburg wohne, aber in Hadamar geboren bin?",
+            "Hadamar",
+        ),
+    ],
+)
+def test_residence_typed_without_commas_is_no_event_place(text: str, expected: str) -> None:
+    from bot.knowledge.ereignisort import event_municipality
+
+    found = event_municipality(text, "geburtsurkunde")
+    assert found is not None and found.short_name == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Round 60: the point of "2.0" is no sentence end.
+        (
+            "ozg 2.0 seit wann gilt das und welches ministerium is in hessen für die verwaltungsdigitalisierung zuständig",
+            ["faq/ozg_frist", "faq/ministerium"],
+        ),
+        (
+            "Was hat sich durch das OZG 2.0 eigentlich geändert? Und wie lange läuft die IKZ-Förderung des Landes noch?",
+            ["faq/ozg_was", "faq/ikz_was"],
+        ),
+        # Hessian "un" before a question (round 40).
+        (
+            "Was is'n des OZG 2.0 un gibt's des Servicekonto Hesse eichentlich noch?",
+            ["faq/ozg_was", "faq/servicekonto_bundid"],
+        ),
+        # Round 58: how long the IKZ procedure takes, with words between "wie lange" and "dauert".
+        (
+            "Ich wollte wissen, wie lange die Bearbeitung eines IKZ-Förderantrags dauert. Mein Vater ist gestern gestorben, was muss ich jetzt alles erledigen?",
+            ["faq/ikz_antrag"],
+        ),
+        # Round 57: the KIKZ is the competence centre.
+        (
+            "Was ist eigentlich das KIKZ und bis wann läuft das IKZ-Förderprogramm noch?",
+            ["faq/ikz_beratung", "faq/ikz_was"],
+        ),
+    ],
+)
+def test_two_questions_get_one_faq_each(text: str, expected: list[str]) -> None:
+    from bot.nlp.faq_cues import clause_faqs
+
+    assert clause_faqs(text) == expected
+
+
+def test_a_deadline_question_about_ozg_2_is_not_the_ozg_answer() -> None:
+    from bot.nlp.faq_cues import cued_faq
+
+    assert cued_faq("Gibt es mit dem OZG 2.0 eine Frist für die Kommunen?") != "faq/ozg_was"
+    assert cued_faq("Was hat sich mit dem OZG 2.0 geändert?") == "faq/ozg_was"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent_name", "expected"),
+    [
+        # Round 58: an age alone after the fees.
+        ("Ich bin 22.", "angabe", "nachfrage"),
+        # Round 58: "Und ein Reisepass?" read as small talk.
+        ("Und ein Reisepass?", "chitchat", "nachfrage"),
+        # Round 58: a phone number where a real person answers.
+        (
+            "Ich habe dreimal versucht, einen Antrag zu stellen. Gibt es irgendwo eine Telefonnummer, wo ein echter Mensch rangeht?",
+            "out_of_scope",
+            "kontakt_mensch",
+        ),
+        # Round 58: Hessian "met em richtische Mensch schwätze" asks for a person, not easy words.
+        (
+            "Ach, dos es mer alles ze kompliziert. Ech will met em richtische Mensch schwätze!",
+            "leichte_sprache_an",
+            "kontakt_mensch",
+        ),
+    ],
+)
+def test_short_follow_ups_and_requests_for_a_person(text: str, intent_name: str, expected: str) -> None:
+    entities = (
+        [{"entity": "leistung", "value": "reisepass", "start": 7, "end": 17}] if "Reisepass" in text else []
+    )
+    intent, _ = refine(text, {"name": intent_name, "confidence": 0.7}, entities, None)
+    assert intent is not None and intent["name"] == expected
+
+
+def test_hessian_here_and_died_use_the_pages_municipality() -> None:
+    """Round 58: "Der es hier be uns im Krankehaus gestorwe." on Alsfeld's website."""
+    _, entities = refine(
+        "Ech brauch die Sterbeurkunn vo mei'm Vadder. Der es hier be uns im Krankehaus gestorwe.",
+        {"name": "urkunde_beantragen", "confidence": 0.9},
+        [],
+        {"kommune": "06535001"},
+    )
+    assert {"entity": "gemeinde", "value": "06535001"}.items() <= next(
+        e for e in entities if e["entity"] == "gemeinde"
+    ).items()
+
+
+def test_dialect_counts_the_neighbouring_municipalities() -> None:
+    from bot.knowledge.ikz import parse_count
+
+    assert parse_count("Mir wolle mit zwaa Nochbergemaane unser Kass zammelegge.") == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Meine BundID von 2023 funktioniert nicht mehr. Und nebenbei: Wo melde ich ein Gewerbe an?",
+            "faq/bundid_was",
+        ),
+        ("wie mach ich ne bundid und kann ich mein auto online abmelden?", "faq/bundid_registrieren"),
+    ],
+)
+def test_account_questions_beside_a_service(text: str, expected: str) -> None:
+    from bot.nlp.faq_cues import clause_faqs
+
+    assert clause_faqs(text)[0] == expected

@@ -33,6 +33,12 @@ _CLAUSE_SPLIT = re.compile(
 )
 # The same, keeping the separators (to tell a particle "aber" from a comma).
 _CLAUSE_SPLIT_KEEP = re.compile(f"({_CLAUSE_SPLIT.pattern})", re.IGNORECASE)
+_BEFORE_RESIDENCE = re.compile(
+    # Only a main clause that starts with the verb ("wohn aber in gießen", "wir wohnen in
+    # maintal"), not a verb at the end of "wenn ich in Limburg wohne".
+    r"(?<![,.;:!?])\s+(?=(?:ich\s+|wir\s+|isch\s+|mer\s+|mir\s+)?wohn(?:e|en|t)?\s+(?:\w+\s+){0,2}?(?:in|im|bei|am)\b)",
+    re.IGNORECASE,
+)
 # Conjunctions that are also particles inside a clause ("wir wohnen jetzt aber in Kassel").
 _PARTICLES = frozenset({"aber", "jedoch", "doch", "though"})
 # A short place phrase with no verb of its own ("in Kassel", "in Bad Soden am Taunus").
@@ -46,7 +52,7 @@ EVENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "geburtsurkunde",
         re.compile(
             # Not "Geburtstag": a birthday tells no birth to certify.
-            r"geboren?|geburt(?!s?tag)|entbind|entbunden|zur\s+welt|auf\s+die\s+welt|uff\s+die\s+welt|\bborn\b|\bbirth\b"
+            r"geboren?|geborn|geburt(?!s?tag)|entbind|entbunden|zur\s+welt|auf\s+die\s+welt|uff\s+die\s+welt|\bborn\b|\bbirth\b"
             # "Meine Frau hat im März unser zweites Kind bekommen, im Klinikum in Wetzlar."
             r"|\b(?:kind|baby|sohn|tochter|zwillinge|nachwuchs)\s+(?:\w+\s+){0,2}?(?:bekommen|gekriegt)\b",
             re.I,
@@ -273,7 +279,10 @@ def _clauses(text: str) -> tuple[list[str], set[int]]:
     clauses: list[str] = []
     there: set[int] = set()
     separator = ""
-    for raw in _CLAUSE_SPLIT_KEEP.split(text or ""):
+    # Typed without commas ("bin in wetzlar geboren wohn aber in gießen"): a residence verb
+    # starts a clause of its own.
+    text = _BEFORE_RESIDENCE.sub(", ", text or "")
+    for raw in _CLAUSE_SPLIT_KEEP.split(text):
         if _CLAUSE_SPLIT.fullmatch(raw or ""):
             separator = raw.strip().lower() if raw.strip() else separator
             continue

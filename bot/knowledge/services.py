@@ -7,7 +7,7 @@ are not listed in quellen.yml, so the bot never shows an unsourced link.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -140,6 +140,20 @@ def _keyword_keys(keyword: str) -> set[str]:
     return {canonical, plain}
 
 
+def _haystacks(text: str) -> list[str]:
+    """The normalised readings of ``text`` that keywords are looked up in, padded with spaces."""
+    # A question in Hessian dialect ("aus de Kersch austrede") is read in standard German too.
+    readings = dict.fromkeys(
+        (
+            *variants(text),
+            *variants(standardise(text)),
+            *variants(_joined_separable_verbs(text)),
+            *variants(_without_fillers(text)),
+        )
+    )
+    return [f" {key} " for key in readings if key]
+
+
 class ServiceCatalogue:
     """Immutable lookup over all services."""
 
@@ -184,21 +198,24 @@ class ServiceCatalogue:
         case, umlaut spelling and punctuation do not matter. ``None`` if no
         keyword occurs.
         """
-        # A question in Hessian dialect ("aus de Kersch austrede") is read in standard German too.
-        readings = dict.fromkeys(
-            (
-                *variants(text),
-                *variants(standardise(text)),
-                *variants(_joined_separable_verbs(text)),
-                *variants(_without_fillers(text)),
-            )
-        )
-        haystacks = [f" {key} " for key in readings if key]
+        haystacks = _haystacks(text)
+        return self._find_exact(haystacks) or self._find_typo(haystacks) or self._find_corrected(haystacks)
+
+    def find_other(self, text: str, excluded: Collection[str]) -> Service | None:
+        """The service whose longest keyword occurs in ``text``, other than those ``excluded``.
+
+        "kann ich wohngeld online beantragen elterngeld auch??": Elterngeld beside Wohngeld.
+        """
+        return self._find_exact(_haystacks(text), excluded)
+
+    def _find_exact(self, haystacks: list[str], excluded: Collection[str] = ()) -> Service | None:
         for keyword, service_id in self._keywords:
+            if service_id in excluded:
+                continue
             needles = [f" {part} " for part in keyword.split(_ALL_PARTS)]
             if any(all(needle in haystack for needle in needles) for haystack in haystacks):
                 return self._by_id[service_id]
-        return self._find_typo(haystacks) or self._find_corrected(haystacks)
+        return None
 
     def _find_corrected(self, haystacks: list[str]) -> Service | None:
         """A phrase keyword with a slip in one of its words ("registr a buisness" → register a business).

@@ -50,10 +50,10 @@ _KIND_PATTERNS = (
 # "hier" and its paraphrases, only where they point at a place (not "hier steht", "ich bin
 # hier richtig"): followed or preceded by words of place, birth or office, or "bei uns".
 HERE = re.compile(
-    r"\b(?:bei\s+uns|in\s+unserer\s+(?:stadt|gemeinde|kommune)|in\s+meiner\s+(?:stadt|gemeinde|kommune)"
+    r"\b(?:be(?:i)?\s+uns|in\s+unserer\s+(?:stadt|gemeinde|kommune)|in\s+meiner\s+(?:stadt|gemeinde|kommune)"
     r"|unsere[mnrs]?\s+(?:stadt|gemeinde|kommune|rathaus|standesamt)|hier\s+vor\s+ort|vor\s+ort"
     # "isch bin hier gebore": Hessian drops the final n.
-    r"|hier(?=(?:\s+\w+){0,3}\s+(?:gebore|gestorbe|verstorbe|geheiratet|verheiratet|zur\s+welt))"
+    r"|hier(?=(?:\s+\w+){0,3}\s+(?:gebore|gestorbe|gestorwe|verstorbe|geheiratet|verheiratet|zur\s+welt))"
     r"|hier(?=\s+(?:in\s+der\s+stadt|in\s+der\s+gemeinde|im\s+ort|bei\s+ihnen|im\s+krankenhaus|im\s+klinikum))"
     r"|(?:geboren|gestorben|geheiratet|heiraten|bestellen|beantragen|bekomme|bekommen|kriege|gibt\s+es|geht\s+das)\s+(?:ich\s+)?(?:das\s+|die\s+|den\s+|eine?n?\s+\w+\s+)?hier\b"
     r"|(?:\w*urkunde\w*|standesamt|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro)\s+(?:von\s+|aus\s+|f(?:ü|ue)r\s+)?hier\b"
@@ -354,8 +354,10 @@ _CERTIFICATE_QUESTIONS = (
 # A second topic starts after these ("Sterbeurkunde aus Gernsheim, und was kostet ein Pass?").
 CLAUSES = re.compile(
     # A dash before "und" too ("… brauche meine Geburtsurkunde – und gilt mein altes Servicekonto noch?").
-    r"[.?!;:]|(?:,|\s[–—])\s*(?:und|aber|au(?:ß|ss)erdem|and|but|also)\b"
-    r"|\b(?:und|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss|bis\s+wann|welche|gibt|gilt)"
+    # Not the point in "OZG 2.0" or a date ("24.07.2024").
+    r"[?!;:]|\.(?!\d)|(?:,|\s[–—])\s*(?:und|aber|au(?:ß|ss)erdem|and|but|also)\b"
+    # Hessian "un" too ("Was is'n des OZG 2.0 un gibt's des Servicekonto Hesse noch?").
+    r"|\b(?:und|un|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss|bis\s+wann|welche|gibt|gilt)"
     # A dash before a question ("Ich brauche eine Geburtsurkunde aus Gießen – brauche ich dafür
     # eine BundID?").
     r"|\s[–—]\s*(?=(?:wer|was|wie|wo|wann|ob|brauche|kann|muss|welche|gibt|gilt)\b)"

@@ -260,6 +260,10 @@ _CUED_FAQS = (
             # "… es heißt, das Konto gibt es nicht": deleted after 24 months unused.
             r"|konto\s+(?:gibt\s+es|existiert)\s+nicht|konto\s+nicht\s+gefunden|kein\s+konto\s+gefunden"
             r"|verf(?:ä|ae)llt|inaktiv|konto\s+(?:\w+\s+)?l(?:ö|oe)sen\b"
+            # "Meine BundID von 2023 … funktioniert nicht mehr": perhaps deleted after 24 months.
+            r"|funktioniert\s+(?:\w+\s+)?nicht\s+mehr"
+            # "… gibt es das Konto überhaupt noch?"
+            r"|gibt\s+es\s+(?:das|mein|dein|ihr)\s+konto\s+(?:(?:ü|ue)berhaupt\s+)?noch\b"
             r"|(?:nicht|nich|net|nie)\s+(?:mehr\s+|wieder\s+)?(?:be|ge)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
             r"|delet|no\s+longer\s+exist|expire|inactive|not\s+used|(?:never|don'?t|do\s+not)\s+(?:log\s*in|use\b)"
             # "After that I never logged in again … my account just does not seem to exist anymore."
@@ -382,9 +386,31 @@ _CUED_FAQS = (
         _WHAT_IS_ASKED,
     ),
     (
+        # "Was hat sich durch das OZG 2.0 geändert?", "Was is'n des OZG 2.0?": the OZG answer
+        # says what OZG 2.0 changed (not a deadline question).
+        "faq/ozg_was",
+        # Not a question about deadlines or a right to sue: the deadlines' answer says those.
+        re.compile(
+            r"^(?!.*(?:frist|bis\s+wann|ab\s+wann|deadline|klag|anspruch|\brecht\s+dr?a?uf|until\s+when|\bsue\b))"
+            r".*(?:\bozg\s*-?\s*2(?:\.0)?\b|ozg-?(?:ä|ae)nderungsgesetz)",
+            re.IGNORECASE | re.DOTALL,
+        ),
+        re.compile(
+            # Not "seit wann gilt …": the deadlines' answer has the date too (and the deadlines).
+            r"ge(?:ä|ae)ndert|(?:ä|ae)nder(?:t|ung)|what\s+changed"
+            r"|\bwas\s+(?:is|ist|is'n|isn|bedeutet|hei(?:ß|ss)t)\b|\bwhat\s+is\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "faq/ikz_was",
         re.compile(_IKZ + r"|f(?:ö|oe)rder(?:programm|ung)|funding\s+program", re.IGNORECASE),
-        re.compile(r"bis\s+wann|laufzeit|until\s+when|when\s+does\s+the\s+\w+\s+end", re.IGNORECASE),
+        re.compile(
+            r"bis\s+wann|laufzeit|until\s+when|when\s+does\s+the\s+\w+\s+end"
+            # "Und wie lange läuft die IKZ-Förderung des Landes noch?"
+            r"|wie\s+lange\s+l(?:ä|ae)uft|l(?:ä|ae)uft\s+(?:\w+\s+){0,5}noch\b",
+            re.IGNORECASE,
+        ),
     ),
     (
         # Last: the registering and the other BundID cues come first. "Geht das auch, wenn mein
@@ -656,7 +682,8 @@ def service_misread_as_faq(text: str, response_key: str | None) -> bool:
 _ONLINE_OFFER = re.compile(
     # German only: English "online services" comes with login, rights and funding questions
     # the classifier answers better (tests/nlu/heldout_en.yml).
-    r"\b(?:online|digital\w*)\s*-?\s*(?:dienst|angebot|leistung)\w*"
+    # "Und wo finde ich in Hessen die Online-Anträge?"
+    r"\b(?:online|digital\w*)\s*-?\s*(?:dienst|angebot|leistung|antr(?:ä|ae)g)\w*"
     r"|\b(?:bietet|bieten|anbiet\w*)\b.{0,40}\bonline\b"
     r"|\bonline\b.{0,40}\b(?:anbieten|angeboten|erledigen)\b",
     re.IGNORECASE,
@@ -854,7 +881,8 @@ _SMART_EID = re.compile(r"\bsmart\s*-?\s*e-?id\b", re.IGNORECASE)
 _DURATION = re.compile(
     # "… die Bearbeitung eines IKZ-Förderantrags" is the procedure's duration.
     r"^(?!.*(?:f(?:ö|oe)rder(?!antr)|programm|rahmenvereinbarung|funding|programme))"
-    r".*(?:wie\s+lange\s+dauer|bearbeitungs(?:zeit|dauer)|how\s+long\s+(?:does|will|do))",
+    # "… wie lange die Bearbeitung eines IKZ-Förderantrags dauert".
+    r".*(?:wie\s+lange\s+(?:\S+\s+){0,6}?dauer|bearbeitungs(?:zeit|dauer)|how\s+long\s+(?:does|will|do))",
     re.IGNORECASE | re.DOTALL,
 )
 _IKZ_WORD = re.compile(_IKZ, re.IGNORECASE)

@@ -43,7 +43,9 @@ _IKZ_OTHER_QUESTION = re.compile(
 PROCEDURE_ASKED = re.compile(
     r"beantrag|antrag\s+stell|wie\s+lange|bearbeitungs|\bapply\b|how\s+long"
     # "… und bei wem reichen wir den Antrag ein?", "wo geht der Antrag hin?"
-    r"|einreich|antrag\s+(?:\w+\s+){0,2}ein\b|\bwo(?:hin)?\s+(?:\w+\s+){0,3}antrag|submit",
+    r"|einreich|antrag\s+(?:\w+\s+){0,2}ein\b|\bwo(?:hin)?\s+(?:\w+\s+){0,3}antrag|submit"
+    # "… und über wen läuft der Antrag?"
+    r"|l(?:ä|ae)uft\s+(?:der|das|die)\s+antr|\bantrag\s+l(?:ä|ae)uft",
     re.IGNORECASE,
 )
 

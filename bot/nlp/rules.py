@@ -86,9 +86,14 @@ _UNSURE_EVENT_OVERRIDABLE = _UNSURE_OVERRIDABLE | {
 _ASPECT_FOLLOW_UP = re.compile(
     r"^\W*(?:und\s+|and\s+|so\s+)?(?:was\s+kostet|wie\s*viel\s+kostet|wie\s+teuer|was\s+muss\s+ich\s+(?:da(?:f(?:ü|ue)r)?\s+)?zahlen"
     r"|how\s+much\s+(?:is|does|will|would)|what\s+does\s+(?:it|that|a\s+new\s+one)\s+cost"
-    r"|how\s+many\s+days|how\s+long\s+do\s+(?:i|we)\s+have|wie\s+viele?\s+tage|wie\s+viel\s+zeit|bis\s+wann)\b",
+    r"|how\s+many\s+days|how\s+long\s+do\s+(?:i|we)\s+have|wie\s+viele?\s+tage|wie\s+viel\s+zeit|bis\s+wann)\b"
+    # An age alone ("Ich bin 22.", "Er ist 8") after a fee answer: the fee for that age.
+    r"|^\W*(?:und\s+)?(?:ich\s+bin|er\s+ist|sie\s+ist|i\s*'?\s*a?m|he\s+is|she\s+is)\s+(?:erst\s+|only\s+)?\d{1,2}"
+    r"(?:\s+(?:jahre?|years?)(?:\s+(?:alt|old))?)?\W*$",
     re.IGNORECASE,
 )
+# "Und ein Reisepass?": a short follow-up that names a service.
+_MAX_SERVICE_FOLLOW_UP_WORDS = 6
 _ASPECT_FOLLOW_UP_OVERRIDABLE = frozenset({"out_of_scope", "nlu_fallback", "chitchat", "angabe"})
 _ANY_CERTIFICATE = re.compile(r"urkunde|certificate", re.IGNORECASE)
 # Topics of FAQ answers that a cost question names for itself: "how much is the photo at the
@@ -344,7 +349,9 @@ _STEPS_ASKED = re.compile(
     r"|was\s+m(?:ü|ue)ssen\s+wir\s+(?:denn\s+|jetzt\s+|nun\s+|alles\s+)*(?:erledigen|machen|tun)\b"
     # "Was müssen wir nach der Geburt alles erledigen?"
     r"|was\s+m(?:ü|ue|u)ss(?:en|t)?\s+(?:wir|ihr|ich|man)\s+(?:\w+\s+){0,5}?alles\s+(?:erledigen|machen|tun|beachten|beantragen)\b"
-    r"|welche\s+(?:(?:ä|ae)mter|beh(?:ö|oe)rden(?:g(?:ä|ae)nge)?)\b",
+    r"|welche\s+(?:(?:ä|ae)mter|beh(?:ö|oe)rden(?:g(?:ä|ae)nge)?)\b"
+    # "baby is da!! … was brauch ich jetzt alles und wo krieg ich die geburtsurkunde"
+    r"|was\s+brauch\w*\s+(?:ich|wir|man)\s+(?:\w+\s+){0,3}?alles\b",
     re.IGNORECASE,
 )
 # Intents a told life event with a question for its steps overrides (not a named certificate).
@@ -388,7 +395,9 @@ _PERSON_WANTED = re.compile(
     # "kann ich da nicht einfach wen anrufen?"
     r"|\b(?:wen|jemanden?|jmd)\s+(?:anrufen|fragen|erreichen)\b|\bwen\s+kann\s+ich\b.{0,20}\banrufen\b"
     # "give me someone from the office"
-    r"|\b(?:give|get)\s+me\s+(?:someone|somebody|a\s+(?:real\s+)?(?:person|human))\b",
+    r"|\b(?:give|get)\s+me\s+(?:someone|somebody|a\s+(?:real\s+)?(?:person|human))\b"
+    # "Gibt es irgendwo eine Telefonnummer, wo ein echter Mensch rangeht?"
+    r"|\btelefonnummer\b.{0,50}\b(?:mensch|person|jemand|mitarbeiter)",
     re.IGNORECASE,
 )
 _PERSON_OVERRIDABLE = frozenset({"nlu_fallback", "out_of_scope", "chitchat", "angabe", "nachfrage"})
@@ -921,6 +930,15 @@ def refine(
     ):
         # "Was kostet ein neuer? Ich bin 42." after a lost ID card: the fee of the topic in focus;
         # "how many days I have for this?" after registering an address: its deadline.
+        intent = {"name": "nachfrage", "confidence": 1.0}
+    elif (
+        name in ("chitchat", "greet", "goodbye")
+        and FOLLOW_UP_OPENING.match(text)
+        and len(text.split()) <= _MAX_SERVICE_FOLLOW_UP_WORDS
+        and names_a_service(text)
+    ):
+        # "Und ein Reisepass?" after the ID card's fees: the same question for that service
+        # (actions/nachfragen.py), not small talk.
         intent = {"name": "nachfrage", "confidence": 1.0}
     elif (name in _PERSON_OVERRIDABLE or unsure) and _dialect_too(_PERSON_WANTED, text):
         # The handoff: 115 and the municipality's administration.
