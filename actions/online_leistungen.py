@@ -25,7 +25,7 @@ from bot.knowledge.finder import SERVICE_QUESTION_SCORE, is_confident
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
 from bot.knowledge.stand import stand_label
-from bot.nlp.certificates import HERE
+from bot.nlp.certificates import HERE, certificate_kind
 from bot.nlp.faq_cues import asks_for_online_offer
 
 PORTAL_URL = "https://verwaltungsportal.hessen.de"
@@ -158,9 +158,40 @@ def answer_other_topics(
         dispatcher.utter_message(response=f"utter_{key}")
     for case in others.ikz_cases:
         say(dispatcher, tracker, f"ikz_{case}_regel")
+    _answer_event_question(dispatcher, tracker, text, handled)
     if others.handoff and contact:
         say(dispatcher, tracker, others.contact_key, gemeinde_hinweis=gemeinde_hinweis(tracker))
     return others.handoff and contact
+
+
+# A sentence that asks something (a question mark ends it).
+_QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
+
+
+def _answer_event_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, handled: Collection[str]
+) -> None:
+    """The steps of a life event that a question of its own asks beside the topic answered.
+
+    "Ich möchte einen kleinen Laden aufmachen, was muss ich beim Amt anmelden? Und mein
+    Führerschein ist noch der alte graue Lappen …": the business start's list after the licence.
+    Only a question sentence that names none of the topics answered, and an event none of whose
+    steps was the answer (then the event was the story of that answer).
+    """
+    # Imported here: lebenslagen imports this module.
+    from actions.lebenslagen import detect, load_lebenslagen, say_told_event
+
+    lebenslagen = load_lebenslagen()
+    services = load_services()
+    for sentence in _QUESTION_SENTENCE.findall(text):
+        named = services.find(sentence)
+        if certificate_kind(sentence) or (named is not None and named.id in handled):
+            continue
+        event = detect(sentence, lebenslagen)
+        if event is None or event.id in handled or {s.leistung for s in event.schritte} & set(handled):
+            continue
+        say_told_event(dispatcher, tracker, sentence)
+        return
 
 
 def tagged_catalogue_services(tracker: Tracker, handled: Collection[str]) -> list[CatalogueService]:

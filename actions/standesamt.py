@@ -8,6 +8,7 @@ issues the certificate, not the one of the place of residence
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -34,7 +35,13 @@ from actions.urkunden import (
 from bot.knowledge.ereignisort import EVENT_KINDS, abroad_event, event_place_text, lives_there, tells_event
 from bot.knowledge.municipalities import load_municipalities
 from bot.knowledge.services import load_services, portal_link
-from bot.nlp.certificates import HERE, certificate_kind, certificate_requests, follow_on_certificate_question
+from bot.nlp.certificates import (
+    HERE,
+    certificate_kind,
+    certificate_requests,
+    follow_on_certificate_question,
+    register_in_archive,
+)
 from bot.nlp.rules import asks_steps_of_told_event
 
 URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
@@ -244,6 +251,9 @@ class ActionStandesamtAuskunft(Action):
         else:
             self._office(dispatcher, tracker, place)
         shared_office(dispatcher, tracker, place)
+        if urkundenart in URKUNDENARTEN and register_in_archive(request, urkundenart, date.today().year):
+            # "Mein Urgroßvater ist 1920 in Fulda gestorben": that register is in the archive now.
+            say(dispatcher, tracker, "register_archiv")
         follow_on = follow_on_certificate_question(request) if urkundenart in URKUNDENARTEN else None
         if follow_on in _NOT_IN_CERTIFICATE_ANSWER:
             # "… and do I need a BundID for that?": who may and the fees are in the answer.

@@ -52,7 +52,9 @@ _HANDOFF = re.compile(
     # "Gibts da ne Nummer, wo ich nen echten Menschen erreiche?"
     r"|\b(?:echte|richtige|reale)[nmr]?\s+(?:mensch|person)|\bnummer\b.{0,40}\b(?:erreich|mensch|person)"
     # "Is there ANY human I can talk to?"
-    r"|\b(?:a|any|real)\s+human\b",
+    r"|\b(?:a|any|real)\s+human\b"
+    # "Und kann ich auch mit jemandem persönlich sprechen?"
+    r"|\bmit\s+jemandem?\s+(?:\w+\s+)?(?:sprechen|reden|telefonieren)",
     re.IGNORECASE,
 )
 

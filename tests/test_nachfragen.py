@@ -1239,3 +1239,46 @@ async def test_a_number_with_ikz_in_focus_recalculates_whatever_faq_was_guessed(
     }
     _, messages = await run(ActionFaq(), tracker)
     assert "100.000" in texts(messages)
+
+
+# Rounds 61–63 (session 21).
+
+
+async def test_a_life_event_asked_beside_a_service_gets_its_steps() -> None:
+    """Round 62: a shop to open and the old driving licence in one message."""
+    text = (
+        "Ich möchte mit 62 noch einen kleinen Laden aufmachen, was muss ich da beim Amt anmelden? "
+        "Und mein Führerschein ist noch der alte graue Lappen, muss ich den umtauschen?"
+    )
+    tracker = make_tracker(text, "online_beantragen")
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    said = texts(messages)
+    assert "Führerschein" in said and "Gewerbe" in said
+    # A life event that is only the story of the service asked gets no list of its own.
+    tracker = make_tracker("Wir ziehen nach Kassel. Wie melde ich mich dort an?", "online_beantragen")
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert "Tippen Sie auf einen Schritt" not in texts(messages)
+
+
+async def test_an_old_register_year_adds_the_archive_rule() -> None:
+    """Round 63: "Mein Urgroßvater ist 1920 in Fulda gestorben": the register is in the archive."""
+    from bot.nlp.certificates import register_in_archive
+
+    assert register_in_archive("Mein Urgroßvater ist 1920 in Fulda gestorben", "sterbeurkunde", 2026)
+    assert not register_in_archive("Meine Oma ist 2001 in Fulda gestorben", "sterbeurkunde", 2026)
+    assert not register_in_archive("Ich bin 1950 in Kassel geboren", "geburtsurkunde", 2026)
+    text = "Mein Urgroßvater ist 1920 in Fulda gestorben. Bekomme ich seine Sterbeurkunde noch?"
+    tracker = make_tracker(
+        text,
+        "urkunde_beantragen",
+        slots={"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "ort": "Fulda"},
+    )
+    _, messages = await run(ActionStandesamtAuskunft(), tracker)
+    assert "Sterberegister 30 Jahre" in texts(messages)
+
+
+def test_a_request_for_someone_to_speak_with_is_a_handoff_beside_the_topic() -> None:
+    from actions.themen import other_topics
+
+    assert other_topics("Und kann ich auch mit jemandem persönlich sprechen?", []).handoff
+    assert not other_topics("Kann ich die Urkunde auch für jemanden bestellen?", []).handoff

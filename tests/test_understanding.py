@@ -2338,3 +2338,44 @@ def test_account_questions_beside_a_service(text: str, expected: str) -> None:
     from bot.nlp.faq_cues import clause_faqs
 
     assert clause_faqs(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Round 61: the account gone and where the notices arrive.
+        (
+            "mein BundID Konto ist weg obwohl ichs 2023 angelegt hab woran liegt das und wo finde ich eigentlich meine Bescheide",
+            ["faq/bundid_was", "faq/postfach"],
+        ),
+        # Round 62: the state's internet account is the BundID.
+        (
+            "Was ist dieses Internetkonto vom Staat, mit dem man sich bei den Ämtern anmeldet? Und kann ich damit auch gleich meinen Personalausweis online beantragen?",
+            ["faq/bundid_was"],
+        ),
+    ],
+)
+def test_account_words_citizens_use(text: str, expected: list[str]) -> None:
+    from bot.nlp.faq_cues import clause_faqs
+
+    assert clause_faqs(text) == expected
+
+
+def test_technology_behind_the_portal_is_ekom21_and_online_requests_are_the_overview() -> None:
+    from bot.nlp.faq_cues import asks_for_online_offer, cued_faq
+
+    assert cued_faq("Und wer macht die Technik dahinter für die Gemeinden?") == "faq/ekom21"
+    assert asks_for_online_offer("und welche Leistungen kann ich in Hessen online beantragen")
+    assert asks_for_online_offer("Und wo finde ich in Hessen die Online-Anträge?")
+    assert not asks_for_online_offer("Kann ich Wohngeld online beantragen?")
+
+
+def test_a_certificate_with_a_request_for_a_person_is_the_certificate() -> None:
+    """Round 61: "… gestorben, wo bekomme ich die Sterbeurkunde? Und kann ich auch mit jemandem persönlich sprechen?"."""
+    text = "Meine Mutter ist in Bad Hersfeld gestorben, wo bekomme ich die Sterbeurkunde? Und kann ich auch mit jemandem persönlich sprechen?"
+    entities = [
+        {"entity": "gemeinde", "value": "Bad Hersfeld", "start": 18, "end": 30},
+        {"entity": "urkundenart", "value": "sterbeurkunde", "start": 60, "end": 73},
+    ]
+    intent, _ = refine(text, {"name": "kontakt_mensch", "confidence": 0.46}, entities, None)
+    assert intent is not None and intent["name"] == "urkunde_beantragen"

@@ -486,3 +486,20 @@ def typed_event_place(text: str) -> re.Match[str] | None:
             start = match.start(1)
             return re.compile(re.escape(candidate)).search(text, start)
     return None
+
+
+# How long a Standesamt keeps its registers before they go to the archive (fakten.yml:
+# register_archiv): births 110 years, marriages 80, deaths 30.
+REGISTER_YEARS = {"geburtsurkunde": 110, "eheurkunde": 80, "sterbeurkunde": 30}
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def register_in_archive(text: str, kind: str | None, this_year: int) -> bool:
+    """Whether ``text`` tells an event year whose register the archive now keeps.
+
+    "Mein Urgroßvater ist 1920 in Fulda gestorben": the death register went to the archive
+    after 30 years.
+    """
+    years = [int(y) for y in _YEAR.findall(text) if int(y) <= this_year]
+    limit = REGISTER_YEARS.get(kind or "")
+    return bool(limit and years and this_year - min(years) > limit)

@@ -131,6 +131,15 @@ _CUED_FAQS = (
         ),
     ),
     (
+        # "… und wo finde ich eigentlich meine Bescheide?": they arrive in the BundID's Postfach.
+        "faq/postfach",
+        re.compile(r"\bbescheide?\b|\bdecisions?\b", re.IGNORECASE),
+        re.compile(
+            r"\bwo\s+(?:finde|kriege?|bekomme?|sehe|lese)\b|\bwo\s+kommen\b|\bwhere\s+(?:do|can|will)\s+i\s+(?:find|get|see)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         # "Is the DeutschlandID already available?", "Gibt es die DeutschlandID schon?": the BundID's
         # answer says the new name is announced and not yet started (session 19).
         "faq/bundid_was",
@@ -232,7 +241,9 @@ _CUED_FAQS = (
         # "Wer setzt das in Hessen technisch für die Kommunen um?": the municipal IT provider.
         "faq/ekom21",
         re.compile(
-            r"technisch|\bit-?dienstleister|rechenzentrum|\btechnically\b|it\s+provider", re.IGNORECASE
+            # "Und wer macht die Technik dahinter für die Gemeinden?"
+            r"technisch|\btechnik\b|\bit-?dienstleister|rechenzentrum|\btechnically\b|it\s+provider",
+            re.IGNORECASE,
         ),
         re.compile(
             r"\bsetz\w*\b.{0,60}\bum\b|umsetz|betreib|\bwer\s+macht|who\s+(?:runs|builds|implements|does)",
@@ -262,6 +273,8 @@ _CUED_FAQS = (
             r"|verf(?:ä|ae)llt|inaktiv|konto\s+(?:\w+\s+)?l(?:ö|oe)sen\b"
             # "Meine BundID von 2023 … funktioniert nicht mehr": perhaps deleted after 24 months.
             r"|funktioniert\s+(?:\w+\s+)?nicht\s+mehr"
+            # "mein BundID Konto ist weg obwohl ichs 2023 angelegt hab"
+            r"|konto\s+(?:ist\s+)?(?:einfach\s+)?weg\b"
             # "… gibt es das Konto überhaupt noch?"
             r"|gibt\s+es\s+(?:das|mein|dein|ihr)\s+konto\s+(?:(?:ü|ue)berhaupt\s+)?noch\b"
             r"|(?:nicht|nich|net|nie)\s+(?:mehr\s+|wieder\s+)?(?:be|ge)?nutz|nicht\s+(?:mehr\s+)?einlogg|irgendwann\s+weg|dann\s+weg\b"
@@ -685,6 +698,8 @@ _ONLINE_OFFER = re.compile(
     # "Und wo finde ich in Hessen die Online-Anträge?"
     r"\b(?:online|digital\w*)\s*-?\s*(?:dienst|angebot|leistung|antr(?:ä|ae)g)\w*"
     r"|\b(?:bietet|bieten|anbiet\w*)\b.{0,40}\bonline\b"
+    # "… und welche Leistungen kann ich in Hessen online beantragen"
+    r"|\bwelche\s+(?:\w+\s+){0,2}?(?:leistungen|dienste|antr(?:ä|ae)ge|beh(?:ö|oe)rdeng(?:ä|ae)nge)\b.{0,40}\bonline\b"
     r"|\bonline\b.{0,40}\b(?:anbieten|angeboten|erledigen)\b",
     re.IGNORECASE,
 )
@@ -845,7 +860,8 @@ _TOPIC_FAQS = (
     ("faq/verwaltungsportal", re.compile(r"verwaltungsportal|administration\s+portal", re.IGNORECASE)),
     ("faq/ozg_was", re.compile(r"\bozg\b|onlinezugangsgesetz|online\s+access\s+act", re.IGNORECASE)),
     ("faq/smarte_regionen", re.compile(r"smart\w*\s+regionen?|smart\s+regions?", re.IGNORECASE)),
-    ("faq/bundid_was", re.compile(r"bund\s*-?\s*id", re.IGNORECASE)),
+    # "Was ist dieses Internetkonto vom Staat, mit dem man sich bei den Ämtern anmeldet?"
+    ("faq/bundid_was", re.compile(r"bund\s*-?\s*id|b(?:ü|ue)rgerkonto|internetkonto|online-?konto", re.IGNORECASE)),
     ("faq/servicekonto_was", re.compile(r"servicekonto", re.IGNORECASE)),
     # "Was ist eigentlich das KIKZ?": the competence centre that advises on IKZ.
     ("faq/ikz_beratung", re.compile(r"\bkikz\b|kompetenzzentrum", re.IGNORECASE)),

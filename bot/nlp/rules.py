@@ -717,6 +717,9 @@ def refine(
             # (fees, who may, how long …); with a place it is a request. "Where do I order …,
             # and how much does it cost?" too: the answer names the fees.
             or (name == FAQ_INTENT and (certificate_question(text) is None or _WHERE_CUE.search(text)))
+            # "… gestorben, wo bekomme ich die Sterbeurkunde? Und kann ich auch mit jemandem
+            # persönlich sprechen?": the certificate, then the person (actions/themen.py).
+            or (name == "kontakt_mensch" and _WHERE_CUE.search(text))
             # "… in Fritzlar gestorben, wo bekomme ich die Sterbeurkunde?" asks for the
             # certificate, not for the whole life event; "My father died on Sunday. He lived
             # alone in Bad König … what do I have to do now?" names no event place: the list.
