@@ -861,7 +861,10 @@ _TOPIC_FAQS = (
     ("faq/ozg_was", re.compile(r"\bozg\b|onlinezugangsgesetz|online\s+access\s+act", re.IGNORECASE)),
     ("faq/smarte_regionen", re.compile(r"smart\w*\s+regionen?|smart\s+regions?", re.IGNORECASE)),
     # "Was ist dieses Internetkonto vom Staat, mit dem man sich bei den Ämtern anmeldet?"
-    ("faq/bundid_was", re.compile(r"bund\s*-?\s*id|b(?:ü|ue)rgerkonto|internetkonto|online-?konto", re.IGNORECASE)),
+    (
+        "faq/bundid_was",
+        re.compile(r"bund\s*-?\s*id|b(?:ü|ue)rgerkonto|internetkonto|online-?konto", re.IGNORECASE),
+    ),
     ("faq/servicekonto_was", re.compile(r"servicekonto", re.IGNORECASE)),
     # "Was ist eigentlich das KIKZ?": the competence centre that advises on IKZ.
     ("faq/ikz_beratung", re.compile(r"\bkikz\b|kompetenzzentrum", re.IGNORECASE)),
