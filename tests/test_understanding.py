@@ -2274,6 +2274,8 @@ def test_a_deadline_question_about_ozg_2_is_not_the_ozg_answer() -> None:
 
     assert cued_faq("Gibt es mit dem OZG 2.0 eine Frist für die Kommunen?") != "faq/ozg_was"
     assert cued_faq("Was hat sich mit dem OZG 2.0 geändert?") == "faq/ozg_was"
+    # A legal right asked beside it is the deadlines' question (English tuning round 18).
+    assert cued_faq("What is OZG 2.0 and from when do I have a legal right to online services?") is None
 
 
 @pytest.mark.parametrize(

@@ -404,7 +404,8 @@ _CUED_FAQS = (
         "faq/ozg_was",
         # Not a question about deadlines or a right to sue: the deadlines' answer says those.
         re.compile(
-            r"^(?!.*(?:frist|bis\s+wann|ab\s+wann|deadline|klag|anspruch|\brecht\s+dr?a?uf|until\s+when|\bsue\b))"
+            r"^(?!.*(?:frist|bis\s+wann|ab\s+wann|deadline|klag|anspruch|\brecht\s+dr?a?uf|until\s+when|\bsue\b"
+            r"|\bright\s+to\b|legal\s+right|from\s+when))"
             r".*(?:\bozg\s*-?\s*2(?:\.0)?\b|ozg-?(?:ä|ae)nderungsgesetz)",
             re.IGNORECASE | re.DOTALL,
         ),
