@@ -1267,6 +1267,10 @@ async def test_an_old_register_year_adds_the_archive_rule() -> None:
     assert register_in_archive("Mein Urgroßvater ist 1920 in Fulda gestorben", "sterbeurkunde", 2026)
     assert not register_in_archive("Meine Oma ist 2001 in Fulda gestorben", "sterbeurkunde", 2026)
     assert not register_in_archive("Ich bin 1950 in Kassel geboren", "geburtsurkunde", 2026)
+    # A birth year beside a recent death is no old death register.
+    assert not register_in_archive(
+        "Mein Vater, geboren 1940, ist letzte Woche gestorben", "sterbeurkunde", 2026
+    )
     text = "Mein Urgroßvater ist 1920 in Fulda gestorben. Bekomme ich seine Sterbeurkunde noch?"
     tracker = make_tracker(
         text,

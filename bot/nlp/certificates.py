@@ -492,14 +492,25 @@ def typed_event_place(text: str) -> re.Match[str] | None:
 # register_archiv): births 110 years, marriages 80, deaths 30.
 REGISTER_YEARS = {"geburtsurkunde": 110, "eheurkunde": 80, "sterbeurkunde": 30}
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_YEAR_CLAUSES = re.compile(r"[,.;:!?()]|\s[–—]\s")
 
 
 def register_in_archive(text: str, kind: str | None, this_year: int) -> bool:
     """Whether ``text`` tells an event year whose register the archive now keeps.
 
     "Mein Urgroßvater ist 1920 in Fulda gestorben": the death register went to the archive
-    after 30 years.
+    after 30 years. Only a year in a clause that tells this event and no other ("Mein Vater,
+    geboren 1940, ist letzte Woche gestorben" tells no old death).
     """
-    years = [int(y) for y in _YEAR.findall(text) if int(y) <= this_year]
     limit = REGISTER_YEARS.get(kind or "")
-    return bool(limit and years and this_year - min(years) > limit)
+    if not limit:
+        return False
+    years = [
+        int(year)
+        for clause in _YEAR_CLAUSES.split(text)
+        if tells_event(clause, kind)
+        and not any(tells_event(clause, other) for other in REGISTER_YEARS if other != kind)
+        for year in _YEAR.findall(clause)
+        if int(year) <= this_year
+    ]
+    return bool(years) and this_year - min(years) > limit
