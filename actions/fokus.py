@@ -102,7 +102,12 @@ _FOCUS_FAQS = {
         ),
         # "Un wo muss isch des Ganze eireiche?": where to submit is the procedure.
         (
-            re.compile(r"antrag|beantrag|wie\s+lange|dauer|einreich|eireich", re.IGNORECASE),
+            # "wer ist da zuständig?": the procedure names who decides (district, RP, ministry).
+            re.compile(
+                r"antrag|beantrag|wie\s+lange|dauer|einreich|eireich|zust(?:ä|ae)ndig"
+                r"|wer\s+(?:entscheidet|bearbeitet|bewilligt|genehmigt)",
+                re.IGNORECASE,
+            ),
             "utter_faq/ikz_antrag",
         ),
         (re.compile(r"bis\s+wann|l(?:ä|ae)uft|laufzeit|2026|2027|ende", re.IGNORECASE), "utter_faq/ikz_was"),

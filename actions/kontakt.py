@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.antworten import label, say, text
-from actions.context import home_municipality, user_text
-from actions.orte import chosen_place
+from actions.context import entity_values, home_municipality, user_text
+from actions.orte import chosen_place, resolve_or_explain, slot_text
 
 # Topics offered after a first miss; payloads are plain questions so the NLU (and the
 # ResponseSelector for FAQ topics) handle them like typed text.
@@ -92,6 +92,10 @@ class ActionFallbackThemen(Action):
             chosen = chosen_place(tracker, user_text(tracker))
             if chosen:
                 return [SlotSet("ort", chosen)]
+            if entity_values(tracker, "gemeinde"):
+                # "Sie ist in Reichelsheim gestorben." while the form asks for the place: too
+                # unsure for the classifier, but the sentence names the place the form waits for.
+                return _place_answer(dispatcher, tracker)
         # Imported here: actions.nachfragen imports this module.
         from actions.nachfragen import ActionNachfrage, speaks_of_focus_service
 
@@ -102,6 +106,23 @@ class ActionFallbackThemen(Action):
         else:
             say(dispatcher, tracker, "fallback_themen", topic_menu())
         return []
+
+
+def _place_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The place the latest message names, as the Standesamt form's answer (as its validation does).
+
+    An ambiguous or unknown name gets its buttons or hint, and the form asks again.
+    """
+    # Imported here: actions.standesamt imports actions.online_leistungen, which imports this module.
+    from actions.standesamt import place_text_of_message
+    from actions.urkunden import office_link
+
+    value = (
+        place_text_of_message(tracker, tracker.get_slot("urkundenart"))
+        or entity_values(tracker, "gemeinde")[0]
+    )
+    place = resolve_or_explain(dispatcher, tracker, value, explain_district=False, link_of=office_link)
+    return [SlotSet("ort", slot_text(value))] if place else []
 
 
 class ActionFormularAbbrechen(Action):

@@ -166,6 +166,9 @@ def answer_other_topics(
 
 # A sentence that asks something (a question mark ends it).
 _QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+# "Wir ziehen nächsten Monat nach Kassel", "Ich ziehe bald um": a move ahead, not one made.
+_COMING_MOVE = re.compile(r"\b(?:ziehen?|zieh)\b(?!.*\b(?:gezogen|umgezogen)\b)", re.IGNORECASE)
 
 
 def _answer_event_question(
@@ -183,7 +186,11 @@ def _answer_event_question(
 
     lebenslagen = load_lebenslagen()
     services = load_services()
-    for sentence in _QUESTION_SENTENCE.findall(text):
+    questions = _QUESTION_SENTENCE.findall(text)
+    # "Wir ziehen nächsten Monat nach Kassel. Außerdem brauche ich noch eine Heiratsurkunde …":
+    # a move still ahead, told as a sentence of its own, is a topic too (a past move is the story).
+    moves = [s for s in _SENTENCE.findall(text) if s not in questions and _COMING_MOVE.search(s)]
+    for sentence in [*questions, *moves]:
         named = services.find(sentence)
         if certificate_kind(sentence) or (named is not None and named.id in handled):
             continue
@@ -395,6 +402,11 @@ class ActionOnlineLeistung(Action):
             # "ich hab aber nur nen elektronischen aufenthaltstitel" after the move's online step.
             if continues_focus(message, aspect_of(message)) or _PERMIT_AS_ID.search(message):
                 return await ActionNachfrage().run(dispatcher, tracker, domain)
+        if service is None and focus and focus.kind == "konto" and _PERMIT_AS_ID.search(message):
+            # "Ich habe elektronische Aufenthaltstitel, nicht deutsche Ausweis. Geht das auch?"
+            # after the BundID: the login ways' answer names the permit's online ID function.
+            dispatcher.utter_message(response="utter_faq/eid_elster")
+            return []
         if service is None and focus and focus.kind in ("konto", "ikz", "ozg", "civento"):
             # "ok, how do I create the new one?" after the Servicekonto's answer: the BundID;
             # "kann ich die Online-Dienste dann einklagen?" after the OZG: its deadlines' answer.

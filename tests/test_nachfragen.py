@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fokus import current_focus, focus_event
@@ -1286,3 +1287,64 @@ def test_a_request_for_someone_to_speak_with_is_a_handoff_beside_the_topic() -> 
 
     assert other_topics("Und kann ich auch mit jemandem persönlich sprechen?", []).handoff
     assert not other_topics("Kann ich die Urkunde auch für jemanden bestellen?", []).handoff
+
+
+# Rounds 64–66 (session 22).
+
+
+def _waiting_for_the_place_of_death(text: str, place: str) -> Tracker:
+    return make_tracker(
+        text,
+        "nlu_fallback",
+        [gemeinde(place)],
+        slots={"anliegen": "urkunde", "urkundenart": "sterbeurkunde", "requested_slot": "ort"},
+        active_loop="standesamt_form",
+    )
+
+
+async def test_a_place_told_in_a_sentence_the_classifier_missed_answers_the_form() -> None:
+    """Round 64: "Sie ist in Reichelsheim gestorben." while the form asks: both Reichelsheims."""
+    from actions.kontakt import ActionFallbackThemen
+
+    tracker = _waiting_for_the_place_of_death("Sie ist in Reichelsheim gestorben.", "Reichelsheim")
+    events, messages = await run(ActionFallbackThemen(), tracker)
+    titles = [b["title"] for m in messages for b in m.get("buttons") or []]
+    assert any("Odenwald" in t for t in titles) and any("Wetterau" in t for t in titles)
+    assert "nicht verstanden" not in texts(messages) and "ort" not in slots_of(events)
+    # A place that is found fills the slot the form waits for.
+    tracker = _waiting_for_the_place_of_death("Sie ist in Fulda gestorben.", "Fulda")
+    events, messages = await run(ActionFallbackThemen(), tracker)
+    assert "Fulda" in slots_of(events)["ort"] and messages == []
+
+
+async def test_a_move_ahead_told_beside_a_certificate_gets_the_moves_steps() -> None:
+    """Round 65: "Wir ziehen nächsten Monat nach Kassel. Außerdem … Heiratsurkunde …"."""
+    from actions.online_leistungen import answer_other_topics
+
+    dispatcher = CollectingDispatcher()
+    text = "Wir ziehen nächsten Monat nach Kassel. Außerdem brauche ich noch eine Heiratsurkunde."
+    answer_other_topics(dispatcher, make_tracker(text, "urkunde_beantragen"), text, ("eheurkunde",))
+    assert "Wohnsitz anmelden" in texts(dispatcher.messages)
+    # A move made is the story, not a topic.
+    dispatcher = CollectingDispatcher()
+    text = "Wir sind letztes Jahr nach Kassel gezogen. Ich brauche noch eine Heiratsurkunde."
+    answer_other_topics(dispatcher, make_tracker(text, "urkunde_beantragen"), text, ("eheurkunde",))
+    assert "Wohnsitz anmelden" not in texts(dispatcher.messages)
+
+
+async def test_the_residence_permit_as_id_after_the_bundid_gets_the_login_ways() -> None:
+    """Round 65: "Ich habe elektronische Aufenthaltstitel, nicht deutsche Ausweis. Geht das auch?"."""
+    tracker = make_tracker(
+        "Ich habe elektronische Aufenthaltstitel, nicht deutsche Ausweis. Geht das auch?",
+        "online_beantragen",
+        slots={"fokus": "konto"},
+    )
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_faq/eid_elster"]
+
+
+async def test_who_is_responsible_after_the_ikz_calculator_is_the_procedure() -> None:
+    """Round 66: "wer ist da zuständig?" after the IKZ funding for two."""
+    tracker = make_tracker("wer ist da zuständig?", "nachfrage", slots={"fokus": "ikz"})
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_faq/ikz_antrag"]

@@ -2381,3 +2381,89 @@ def test_a_certificate_with_a_request_for_a_person_is_the_certificate() -> None:
     ]
     intent, _ = refine(text, {"name": "kontakt_mensch", "confidence": 0.46}, entities, None)
     assert intent is not None and intent["name"] == "urkunde_beantragen"
+
+
+# Rounds 64–66 (session 22).
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Was ist das OZG 2.0 und heißt die BundID jetzt DeutschlandID?", ["faq/ozg_was", "faq/bundid_was"]),
+        ("sterbeurkunde fulda und mein servicekonto geht nicht mehr", ["faq/servicekonto_bundid"]),
+    ],
+)
+def test_a_second_question_after_und_is_a_clause_of_its_own(text: str, expected: list[str]) -> None:
+    from bot.nlp.certificates import CLAUSES
+    from bot.nlp.faq_cues import faqs_asked
+
+    assert faqs_asked(text) == expected
+    assert len([c for c in CLAUSES.split(text) if c and c.strip()]) == 2
+
+
+def test_plus_between_keywords_separates_two_topics() -> None:
+    from bot.nlp.certificates import CLAUSES
+
+    clauses = [c.strip() for c in CLAUSES.split("hundesteuer anmelden + ikz antrag wie geht das") if c]
+    assert clauses == ["hundesteuer anmelden", "ikz antrag wie geht das"]
+    # "und" inside one request stays one clause.
+    assert len([c for c in CLAUSES.split("Geburtsurkunde für mich und meine Schwester") if c]) == 1
+
+
+def test_bei_euch_is_the_pages_municipality() -> None:
+    text = "Gude, mir hawwe hier bei eusch uff'm Standesamt geheirat. Wie komme mer an die Eheurkund?"
+    intent, entities = refine(text, {"name": "nlu_fallback", "confidence": 0.5}, [], {"kommune": MARBURG_AGS})
+    assert intent == {"name": "urkunde_beantragen", "confidence": 1.0}
+    assert any(e["entity"] == "gemeinde" and e["value"] == MARBURG_AGS for e in entities)
+
+
+def test_a_place_put_right_is_a_place_not_a_complaint() -> None:
+    text = "Ach nein, Quatsch, das war in Mainz-Kastel, nicht Würzburg."
+    entities = [
+        {**place("Mainz-Kastel"), "start": text.index("Mainz"), "end": text.index("Mainz") + 12},
+        {**place("Würzburg"), "start": text.index("Würzburg"), "end": text.index("Würzburg") + 8},
+    ]
+    intent, refined = refine(text, {"name": "unzufrieden", "confidence": 1.0}, entities, {})
+    assert intent == {"name": "angabe", "confidence": 1.0}
+    assert [e["value"] for e in refined if e["entity"] == "gemeinde"] == ["Mainz-Kastel"]
+    # Without a place it stays a complaint.
+    assert refine("Quatsch, das hilft nicht", {"name": "chitchat", "confidence": 0.9}, [], {})[0] == {
+        "name": "unzufrieden",
+        "confidence": 1.0,
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Das ist doch Abzocke. Ich will mich beschweren, mit wem kann ich da reden?",
+        "Ich möchte mich beschweren.",
+    ],
+)
+def test_a_complaint_gets_an_apology_and_a_person(text: str) -> None:
+    assert refine(text, {"name": "nlu_fallback", "confidence": 0.4}, [], {})[0] == {
+        "name": "unzufrieden",
+        "confidence": 1.0,
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Unser Klaa kimmt im Mai. Was misse mer dann alles erledische?", "Mer krieje e Kinnsche!"],
+)
+def test_a_baby_on_its_way_in_dialect_is_the_birth(text: str) -> None:
+    from actions.lebenslagen import detect, load_lebenslagen
+
+    event = detect(text, load_lebenslagen())
+    assert event is not None and event.id == "geburt"
+
+
+def test_a_residence_after_the_event_without_commas_leaves_the_event_place() -> None:
+    from bot.knowledge.ereignisort import event_municipality
+
+    text = (
+        "wir haben damals in wiesbaden geheiratet wohnen aber seit jahren in gießen jetzt ziehen wir "
+        "nach kassel was müssen wir beim umzug machen und wo gibts die eheurkunde"
+    )
+    found = event_municipality(text, "eheurkunde")
+    assert found is not None and found.short_name == "Wiesbaden"

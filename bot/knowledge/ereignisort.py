@@ -36,7 +36,7 @@ _CLAUSE_SPLIT_KEEP = re.compile(f"({_CLAUSE_SPLIT.pattern})", re.IGNORECASE)
 _BEFORE_RESIDENCE = re.compile(
     # Only a main clause that starts with the verb ("wohn aber in gießen", "wir wohnen in
     # maintal"), not a verb at the end of "wenn ich in Limburg wohne".
-    r"(?<![,.;:!?])\s+(?=(?:ich\s+|wir\s+|isch\s+|mer\s+|mir\s+)?wohn(?:e|en|t)?\s+(?:\w+\s+){0,2}?(?:in|im|bei|am)\b)",
+    r"(?<![,.;:!?])\s+(?=(?:ich\s+|wir\s+|isch\s+|mer\s+|mir\s+)?wohn(?:e|en|t)?\s+(?:\w+\s+){0,3}?(?:in|im|bei|am)\b)",
     re.IGNORECASE,
 )
 # Conjunctions that are also particles inside a clause ("wir wohnen jetzt aber in Kassel").

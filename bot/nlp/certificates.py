@@ -53,7 +53,9 @@ HERE = re.compile(
     r"\b(?:be(?:i)?\s+uns|in\s+unserer\s+(?:stadt|gemeinde|kommune)|in\s+meiner\s+(?:stadt|gemeinde|kommune)"
     r"|unsere[mnrs]?\s+(?:stadt|gemeinde|kommune|rathaus|standesamt)|hier\s+vor\s+ort|vor\s+ort"
     # "isch bin hier gebore": Hessian drops the final n.
-    r"|hier(?=(?:\s+\w+){0,3}\s+(?:gebore|gestorbe|gestorwe|verstorbe|geheiratet|verheiratet|zur\s+welt))"
+    r"|hier(?=(?:\s+\w+){0,3}\s+(?:gebore|gestorbe|gestorwe|verstorbe|geheirat|verheiratet|zur\s+welt))"
+    # "mir hawwe hier bei eusch uff'm Standesamt geheirat": the municipality whose page it is.
+    r"|\b(?:hier\s+)?bei\s+(?:euch|eusch)\b"
     r"|hier(?=\s+(?:in\s+der\s+stadt|in\s+der\s+gemeinde|im\s+ort|bei\s+ihnen|im\s+krankenhaus|im\s+klinikum))"
     r"|(?:geboren|gestorben|geheiratet|heiraten|bestellen|beantragen|bekomme|bekommen|kriege|gibt\s+es|geht\s+das)\s+(?:ich\s+)?(?:das\s+|die\s+|den\s+|eine?n?\s+\w+\s+)?hier\b"
     r"|(?:\w*urkunde\w*|standesamt|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro)\s+(?:von\s+|aus\s+|f(?:ü|ue)r\s+)?hier\b"
@@ -357,7 +359,13 @@ CLAUSES = re.compile(
     # Not the point in "OZG 2.0" or a date ("24.07.2024").
     r"[?!;:]|\.(?!\d)|(?:,|\s[–—])\s*(?:und|aber|au(?:ß|ss)erdem|and|but|also)\b"
     # Hessian "un" too ("Was is'n des OZG 2.0 un gibt's des Servicekonto Hesse noch?").
-    r"|\b(?:und|un|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss|bis\s+wann|welche|gibt|gilt)"
+    r"|\b(?:und|un|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss|bis\s+wann|welche|gibt|gilt"
+    # "Was ist das OZG 2.0 und heißt die BundID jetzt DeutschlandID?": a verb-first question.
+    r"|(?:hei(?:ß|ss)t|ist|sind|stimmt|l(?:ä|ae)uft|funktioniert|geht|kostet)\s+(?:die|der|das|es|mein|meine)\b"
+    # "sterbeurkunde fulda und mein servicekonto geht nicht mehr": a new subject of one's own.
+    r"|(?:mein|meine|meinen|meinem)\s+\w+\s+(?:geht|ist|wurde|hat|funktioniert|l(?:ä|ae)uft|klappt)\b)"
+    # "hundesteuer anmelden + ikz antrag wie geht das": a plus or ampersand between keywords.
+    r"|\s[+&]\s"
     # A dash before a question ("Ich brauche eine Geburtsurkunde aus Gießen – brauche ich dafür
     # eine BundID?").
     r"|\s[–—]\s*(?=(?:wer|was|wie|wo|wann|ob|brauche|kann|muss|welche|gibt|gilt)\b)"

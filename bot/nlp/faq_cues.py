@@ -146,6 +146,8 @@ _CUED_FAQS = (
         re.compile(r"deutschland\s*-?\s*id\b", re.IGNORECASE),
         re.compile(
             r"verf(?:ü|ue)gbar|\bschon\b|bereits|\bwann\b|gibt\s+es|\bkommt|\bstart|was\s+ist|ersetz|\bneu"
+            # "… und heißt die BundID jetzt DeutschlandID?"
+            r"|\bhei(?:ß|ss)t\b|umbenannt|\bjetzt\b"
             r"|availab|already|\byet\b|\bwhen\b|launch|what\s+is|replac|\bnew\b|\bexist",
             re.IGNORECASE,
         ),

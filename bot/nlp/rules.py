@@ -230,7 +230,9 @@ _DISSATISFIED = re.compile(
     r"|\boutdated\b|out\s+of\s+date|\bveraltet\b"
     # Hessian "Des is doch alles Kappes!" (nonsense); "krieh kaa gscheit Antwort" reads as
     # "kriege keine gescheite Antwort" (see _dialect_too).
-    r"|\bkappes\b|keine\s+(?:gescheite|vern(?:ü|ue)nftige|richtige|brauchbare|ordentliche)n?\s+antwort",
+    r"|\bkappes\b|keine\s+(?:gescheite|vern(?:ü|ue)nftige|richtige|brauchbare|ordentliche)n?\s+antwort"
+    # "Das ist doch Abzocke. Ich will mich beschweren": a complaint wants a person to take it.
+    r"|\babzocke\b|\bich\s+(?:will|m(?:ö|oe)chte)\s+mich\s+beschweren\b",
     re.IGNORECASE,
 )
 _DISSATISFACTION_OVERRIDABLE = frozenset(
@@ -394,6 +396,8 @@ _PERSON_WANTED = re.compile(
     r"|\bwho\s+can\s+i\s+(?:\w+\s+)?(?:ring|call|phone)\b|\bjemand\s+am\s+telefon\b"
     # "kann ich da nicht einfach wen anrufen?"
     r"|\b(?:wen|jemanden?|jmd)\s+(?:anrufen|fragen|erreichen)\b|\bwen\s+kann\s+ich\b.{0,20}\banrufen\b"
+    # "mit wem kann ich da reden?"
+    r"|\bmit\s+wem\s+(?:kann|könnte|koennte|soll)\s+ich\b.{0,20}\b(?:sprechen|reden|telefonieren)\b"
     # "give me someone from the office"
     r"|\b(?:give|get)\s+me\s+(?:someone|somebody|a\s+(?:real\s+)?(?:person|human))\b"
     # "Gibt es irgendwo eine Telefonnummer, wo ein echter Mensch rangeht?"
@@ -600,6 +604,25 @@ def only_residences(text: str, entities: list[dict[str, Any]]) -> bool:
     return bool(places) and all(named_as_residence(text, place) for place in places)
 
 
+# "das war in Mainz-Kastel, nicht Würzburg", "nicht in Fulda, sondern in Hünfeld": a place put right.
+_PLACE_CORRECTION = re.compile(
+    r"\b(?:das|es)\s+war\s+(?:doch\s+|aber\s+|eigentlich\s+)?(?:in|im)\b.*\bnicht\b"
+    r"|\bnicht\s+(?:in\s+)?\w+,?\s+sondern\b",
+    re.IGNORECASE,
+)
+_NOT_BEFORE = re.compile(r"\b(?:nicht|net|nich)\s+(?:in\s+|im\s+)?$", re.IGNORECASE)
+
+
+def _negated_place(entity: dict[str, Any], text: str) -> bool:
+    """Whether ``entity`` is a place named as the wrong one ("…, nicht Würzburg")."""
+    start = entity.get("start")
+    return (
+        entity.get("entity") == PLACE_LABEL
+        and isinstance(start, int)
+        and bool(_NOT_BEFORE.search(text[:start]))
+    )
+
+
 def _dialect_too(pattern: re.Pattern[str], text: str) -> bool:
     """Whether ``pattern`` occurs in ``text`` or in its standard-German reading.
 
@@ -666,6 +689,15 @@ def refine(
         intent = {"name": CERTIFICATE_INTENT, "confidence": 1.0}
         if not any(e.get("entity") == KIND_LABEL for e in entities):
             entities.append(event_entity(text))
+    elif (
+        (name in _DISSATISFACTION_OVERRIDABLE or name == "unzufrieden" or unsure)
+        and has_place
+        and _PLACE_CORRECTION.search(text)
+    ):
+        # "Ach nein, Quatsch, das war in Mainz-Kastel, nicht Würzburg." after a certificate's
+        # answer: the place corrected (the request in focus goes on), not a complaint.
+        intent = {"name": "angabe", "confidence": 1.0}
+        entities = [e for e in entities if not _negated_place(e, text)]
     elif (name in _DISSATISFACTION_OVERRIDABLE or unsure) and _dialect_too(_DISSATISFIED, text):
         # "Das war nicht hilfreich. Wer kann mir sonst helfen?": an apology and a person.
         intent = {"name": "unzufrieden", "confidence": 1.0}
