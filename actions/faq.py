@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.antworten import say
-from actions.context import home_municipality, user_text
+from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import current_focus, focus_faq
 from actions.ikz import ikz_recount
 from actions.katalog import objects_to_answer
@@ -32,6 +32,8 @@ from actions.online_leistungen import (
 )
 from actions.themen import answer_small_talk_first, other_topics
 from actions.urkunden import say_office
+from bot.knowledge.ereignisort import lives_there
+from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import load_services, names_a_service
 from bot.nlp.certificates import CLAUSES, HERE
 from bot.nlp.faq_cues import (
@@ -126,6 +128,10 @@ class ActionFaq(Action):
             # "Was kostet bei uns eine Sterbeurkunde, und kann ich die online bestellen?" on
             # Seligenstadt's website: the answer and Seligenstadt's Standesamt with its link.
             say_office(dispatcher, tracker, home)
+        elif any(key.startswith("faq/urkunde_") for key in keys) and (named := _certificate_place(tracker)):
+            # "Was kostet eine Geburtsurkunde aus Hanau und kann ich die online bestellen?": the
+            # answers, and Hanau's Standesamt with its link.
+            say_office(dispatcher, tracker, named)
         # "Wie lösche ich meine BundID? Und was kostet ein neuer Personalausweis?", "Was kostet
         # ein Personalausweis und wie lege ich eine BundID an?": a service or certificate in a
         # clause of its own, one that asks no FAQ, is answered too. In a single clause
@@ -141,6 +147,15 @@ class ActionFaq(Action):
         if not contact_named and asked.handoff:
             say(dispatcher, tracker, asked.contact_key, gemeinde_hinweis=gemeinde_hinweis(tracker))
         return []
+
+
+def _certificate_place(tracker: Tracker) -> Municipality | None:
+    """The one Hessian place a certificate question names, unless it is only the residence."""
+    places = entity_values(tracker, "gemeinde")
+    text = user_text(tracker)
+    if len(places) != 1 or lives_there(text, places[0]):
+        return None
+    return load_municipalities().resolve(places[0]).municipality
 
 
 def _account_of_service(

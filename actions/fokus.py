@@ -116,6 +116,13 @@ _FOCUS_FAQS = {
         # "geht das auch ohne ausweis?" after the BundID's registration: the other ways (ELSTER,
         # user name and password), not the ID card as a service.
         (WITHOUT_ID_CARD, "utter_faq/bundid_registrieren"),
+        # "und was mache ich dann?" after the deleted account: register again.
+        (
+            re.compile(
+                r"\bwas\s+(?:mache|tue|soll|muss)\s+ich\s+(?:\w+\s+)?(?:dann|jetzt|nun)\b", re.IGNORECASE
+            ),
+            "utter_faq/bundid_registrieren",
+        ),
         # "und für meine Firma, geht das da auch?" after the BundID: the company account.
         (
             re.compile(

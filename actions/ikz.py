@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -117,6 +118,13 @@ class ActionIkzFoerderung(Action):
         return events
 
 
+# A number with a unit that no count of municipalities has.
+_OTHER_UNIT = re.compile(
+    r"\d+\s*(?:seiten|pages|euro|€|jahre?n?|years?|tage?n?|days?|wochen|weeks?|monate?n?|months?|prozent|%)",
+    re.IGNORECASE,
+)
+
+
 def ikz_recount(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """Answer "Und für vier?" / "and if we are only two?" for that number, with IKZ in focus.
 
@@ -127,6 +135,9 @@ def ikz_recount(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Even
     if focus is None or focus.kind != "ikz":
         return None
     message = user_text(tracker)
+    if _OTHER_UNIT.search(message):
+        # "und der Pass mit 48 Seiten?" after the IKZ and the passport: pages, not municipalities.
+        return None
     count = parse_count(message)
     if count is None:
         cases = special_cases(message)

@@ -27,6 +27,7 @@ from actions.online_leistungen import (
     ActionOnlineLeistung,
     answer_other_topics,
     say_fees,
+    say_overview,
     service_field,
     service_name,
 )
@@ -40,6 +41,7 @@ from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, ServiceCatalogue, load_services
 from bot.knowledge.sources import KNOWLEDGE_DIR, KnowledgeError, load_source_titles, read_yaml
 from bot.knowledge.text import edit_distance, variants
+from bot.nlp.faq_cues import asks_for_online_offer
 
 LEBENSLAGEN_PATH = KNOWLEDGE_DIR / "lebenslagen.yml"
 # The button payload that makes the assistant answer one service in detail.
@@ -468,6 +470,11 @@ class ActionLebenslage(Action):
             from_focus = answer_from_focus(dispatcher, tracker)
             if from_focus is not None:
                 return from_focus
+        if event is None and asks_for_online_offer(user_text(tracker)):
+            # "Welche Behördengänge kann ich in Hessen online erledigen?": no life event, the
+            # online offer ("erledigen" read as the steps of one).
+            say_overview(dispatcher, tracker)
+            return []
         if event is None:
             say(
                 dispatcher,

@@ -50,6 +50,11 @@ URKUNDENARTEN = ("geburtsurkunde", "eheurkunde", "sterbeurkunde")
 
 
 # What a follow-up asks about; the first matching aspect wins.
+# Ages written as words ("die ist acht", "der is zwölf").
+AGE_WORDS = (
+    r"(?:eins|zwei|drei|vier|f(?:ü|ue)nf|sechs|sieben|acht|neun|zehn|elf|zw(?:ö|oe)lf|dreizehn|vierzehn"
+    r"|f(?:ü|ue)nfzehn|sechzehn|siebzehn|achtzehn|neunzehn|zwanzig|\w+undzwanzig)"
+)
 _ASPECTS = (
     (
         "kosten",
@@ -58,7 +63,9 @@ _ASPECTS = (
             r"kost|teuer|gebühr|gebuehr|preis|zahl|kosch[dt]|express|\bcost|\bfees?\b|\bprice|how\s+much|\bpay\b"
             # "Und wenn es schnell gehen muss?": urgency is the express surcharge of the fees.
             r"|schnell\s+gehen\s+muss|\beilig|\bdringend|\bschneller\b|(?:ü|ue)bermorgen"
-            r"|\bfree\b",
+            r"|\bfree\b"
+            # "gibt es bis dahin einen vorläufigen?" after a lost ID card: its fee line names it.
+            r"|vorl(?:ä|ae)ufig",
             re.I,
         ),
     ),
@@ -68,6 +75,8 @@ _ASPECTS = (
         "berechtigt",
         re.compile(
             r"\bdarf\b|\bd(?:ü|ue)rfen\b|berechtigt|\bmay\s+(?:i|we|my)\b|\ballowed\b"
+            # "ab welchem Alter geht das?" after who may order a certificate.
+            r"|ab\s+welchem\s+alter|wie\s+alt\s+muss|how\s+old\s+(?:do|must)"
             r"|\b(?:f(?:ü|ue)r|fer|for)\s+(?:den|ihn|sie|die|meine?[nmr]?|mei|him|her|my)\b.{0,40}"
             r"\b(?:auch|aach|ach|also|too)\b.{0,20}\b(?:beantrag|bestell|order|request|apply)",
             re.I,
@@ -102,7 +111,9 @@ _ASPECTS = (
     (
         "kosten",
         re.compile(
-            r"(?:\b(?:bin|ist|sind|wird|werde|am|is|turns?)|\bi['’]?m)\s+(?:erst\s+|only\s+)?\d{1,2}\b"
+            r"(?:\b(?:bin|ist|sind|wird|werde|am|is|turns?)|\bi['’]?m)\s+(?:erst\s+|only\s+)?(?:\d{1,2}|"
+            + AGE_WORDS
+            + r")\b"
             r"|\b\d{1,2}\s*(?:jahre|jahren|years?|bin|ist|bist)\b",
             re.I,
         ),
@@ -110,8 +121,12 @@ _ASPECTS = (
 )
 
 
+# "und die Stadtverwaltung hier?": the municipality's administration asked for.
+_ADMINISTRATION = re.compile(r"verwaltung|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro|stadtb(?:ü|ue)ro", re.IGNORECASE)
 # "und wo genau muss ich mich da melden?": where to go for the certificate just answered (not "und
 # für meine Tochter?", whose birth place is not told).
+# "und die Stadtverwaltung hier?": the municipality's administration asked for.
+_ADMINISTRATION = re.compile(r"verwaltung|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro|stadtb(?:ü|ue)ro", re.IGNORECASE)
 _WHERE = re.compile(
     r"\bwo\b|\bwohin\b|\bwhere\b|zust(?:ä|ae)ndig|responsible|welche[sr]?\s+(?:amt|stelle|standesamt)"
     r"|which\s+office",
@@ -279,6 +294,13 @@ class ActionNachfrage(Action):
             from_focus = answer_from_focus(dispatcher, tracker)
             if from_focus is not None:
                 return from_focus
+            if home_municipality(tracker) and (
+                _WHERE.search(user_text(tracker)) or _ADMINISTRATION.search(user_text(tracker))
+            ):
+                # "wer ist denn hier zuständig?" on a municipality's page, no topic in focus: its
+                # administration (and 115), not a menu of services.
+                say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker))
+                return []
             say(dispatcher, tracker, "nachfrage_ohne_fokus", popular_buttons())
             return []
         if len(aspects_asked(user_text(tracker))) > 1:

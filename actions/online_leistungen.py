@@ -97,7 +97,9 @@ def answer_service(
         # Not as a second topic: the place of "Geboren bin ich in Gießen … wir heiraten" is
         # the birth place, not where the marriage is registered.
         say_office(dispatcher, tracker, municipality)
-    if answer_others:
+    if answer_others and not _PERMIT_AS_ID.search(user_text(tracker)):
+        # "Ich habe keinen deutschen Ausweis, nur einen elektronischen Aufenthaltstitel": the
+        # documents named are the ID for this service, not services of their own.
         answer_other_topics(dispatcher, tracker, user_text(tracker), (service.id,))
 
 
@@ -167,6 +169,9 @@ def answer_other_topics(
 # A sentence that asks something (a question mark ends it).
 _QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+_MOVE_EVENT = "umzug"
+# The life events whose certificate tells them ("geboren" for the Geburtsurkunde).
+_CERTIFICATE_EVENTS = frozenset({"geburt", "todesfall", "heirat"})
 # "Wir ziehen nächsten Monat nach Kassel", "Ich ziehe bald um": a move ahead, not one made.
 _COMING_MOVE = re.compile(r"\b(?:ziehen?|zieh)\b(?!.*\b(?:gezogen|umgezogen)\b)", re.IGNORECASE)
 
@@ -186,16 +191,26 @@ def _answer_event_question(
 
     lebenslagen = load_lebenslagen()
     services = load_services()
-    questions = _QUESTION_SENTENCE.findall(text)
-    # "Wir ziehen nächsten Monat nach Kassel. Außerdem brauche ich noch eine Heiratsurkunde …":
-    # a move still ahead, told as a sentence of its own, is a topic too (a past move is the story).
-    moves = [s for s in _SENTENCE.findall(text) if s not in questions and _COMING_MOVE.search(s)]
-    for sentence in [*questions, *moves]:
+    questions = [q.strip() for q in _QUESTION_SENTENCE.findall(text)]
+    # "Wir bekommen im März ein Baby. Außerdem läuft mein Reisepass bald ab …", "Wir ziehen
+    # nächsten Monat nach Kassel. Außerdem brauche ich noch eine Heiratsurkunde …": an event told
+    # in a sentence of its own is a topic too. Not a move made (the story), and not the event
+    # of a certificate the message names (its story: "Mein Sohn ist in Kassel geboren. Was
+    # kostet die Geburtsurkunde?").
+    statements = [s.strip() for s in _SENTENCE.findall(text) if s.strip() not in questions]
+    for sentence in [*questions, *statements]:
         named = services.find(sentence)
         if certificate_kind(sentence) or (named is not None and named.id in handled):
             continue
         event = detect(sentence, lebenslagen)
         if event is None or event.id in handled or {s.leistung for s in event.schritte} & set(handled):
+            continue
+        if sentence in statements and (
+            event.id == _MOVE_EVENT
+            and not _COMING_MOVE.search(sentence)
+            or event.id in _CERTIFICATE_EVENTS
+            and certificate_kind(text)
+        ):
             continue
         say_told_event(dispatcher, tracker, sentence)
         return

@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.antworten import say
 from actions.context import echo, place_buttons
+from bot.knowledge.dialekt import standardise
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.text import normalise
 
@@ -82,7 +83,12 @@ def chosen_place(tracker: Tracker, text: str) -> str | None:
     if len(places) < 2:
         return None
     shared = set.intersection(*(words for _, words in places))
-    said = [w for w in normalise(text).split() if len(w) >= _MIN_CHOICE_WORD and w not in _GENERIC_WORDS]
+    # Hessian too: "des im Odewald" (bot/knowledge/dialekt.py).
+    said = [
+        w
+        for w in normalise(f"{text} {standardise(text)}").split()
+        if len(w) >= _MIN_CHOICE_WORD and w not in _GENERIC_WORDS
+    ]
 
     def names(word: str, title_word: str) -> bool:
         return word == title_word or (len(word) >= 5 and title_word.startswith(word))

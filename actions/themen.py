@@ -27,8 +27,8 @@ from bot.knowledge.ereignisort import event_municipality, is_residence, tells_ev
 from bot.knowledge.ikz import special_cases
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services
-from bot.nlp.certificates import certificate_kind
-from bot.nlp.faq_cues import clause_faqs
+from bot.nlp.certificates import HERE, certificate_kind
+from bot.nlp.faq_cues import clause_faqs, faqs_asked
 from bot.nlp.ikz_cues import ikz_special_funding_question
 from bot.nlp.rules import asks_how_the_bot_is, asks_what_the_bot_is
 
@@ -54,7 +54,7 @@ _HANDOFF = re.compile(
     # "Is there ANY human I can talk to?"
     r"|\b(?:a|any|real)\s+human\b"
     # "Und kann ich auch mit jemandem persönlich sprechen?"
-    r"|\bmit\s+jemandem?\s+(?:\w+\s+)?(?:sprechen|reden|telefonieren)",
+    r"|\bmit\s+jemandem?\s+(?:\w+\s+){0,4}(?:sprechen|reden|telefonieren)",
     re.IGNORECASE,
 )
 
@@ -121,7 +121,7 @@ def other_topics(text: str, handled: Collection[str], here: Municipality | None 
         if kind and kind not in seen:
             seen.add(kind)
             place = event_municipality(text, kind) if tells_event(text, kind) else None
-            if place is None and here is not None and tells_event(text, kind):
+            if place is None and here is not None and (tells_event(text, kind) or HERE.search(clause)):
                 # "… unser Kind ist letzte Woche hier geboren. Wo melde ich die neue Adresse, und
                 # wo bekomme ich die Geburtsurkunde?" on Seligenstadt's website.
                 place = here
@@ -137,6 +137,10 @@ def other_topics(text: str, handled: Collection[str], here: Municipality | None 
             payload = intent_payload("urkunde_beantragen", urkundenart=kind)
             title = label("knopf_urkundenart_bestellen", urkunde=label(f"knopf_{kind}"))
             buttons.append({"title": title, "payload": payload})
+            continue
+        if faqs_asked(clause):
+            # "… und wie richte ich die BundID mit meinem Personalausweis ein?": the FAQ's clause
+            # (answered below), not the ID card as a service.
             continue
         service = load_services().find(clause) or load_services().find(pair)
         if service and service.id in seen:

@@ -1207,7 +1207,7 @@ async def test_the_residence_permit_as_the_id_is_no_question_about_the_permit() 
     )
     _, messages = await run(ActionOnlineLeistung(), tracker)
     said = texts(messages)
-    assert "Wohnsitz" in said and "Aufenthaltstitel konnte man dafür in Kassel nicht nutzen" in said
+    assert "Wohnsitz" in said and "Aufenthaltstitel konnte dafür in Kassel nicht genutzt werden" in said
     # Renewing the permit is the permit's service.
     tracker = make_tracker("Ich will meinen elektronischen Aufenthaltstitel verlängern", "online_beantragen")
     _, messages = await run(ActionOnlineLeistung(), tracker)
@@ -1348,3 +1348,144 @@ async def test_who_is_responsible_after_the_ikz_calculator_is_the_procedure() ->
     tracker = make_tracker("wer ist da zuständig?", "nachfrage", slots={"fokus": "ikz"})
     _, messages = await run(ActionNachfrage(), tracker)
     assert [m.get("response") for m in messages] == ["utter_faq/ikz_antrag"]
+
+
+async def test_who_is_responsible_here_without_a_topic_is_the_municipality() -> None:
+    """Round 67: "wer ist denn hier zuständig?" on Rüsselsheim's page after a complaint."""
+    tracker = make_tracker(
+        "wer ist denn hier zuständig?", "nachfrage", [gemeinde("06433012")], metadata={"kommune": "06433012"}
+    )
+    _, messages = await run(ActionNachfrage(), tracker)
+    said = texts(messages)
+    assert "Rüsselsheim" in said and "115" in said
+
+
+async def test_a_temporary_id_card_after_a_lost_one_is_its_fee() -> None:
+    """Round 67: "gibt es bis dahin einen vorläufigen?" after the lost ID card: 10 €."""
+    tracker = make_tracker(
+        "gibt es bis dahin einen vorläufigen?", "nachfrage", slots={"fokus": "lebenslage:ausweis_verloren"}
+    )
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "vorläufiger Personalausweis 10,00 €" in texts(messages)
+
+
+async def test_the_residence_permit_as_id_names_no_other_services() -> None:
+    """Round 67: "keinen deutschen Ausweis, nur einen elektronischen Aufenthaltstitel" after the online move."""
+    tracker = make_tracker(
+        "Ich habe keinen deutschen Ausweis, nur einen elektronischen Aufenthaltstitel. Geht das trotzdem?",
+        "online_beantragen",
+        slots={"fokus": "leistung:wohnsitz_anmelden"},
+    )
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    said = texts(messages)
+    assert "nicht genutzt werden" in said
+    assert "Personalausweis:" not in said and "Aufenthaltstitel (" not in said
+
+
+async def test_an_age_in_words_asks_the_fee_for_that_age() -> None:
+    """Round 70: "und für meine Tochter, die ist acht?" after the passport's fee."""
+    assert aspect_of("und für meine Tochter, die ist acht?") == "kosten"
+    assert aspect_of("unn fer mein Bub, der is zwölf?") == "kosten"
+    tracker = make_tracker(
+        "und für meine Tochter, die ist acht?", "nachfrage", slots={"fokus": "leistung:reisepass"}
+    )
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert "37,50" in texts(messages)
+
+
+async def test_a_number_of_pages_is_no_count_of_municipalities() -> None:
+    """Round 70: "und der Pass mit 48 Seiten?" after the IKZ answer: no funding for 48 municipalities."""
+    from actions.ikz import ikz_recount
+
+    dispatcher = CollectingDispatcher()
+    assert (
+        ikz_recount(
+            dispatcher, make_tracker("und der Pass mit 48 Seiten?", "nachfrage", slots={"fokus": "ikz"})
+        )
+        is None
+    )
+    assert dispatcher.messages == []
+    assert ikz_recount(dispatcher, make_tracker("und mit 48 Gemeinden?", "nachfrage", slots={"fokus": "ikz"}))
+
+
+async def test_events_told_beside_another_topic_get_their_steps() -> None:
+    """Round 71: a baby on its way beside the passport; a death beside the ID card's fee."""
+    from actions.online_leistungen import answer_other_topics
+
+    for text, handled, step in (
+        (
+            "Wir bekommen im März ein Baby. Außerdem läuft mein Reisepass bald ab – was muss ich alles tun?",
+            "reisepass",
+            "Elterngeld",
+        ),
+        (
+            "Mein Vater ist letzte Woche gestorben. Und mein Personalausweis ist abgelaufen, was kostet ein neuer?",
+            "personalausweis",
+            "Sterbeurkunde",
+        ),
+    ):
+        dispatcher = CollectingDispatcher()
+        answer_other_topics(dispatcher, make_tracker(text, "online_beantragen"), text, (handled,))
+        assert step in texts(dispatcher.messages)
+    # The event of a certificate the message names is that certificate's story.
+    dispatcher = CollectingDispatcher()
+    text = "Mein Sohn ist in Kassel geboren. Was kostet die Geburtsurkunde?"
+    answer_other_topics(dispatcher, make_tracker(text, "faq"), text, ("faq/urkunde_gebuehr",))
+    assert "Elterngeld" not in texts(dispatcher.messages)
+
+
+async def test_a_certificate_question_with_its_place_links_that_standesamt() -> None:
+    """Round 71: "Was kostet eine Geburtsurkunde aus Hanau und kann ich die online bestellen?"."""
+    from actions.faq import ActionFaq
+
+    tracker = make_tracker(
+        "Was kostet eine Geburtsurkunde aus Hanau und kann ich die online bestellen?",
+        "faq",
+        [gemeinde("Hanau")],
+    )
+    tracker.latest_message["response_selector"] = {
+        "default": {"response": {"intent_response_key": "faq/urkunde_gebuehr"}}
+    }
+    _, messages = await run(ActionFaq(), tracker)
+    assert "regschl=064350014014" in texts(messages)
+    # A place named only as the residence is not the Standesamt's.
+    tracker = make_tracker("Ich wohne in Hanau. Was kostet eine Geburtsurkunde?", "faq", [gemeinde("Hanau")])
+    tracker.latest_message["response_selector"] = {
+        "default": {"response": {"intent_response_key": "faq/urkunde_gebuehr"}}
+    }
+    _, messages = await run(ActionFaq(), tracker)
+    assert "regschl=" not in texts(messages)
+
+
+async def test_the_online_offer_asked_as_errands_is_the_overview() -> None:
+    """Round 70: "Welche Behördengänge kann ich in Hessen online erledigen?" read as a life event."""
+    from actions.lebenslagen import ActionLebenslage
+
+    tracker = make_tracker("Welche Behördengänge kann ich in Hessen online erledigen?", "lebenslage")
+    _, messages = await run(ActionLebenslage(), tracker)
+    assert "Verwaltungsportal" in texts(messages) and "Worum geht es" not in texts(messages)
+
+
+async def test_what_now_after_the_deleted_bundid_is_registering_again() -> None:
+    tracker = make_tracker("und was mache ich dann?", "nachfrage", slots={"fokus": "konto"})
+    _, messages = await run(ActionNachfrage(), tracker)
+    assert [m.get("response") for m in messages] == ["utter_faq/bundid_registrieren"]
+
+
+def test_hessian_place_choice_after_the_buttons() -> None:
+    """Round 70: "des im Odewald" after the Lautertal buttons."""
+    from actions.orte import chosen_place
+
+    buttons = [
+        {
+            "title": "Lautertal (Odenwald) (Landkreis Bergstraße)",
+            "payload": '/angabe{"gemeinde": "06431014"}',
+        },
+        {"title": "Lautertal (Vogelsberg) (Vogelsbergkreis)", "payload": '/angabe{"gemeinde": "06535011"}'},
+    ]
+    history = [
+        user_event("Lautertal", "angabe"),
+        {"event": "bot", "text": "Welchen?", "data": {"buttons": buttons}},
+    ]
+    tracker = make_tracker("des im Odewald", "nlu_fallback", history=history)
+    assert chosen_place(tracker, "des im Odewald") == "06431014"

@@ -2467,3 +2467,223 @@ def test_a_residence_after_the_event_without_commas_leaves_the_event_place() -> 
     )
     found = event_municipality(text, "eheurkunde")
     assert found is not None and found.short_name == "Wiesbaden"
+
+
+# Rounds 67–69 (session 22).
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "mein altes servicekonto hessen geht nicht mehr außerdem geht die bundid auch mit elster",
+            ["faq/servicekonto_bundid", "faq/eid_elster"],
+        ),
+        (
+            "was isn des BundID fer e Ding un wie krieh isch des",
+            ["faq/bundid_was", "faq/bundid_registrieren"],
+        ),
+        ("Was ist die BundID und wie bekomme ich die?", ["faq/bundid_was", "faq/bundid_registrieren"]),
+        (
+            "Brauchen Firmen so ein spezielles Konto für Behördensachen? ELSTER hab ich privat schon, reicht das?",
+            ["faq/unternehmenskonto"],
+        ),
+    ],
+)
+def test_second_account_questions_in_one_message(text: str, expected: list[str]) -> None:
+    from bot.nlp.faq_cues import faqs_asked
+
+    assert faqs_asked(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "place_text"),
+    [
+        ("un mei Fraa, die is in Offebach gebore", "Offebach"),
+        ("des Kind kimmt in Gieße uff die Welt", "Gieße"),
+        ("wir haben in Bad Nauhiem geheiratet", "Bad Nauhiem"),
+        ("wir haben in der Kirche in Wetzlar geheiratet", "Wetzlar"),
+    ],
+)
+def test_a_told_events_place_the_ruler_missed_is_a_place(text: str, place_text: str) -> None:
+    _, entities = refine(text, {"name": "angabe", "confidence": 0.7}, [], {})
+    assert [e["value"] for e in entities if e["entity"] == "gemeinde"] == [place_text]
+
+
+def test_no_place_is_made_up_from_a_told_event_without_one() -> None:
+    _, entities = refine(
+        "Meine Oma ist im Krankenhaus gestorben", {"name": "lebenslage", "confidence": 0.9}, [], {}
+    )
+    assert not [e for e in entities if e["entity"] == "gemeinde"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Isch bin do bei eich in de Stadt gebore",
+        "Und wenn wir hier heiraten",
+        "wo bekomm ich hier eine Geburtsurkunde",
+        "wer ist denn hier zuständig?",
+    ],
+)
+def test_more_ways_to_say_here(text: str) -> None:
+    assert refers_to_here(text)
+
+
+def test_ich_meinte_with_a_place_corrects_the_place() -> None:
+    text = "nein, Entschuldigung, ich meinte Gießen"
+    entities = [
+        {
+            "entity": "leistung",
+            "value": "Entschuldigung",
+            "extractor": "DIETClassifier",
+            "start": 6,
+            "end": 20,
+        },
+        {**place("Gießen"), "start": text.index("Gießen"), "end": len(text)},
+    ]
+    intent, refined = refine(text, {"name": "angabe", "confidence": 1.0}, entities, {})
+    assert intent == {"name": "angabe", "confidence": 1.0}
+    assert [e["entity"] for e in refined] == ["gemeinde"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("gibt es bis dahin einen vorläufigen?", "goodbye"),
+        ("was brauche ich sonst noch?", "nlu_fallback"),
+    ],
+)
+def test_short_follow_ups_misread_as_goodbye_or_nothing(text: str, intent: str) -> None:
+    assert refine(text, {"name": intent, "confidence": 0.74}, [], {})[0] == {
+        "name": "nachfrage",
+        "confidence": 1.0,
+    }
+
+
+def test_a_farewell_stays_a_farewell() -> None:
+    goodbye = {"name": "goodbye", "confidence": 0.9}
+    assert refine("Tschüss, bis dann!", goodbye, [], {})[0] is goodbye
+
+
+def test_the_weather_in_dialect_is_out_of_scope_not_a_place() -> None:
+    text = "waaßt du wie des Wedder morsche werd in Frankfort"
+    start = text.index("Frankfort")
+    intent, entities = refine(
+        text,
+        {"name": "angabe", "confidence": 0.57},
+        [{**place("Frankfort"), "start": start, "end": start + 9}],
+        {},
+    )
+    assert intent == {"name": "out_of_scope", "confidence": 1.0}
+    assert not [e for e in entities if e["entity"] == "gemeinde"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich warte seit drei Wochen auf eine Antwort vom Bürgerbüro, das ist doch unmöglich!",
+        "Also des is doch e Frechheit! Isch will endlich mit em Mensche redde!",
+    ],
+)
+def test_outrage_gets_an_apology(text: str) -> None:
+    assert refine(text, {"name": "kontakt_mensch", "confidence": 0.9}, [], {})[0] == {
+        "name": "unzufrieden",
+        "confidence": 1.0,
+    }
+
+
+# Rounds 70–72 (session 22).
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wo melde ich den hier an?",
+        "und wo mache ich das hier?",
+        "und die Stadtverwaltung hier?",
+        "Un wo mach isch des bei uns?",
+    ],
+)
+def test_where_here_on_a_municipal_page_is_a_follow_up_for_that_place(text: str) -> None:
+    intent, entities = refine(text, {"name": "chitchat", "confidence": 0.8}, [], {"kommune": MARBURG_AGS})
+    assert intent == {"name": "nachfrage", "confidence": 1.0}
+    assert [e["value"] for e in entities if e["entity"] == "gemeinde"] == [MARBURG_AGS]
+    # Without the page's municipality nothing is made up.
+    assert not [
+        e
+        for e in refine(text, {"name": "chitchat", "confidence": 0.8}, [], {})[1]
+        if e["entity"] == "gemeinde"
+    ]
+
+
+def test_a_told_birth_after_und_is_the_certificate_for_its_place() -> None:
+    text = "und meine Schwester ist in Melsungen geboren"
+    start = text.index("Melsungen")
+    for intent in ("chitchat", "faq"):
+        refined, entities = refine(
+            text,
+            {"name": intent, "confidence": 1.0},
+            [{**place("Melsungen"), "start": start, "end": start + 9}],
+            {},
+        )
+        assert refined == {"name": "urkunde_beantragen", "confidence": 1.0}
+        assert any(e["entity"] == "urkundenart" and e["value"] == "geburtsurkunde" for e in entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ich brauche eine Geburtsurkunde aus Limburg und möchte mich für die BundID registrieren.", 2),
+        ("Eheurkunde aus Bad Homburg; und wie richte ich die BundID mit meinem Personalausweis ein?", 2),
+    ],
+)
+def test_a_wish_after_und_is_a_clause_of_its_own(text: str, expected: int) -> None:
+    from bot.nlp.certificates import CLAUSES
+    from bot.nlp.faq_cues import faqs_asked
+
+    assert len([c for c in CLAUSES.split(text) if c and c.strip()]) == expected
+    assert faqs_asked(text) == ["faq/bundid_registrieren"]
+
+
+def test_hessian_words_that_look_english_keep_a_message_german() -> None:
+    from bot.nlp.language import detect
+
+    assert detect("unn mei alt Servicekonto, was is do demit?") == "de"
+    assert detect("Is Wohngeld available online in Darmstadt?") == "en"
+    assert detect("How do I register for the BundID?") == "en"
+
+
+def test_a_residence_with_an_adverb_of_time_is_still_a_residence() -> None:
+    from bot.knowledge.ereignisort import named_as_residence
+
+    text = "Wir haben hier geheiratet, wohnen aber inzwischen in Weilburg. Wo bekommen wir die Eheurkunde?"
+    assert named_as_residence(text, "Weilburg")
+    intent, entities = refine(
+        text,
+        {"name": "urkunde_beantragen", "confidence": 1.0},
+        [{**place("Weilburg"), "start": text.index("Weilburg"), "end": text.index("Weilburg") + 8}],
+        {"kommune": MARBURG_AGS},
+    )
+    assert MARBURG_AGS in [e["value"] for e in entities if e["entity"] == "gemeinde"]
+
+
+def test_meine_is_no_correction_and_an_event_here_is_no_question_for_the_administration() -> None:
+    text = (
+        "Für die SV: Was kostet ein Personalausweis für Schüler unter 24, und wo bekomme ich meine "
+        "Geburtsurkunde? Ich bin in Nidda geboren."
+    )
+    start = text.index("Nidda")
+    intent, _ = refine(
+        text, {"name": "faq", "confidence": 0.6}, [{**place("Nidda"), "start": start, "end": start + 5}], {}
+    )
+    assert intent["name"] != "angabe"
+    text = "Ich bin in Kostheim geboren, ist das hier zuständig?"
+    start = text.index("Kostheim")
+    intent, _ = refine(
+        text,
+        {"name": "faq", "confidence": 0.9},
+        [{**place("Kostheim"), "start": start, "end": start + 8}],
+        {"kommune": "06414000"},
+    )
+    assert intent["name"] != "nachfrage"

@@ -42,7 +42,12 @@ _BEFORE_RESIDENCE = re.compile(
 # Conjunctions that are also particles inside a clause ("wir wohnen jetzt aber in Kassel").
 _PARTICLES = frozenset({"aber", "jedoch", "doch", "though"})
 # A short place phrase with no verb of its own ("in Kassel", "in Bad Soden am Taunus").
-_PLACE_PHRASE = re.compile(r"^(?:in|im|nach|bei)\s+\S+(?:\s+\S+){0,3}$", re.IGNORECASE)
+# "wohnen aber inzwischen in Weilburg": an adverb of time may come first.
+_PLACE_PHRASE = re.compile(
+    r"^(?:(?:jetzt|etz|inzwischen|mittlerweile|heute|nun|derzeit|aktuell|seit\s+\w+)\s+)?"
+    r"(?:in|im|nach|bei)\s+\S+(?:\s+\S+){0,3}$",
+    re.IGNORECASE,
+)
 # The event words of the three certificates, the one list for every module that asks which
 # event a message names. German (Hessian dialect drops the final n: "gebore", "gestorbe", "uff die
 # Welt komme"), English ("born in", "passed away in", "got married in") and non-native English

@@ -53,11 +53,16 @@ HERE = re.compile(
     r"\b(?:be(?:i)?\s+uns|in\s+unserer\s+(?:stadt|gemeinde|kommune)|in\s+meiner\s+(?:stadt|gemeinde|kommune)"
     r"|unsere[mnrs]?\s+(?:stadt|gemeinde|kommune|rathaus|standesamt)|hier\s+vor\s+ort|vor\s+ort"
     # "isch bin hier gebore": Hessian drops the final n.
-    r"|hier(?=(?:\s+\w+){0,3}\s+(?:gebore|gestorbe|gestorwe|verstorbe|geheirat|verheiratet|zur\s+welt))"
-    # "mir hawwe hier bei eusch uff'm Standesamt geheirat": the municipality whose page it is.
-    r"|\b(?:hier\s+)?bei\s+(?:euch|eusch)\b"
+    r"|hier(?=(?:\s+\w+){0,3}\s+(?:gebore|gestorbe|gestorwe|verstorbe|geheirat|verheiratet|heirat|zur\s+welt))"
+    # "mir hawwe hier bei eusch uff'm Standesamt geheirat", "Isch bin do bei eich in de Stadt
+    # gebore": the municipality whose page it is.
+    r"|\b(?:hier\s+)?bei\s+(?:euch|eusch|eich)\b"
+    # "wer ist denn hier zuständig?", "wo melde ich den hier an?", "und die Stadtverwaltung hier?"
+    # on a municipality's page: that municipality.
+    r"|\bhier\s+(?=zust(?:ä|ae)ndig)|(?<=\bwo\b)[^.?!]{0,30}\bhier\b"
+    r"|\b(?:stadt|gemeinde)?verwaltung\s+hier\b"
     r"|hier(?=\s+(?:in\s+der\s+stadt|in\s+der\s+gemeinde|im\s+ort|bei\s+ihnen|im\s+krankenhaus|im\s+klinikum))"
-    r"|(?:geboren|gestorben|geheiratet|heiraten|bestellen|beantragen|bekomme|bekommen|kriege|gibt\s+es|geht\s+das)\s+(?:ich\s+)?(?:das\s+|die\s+|den\s+|eine?n?\s+\w+\s+)?hier\b"
+    r"|(?:geboren|gestorben|geheiratet|heiraten|bestellen|beantragen|bekomme|bekommen|bekomm|kriege|krieg|gibt\s+es|geht\s+das)\s+(?:ich\s+)?(?:das\s+|die\s+|den\s+|eine?n?\s+\w+\s+)?hier\b"
     r"|(?:\w*urkunde\w*|standesamt|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro)\s+(?:von\s+|aus\s+|f(?:ü|ue)r\s+)?hier\b"
     r"|\bhier\s+(?:eine?n?|die|das|den)\s+\w+\s+(?:bestellen|beantragen|bekommen|anmelden|ummelden)"
     # English: "born here", "in our town", "the Standesamt here", "the local registry office".
@@ -360,6 +365,8 @@ CLAUSES = re.compile(
     r"[?!;:]|\.(?!\d)|(?:,|\s[–—])\s*(?:und|aber|au(?:ß|ss)erdem|and|but|also)\b"
     # Hessian "un" too ("Was is'n des OZG 2.0 un gibt's des Servicekonto Hesse noch?").
     r"|\b(?:und|un|au(?:ß|ss)erdem)\s+(?=wer|was|wie|wo|wann|ob|brauche|kann|muss|bis\s+wann|welche|gibt|gilt"
+    # "Ich brauche eine Geburtsurkunde aus Limburg und möchte mich für die BundID registrieren."
+    r"|(?:m(?:ö|oe)chte|will|w(?:ü|ue)rde)\s+(?:mich|gern|gerne|noch|auch|wissen)\b"
     # "Was ist das OZG 2.0 und heißt die BundID jetzt DeutschlandID?": a verb-first question.
     r"|(?:hei(?:ß|ss)t|ist|sind|stimmt|l(?:ä|ae)uft|funktioniert|geht|kostet)\s+(?:die|der|das|es|mein|meine)\b"
     # "sterbeurkunde fulda und mein servicekonto geht nicht mehr": a new subject of one's own.
@@ -477,13 +484,23 @@ _EVENT_PLACE = re.compile(
 )
 
 
-def typed_event_place(text: str) -> re.Match[str] | None:
-    """The place after an event word that the entity ruler missed for a typo ("in Bad Nauhiem").
+# German puts the place before the event word, Hessian too ("die is in Offebach gebore", "des Kind
+# kimmt in Gieße uff die Welt").
+_PLACE_BEFORE_EVENT = re.compile(
+    r"\b(?:in|im|zu)\s+((?:(?!(?:in|im|zu)\s)[\w.-]+\s+){1,5}?)"
+    r"(?:geboren?|geborn|gestorben?|verstorben?|geheirat(?:et)?|getraut|zur\s+welt|auf\s+die\s+welt|uff\s+die\s+welt)\b",
+    re.IGNORECASE,
+)
 
-    Tried on the one to four words after "born/married/died in …"; the shortest run of them that
-    the municipality resolver finds (typos, districts) is the place.
+
+def typed_event_place(text: str) -> re.Match[str] | None:
+    """The place beside an event word that the entity ruler missed ("in Bad Nauhiem", "in Offebach").
+
+    Tried on the one to four words after "born/married/died in …" (or before the event word: "in
+    Offebach gebore"); the shortest run of them that the municipality resolver finds (typos,
+    districts, dialect) is the place.
     """
-    match = _EVENT_PLACE.search(text)
+    match = _EVENT_PLACE.search(text) or _PLACE_BEFORE_EVENT.search(text)
     if match is None:
         return None
     words = list(re.finditer(r"[\w.-]+", match.group(1)))

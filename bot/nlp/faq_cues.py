@@ -332,7 +332,7 @@ _CUED_FAQS = (
         "faq/bundid_registrieren",
         re.compile(_ACCOUNT, re.IGNORECASE),
         re.compile(
-            r"\banleg|\blege\b.*\ban\b|einricht|erstell|registrier|er(?:ö|oe)ffn|\bcreate|set\s*(?:it\s*|one\s*)?up"
+            r"\banleg|\blege\b.*\ban\b|einricht|\bricht\w*\b.*\bein\b|erstell|registrier|er(?:ö|oe)ffn|\bcreate|set\s*(?:it\s*|one\s*)?up"
             r"|sign\s*up|register\s+(?:for\s+)?(?:a|an|the|my)?\s*(?:bund\s*id|account)"
             r"|\beu[-\s]?(?:b(?:ü|ue)rger|citizen)|ausl(?:ä|ae)nd|foreign"
             r"|no\s+german\s+id|kein(?:en)?\s+deutschen\s+(?:ausweis|pass)|residence\s+permit"
@@ -917,7 +917,22 @@ _NEED_AN_ACCOUNT = re.compile(
 )
 
 
-_COMPANY_ACCOUNT = re.compile(r"unternehmenskonto|organisationskonto", re.IGNORECASE)
+_COMPANY_ACCOUNT = re.compile(
+    r"unternehmenskonto|organisationskonto"
+    # "… dass Firmen so ein spezielles Konto für Behördensachen brauchen. ELSTER hab ich privat …"
+    r"|\b(?:firm(?:a|en)|unternehmen|betriebe?)\b.{0,40}\bkonto\b",
+    re.IGNORECASE,
+)
+# "… außerdem geht die bundid auch mit elster": the login ways (ELSTER certificate) for an account.
+_ELSTER_LOGIN = re.compile(
+    r"^(?=.*\belster\b).*(?:bund\s*-?\s*id|\bkonto\b|anmeld|einlogg|login|registrier)", re.IGNORECASE
+)
+# "Was ist die BundID und wie bekomme ich die?": the second clause points back to the account.
+_HOW_TO_GET_IT = re.compile(
+    r"^\s*(?:und\s+|un\s+)?wie\s+(?:bekomm\w*|krieg\w*|krieh\w*|mach\w*|kommt?\s+man\s+an|komme\s+ich\s+an)"
+    r"\s+(?:ich|man|mer|isch)?\s*(?:die|des|das|es|sie|se|dran|daran)\b",
+    re.IGNORECASE,
+)
 # "… Und seit wann gilt das OZG 2.0?" beside another question: the deadlines' answer gives the
 # date (24.07.2024). In a whole message the classifier decides.
 _OZG_WHEN = re.compile(
@@ -933,6 +948,10 @@ def _clause_faq(clause: str) -> str | None:
     if not found and (_WALLET.search(clause) or _SMART_EID.search(clause)):
         # "… und kann ich die EUDI-Wallet schon nutzen?" beside another question.
         return "faq/eid_elster"
+    if not found and _COMPANY_ACCOUNT.search(clause):
+        # "… Brauche ich dafür so ein Unternehmenskonto?" beside a service or a life event (in
+        # the whole message the classifier decides: the account may only be part of the story).
+        return "faq/unternehmenskonto"
     if (
         not found
         and _NEED_AN_ACCOUNT.search(clause)
@@ -943,17 +962,17 @@ def _clause_faq(clause: str) -> str | None:
         # "… und brauche ich als Bürger eine BundID, wenn ich online was beantragen will?": not
         # always (guest access), often yes; the answer on applying without an account says so.
         return "faq/ohne_konto"
+    if not found and _ELSTER_LOGIN.search(clause):
+        return "faq/eid_elster"
     if not found and _OZG_WHEN.search(clause):
         return "faq/ozg_frist"
-    if not found and _COMPANY_ACCOUNT.search(clause):
-        # "… Brauche ich dafür so ein Unternehmenskonto?" beside a service or a life event (in
-        # the whole message the classifier decides: the account may only be part of the story).
-        return "faq/unternehmenskonto"
     if found:
         return found
     # A name that only one background topic has ("… und ist civento für uns kostenlos?") is that
     # topic in any question; the common ones (BundID, IKZ, the portal) only in "what is …".
-    topics = _TOPIC_FAQS if _WHAT_IS.search(clause) else _NAMED_TOPIC_FAQS
+    topics = (
+        _TOPIC_FAQS if _WHAT_IS.search(clause) or _WHAT_IS.search(standardise(clause)) else _NAMED_TOPIC_FAQS
+    )
     return next((key for key, pattern in topics if pattern.search(clause)), None)
 
 
@@ -964,15 +983,17 @@ def faqs_asked(text: str) -> list[str]:
     """
     clauses = [c for c in CLAUSES.split(text[:_MAX_FAQ_CHARS]) if c and c.strip()]
     about_ikz = bool(_IKZ_WORD.search(text))
-    keys = [
-        k
-        for k in (
-            _clause_faq(c)
-            or ("faq/ikz_antrag" if about_ikz and _DURATION.search(c) and not certificate_kind(c) else None)
-            for c in clauses
+    keys: list[str] = []
+    for clause in clauses:
+        key = _clause_faq(clause) or (
+            "faq/ikz_antrag"
+            if about_ikz and _DURATION.search(clause) and not certificate_kind(clause)
+            else None
         )
-        if k
-    ]
+        if key is None and keys and keys[-1] == "faq/bundid_was" and _HOW_TO_GET_IT.search(clause):
+            key = "faq/bundid_registrieren"
+        if key:
+            keys.append(key)
     if len(keys) < 2 and _DIFFERENCE.search(text):
         # "Was ist der Unterschied zwischen dem Verwaltungsportal Hessen und der BundID?": both
         # answers, in the order named (the Servicekonto and the BundID have one answer together).

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 
+from bot.knowledge.dialekt import load_dialekt
 from bot.knowledge.languages import Sprachen, load_sprachen
 
 # Texts are cut before counting: a 10 kB paste must not cost time, and its opening decides.
 _MAX_CHARS = 2000
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_GERMAN = "de"
 
 
 def detect(text: str, sprachen: Sprachen | None = None) -> str | None:
@@ -31,8 +33,16 @@ def detect(text: str, sprachen: Sprachen | None = None) -> str | None:
     words = _WORD.findall(text[:_MAX_CHARS].casefold())
     if not words:
         return None
+    # In a message with Hessian words ("unn mei alt Servicekonto, was is do demit?"), the
+    # Hessian words that are also another language's markers ("is", "do") tell nothing for it.
+    dialect = load_dialekt()
+    foreign = frozenset().union(*(m for code, m in sprachen.woerter.items() if code != _GERMAN))
+    hessian = frozenset(dialect) if any(w in dialect and w not in foreign for w in words) else frozenset()
     counts = sorted(
-        ((sum(1 for w in words if w in markers), code) for code, markers in sprachen.woerter.items()),
+        (
+            (sum(1 for w in words if w in markers and (code == _GERMAN or w not in hessian)), code)
+            for code, markers in sprachen.woerter.items()
+        ),
         reverse=True,
     )
     best, code = counts[0]

@@ -86,7 +86,13 @@ _UNSURE_EVENT_OVERRIDABLE = _UNSURE_OVERRIDABLE | {
 _ASPECT_FOLLOW_UP = re.compile(
     r"^\W*(?:und\s+|and\s+|so\s+)?(?:was\s+kostet|wie\s*viel\s+kostet|wie\s+teuer|was\s+muss\s+ich\s+(?:da(?:f(?:ü|ue)r)?\s+)?zahlen"
     r"|how\s+much\s+(?:is|does|will|would)|what\s+does\s+(?:it|that|a\s+new\s+one)\s+cost"
-    r"|how\s+many\s+days|how\s+long\s+do\s+(?:i|we)\s+have|wie\s+viele?\s+tage|wie\s+viel\s+zeit|bis\s+wann)\b"
+    r"|how\s+many\s+days|how\s+long\s+do\s+(?:i|we)\s+have|wie\s+viele?\s+tage|wie\s+viel\s+zeit|bis\s+wann"
+    # "was brauche ich sonst noch?" after the online registration of an address: its summary.
+    r"|was\s+brauch\w*\s+(?:ich|man|wir)\s+(?:denn\s+)?(?:sonst\s+noch|noch|alles|daf(?:ü|ue)r|sonst)"
+    # "wohin schicke ich das?" after the Elterngeld: its office.
+    r"|wohin\s+(?:schick|send)\w*\s+(?:ich|man|wir)|wo\s+(?:geb|reich)\w*\s+(?:ich|man|wir)\s+(?:das|den|die|es)\s+ab"
+    # "gibt es bis dahin einen vorläufigen?" after the ID card's fees (read as "bis dann", goodbye).
+    r"|gibt\s+es\s+(?:bis\s+dahin\s+|dann\s+|so\s+|auch\s+)?(?:einen|eine|ein)\s+vorl(?:ä|ae)ufig\w*)\b"
     # An age alone ("Ich bin 22.", "Er ist 8") after a fee answer: the fee for that age.
     r"|^\W*(?:und\s+)?(?:ich\s+bin|er\s+ist|sie\s+ist|i\s*'?\s*a?m|he\s+is|she\s+is)\s+(?:erst\s+|only\s+)?\d{1,2}"
     r"(?:\s+(?:jahre?|years?)(?:\s+(?:alt|old))?)?\W*$",
@@ -94,7 +100,7 @@ _ASPECT_FOLLOW_UP = re.compile(
 )
 # "Und ein Reisepass?": a short follow-up that names a service.
 _MAX_SERVICE_FOLLOW_UP_WORDS = 6
-_ASPECT_FOLLOW_UP_OVERRIDABLE = frozenset({"out_of_scope", "nlu_fallback", "chitchat", "angabe"})
+_ASPECT_FOLLOW_UP_OVERRIDABLE = frozenset({"out_of_scope", "nlu_fallback", "chitchat", "angabe", "goodbye"})
 _ANY_CERTIFICATE = re.compile(r"urkunde|certificate", re.IGNORECASE)
 # Topics of FAQ answers that a cost question names for itself: "how much is the photo at the
 # office" asks the passport-photo FAQ, "how much does Hessen invest in digitalisation" the Land's
@@ -232,7 +238,9 @@ _DISSATISFIED = re.compile(
     # "kriege keine gescheite Antwort" (see _dialect_too).
     r"|\bkappes\b|keine\s+(?:gescheite|vern(?:ü|ue)nftige|richtige|brauchbare|ordentliche)n?\s+antwort"
     # "Das ist doch Abzocke. Ich will mich beschweren": a complaint wants a person to take it.
-    r"|\babzocke\b|\bich\s+(?:will|m(?:ö|oe)chte)\s+mich\s+beschweren\b",
+    r"|\babzocke\b|\bich\s+(?:will|m(?:ö|oe)chte)\s+mich\s+beschweren\b"
+    # "Ich warte seit drei Wochen …, das ist doch unmöglich!", "Des is doch e Frechheit!"
+    r"|\bfrechheit\b|unversch(?:ä|ae)mt|\bist\s+(?:doch\s+|echt\s+|einfach\s+)?unm(?:ö|oe)glich\b",
     re.IGNORECASE,
 )
 _DISSATISFACTION_OVERRIDABLE = frozenset(
@@ -604,9 +612,23 @@ def only_residences(text: str, entities: list[dict[str, Any]]) -> bool:
     return bool(places) and all(named_as_residence(text, place) for place in places)
 
 
+_TOLD_FOLLOW_UP_OVERRIDABLE = frozenset({"chitchat", "out_of_scope", "nlu_fallback", "greet", "goodbye"})
+# A short question where, or for the administration, on a municipality's page.
+_WHERE_HERE = re.compile(
+    r"\b(?:wo|wohin|wer)\b|zust(?:ä|ae)ndig|verwaltung|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro", re.IGNORECASE
+)
+_WEATHER = re.compile(
+    r"\bwetter\b.{0,30}\b(?:morgen|heute|wird|werden|am\s+wochenende)\b"
+    r"|\b(?:wie\s+wird|wie\s+ist)\s+(?:das|des)\s+wetter\b|wettervorhersage|wetterbericht",
+    re.IGNORECASE,
+)
+_WEATHER_OVERRIDABLE = frozenset({"angabe", "nlu_fallback", "chitchat", "standesamt_suchen"})
 # "das war in Mainz-Kastel, nicht Würzburg", "nicht in Fulda, sondern in Hünfeld": a place put right.
 _PLACE_CORRECTION = re.compile(
     r"\b(?:das|es)\s+war\s+(?:doch\s+|aber\s+|eigentlich\s+)?(?:in|im)\b.*\bnicht\b"
+    # "nein, Entschuldigung, ich meinte Gießen"
+    # (not "wo bekomme ich meine Geburtsurkunde")
+    r"|\bich\s+meinte\b|\b(?:nein|nee|sorry|entschuldigung)\W+ich\s+meine\b"
     r"|\bnicht\s+(?:in\s+)?\w+,?\s+sondern\b",
     re.IGNORECASE,
 )
@@ -669,8 +691,9 @@ def refine(
     ]
     if found and not any(e.get("entity") == KIND_LABEL for e in entities):
         entities.append(span_entity(KIND_LABEL, found[0], found[1]))
-    if found and not has_place:
-        span = keyword_place(text, found[1]) or typed_event_place(text)
+    if (found or event_kind(text)) and not has_place:
+        # "un mei Fraa, die is in Offebach gebore": a told event's place the ruler missed too.
+        span = (keyword_place(text, found[1]) if found else None) or typed_event_place(text)
         if span:
             entities.append(span_entity(PLACE_LABEL, span.group(0), span))
             has_place = True
@@ -697,10 +720,35 @@ def refine(
         # "Ach nein, Quatsch, das war in Mainz-Kastel, nicht Würzburg." after a certificate's
         # answer: the place corrected (the request in focus goes on), not a complaint.
         intent = {"name": "angabe", "confidence": 1.0}
-        entities = [e for e in entities if not _negated_place(e, text)]
+        # "nein, Entschuldigung, ich meinte Gießen": DIET may tag the apology as a service.
+        entities = [
+            e
+            for e in entities
+            if not _negated_place(e, text)
+            and not (e.get("entity") == "leistung" and not names_a_service(str(e.get("value"))))
+        ]
     elif (name in _DISSATISFACTION_OVERRIDABLE or unsure) and _dialect_too(_DISSATISFIED, text):
         # "Das war nicht hilfreich. Wer kann mir sonst helfen?": an apology and a person.
         intent = {"name": "unzufrieden", "confidence": 1.0}
+    elif name in _WEATHER_OVERRIDABLE and not kind and _dialect_too(_WEATHER, text):
+        # "waaßt du wie des Wedder morsche werd in Frankfort": the weather, not the place's topics
+        # ("Wetter" is also a town, bot/nlp/entities.py).
+        intent = {"name": "out_of_scope", "confidence": 1.0}
+        entities = [e for e in entities if e.get("entity") != PLACE_LABEL]
+    elif (
+        kommune
+        and here
+        and _WHERE_HERE.search(text)
+        and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
+        and not kind
+        # "Ich bin in Kostheim geboren, ist das hier zuständig?" asks for the event's Standesamt.
+        and not event_kind(text)
+        and not names_a_service(text)
+        and name not in ("kontakt_mensch", "unzufrieden")
+    ):
+        # "wo melde ich den hier an?", "Un wo mach isch des bei uns?" on a municipality's page: the
+        # topic in focus for that municipality (or its administration), not small talk.
+        intent = {"name": "nachfrage", "confidence": 1.0}
     elif other_language(text):
         # "Je cherche l'état civil de Darmstadt": the notice in German and English, with 115.
         intent = {"name": "andere_sprache", "confidence": 1.0}
@@ -764,6 +812,17 @@ def refine(
         # Also when the classifier already said "certificate" but too unsure to pass the
         # fallback threshold: the words leave no doubt.
         intent = {"name": CERTIFICATE_INTENT, "confidence": 1.0}
+    elif (
+        (name in _TOLD_FOLLOW_UP_OVERRIDABLE or name == FAQ_INTENT and "?" not in text)
+        and has_place
+        and FOLLOW_UP_OPENING.match(standardise(text))
+        and event_kind(text)
+        and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
+    ):
+        # "und meine Schwester ist in Melsungen geboren" after a birth certificate (read as "who
+        # are you?"): the certificate of the told event, for its place.
+        intent = {"name": CERTIFICATE_INTENT, "confidence": 1.0}
+        entities.append(event_entity(text))
     elif (
         name == "ikz_foerderung"
         and names_a_service(text)
