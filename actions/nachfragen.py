@@ -125,8 +125,6 @@ _ASPECTS = (
 _ADMINISTRATION = re.compile(r"verwaltung|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro|stadtb(?:ü|ue)ro", re.IGNORECASE)
 # "und wo genau muss ich mich da melden?": where to go for the certificate just answered (not "und
 # für meine Tochter?", whose birth place is not told).
-# "und die Stadtverwaltung hier?": the municipality's administration asked for.
-_ADMINISTRATION = re.compile(r"verwaltung|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro|stadtb(?:ü|ue)ro", re.IGNORECASE)
 _WHERE = re.compile(
     r"\bwo\b|\bwohin\b|\bwhere\b|zust(?:ä|ae)ndig|responsible|welche[sr]?\s+(?:amt|stelle|standesamt)"
     r"|which\s+office",

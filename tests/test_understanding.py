@@ -2687,3 +2687,16 @@ def test_meine_is_no_correction_and_an_event_here_is_no_question_for_the_adminis
         {"kommune": "06414000"},
     )
     assert intent["name"] != "nachfrage"
+
+
+def test_where_here_keeps_a_faq_and_the_online_overview() -> None:
+    faq = {"name": "faq", "confidence": 0.95}
+    assert refine("Wo bekomme ich hier eine BundID?", faq, [], {"kommune": MARBURG_AGS})[0] is faq
+    online = {"name": "online_beantragen", "confidence": 0.95}
+    assert refine("Wo finde ich hier die Online-Dienste?", online, [], {"kommune": MARBURG_AGS})[0] is online
+
+
+def test_where_here_read_as_an_online_request_is_the_follow_up() -> None:
+    online = {"name": "online_beantragen", "confidence": 0.9}
+    intent, _ = refine("wo melde ich den hier an?", online, [], {"kommune": MARBURG_AGS})
+    assert intent == {"name": "nachfrage", "confidence": 1.0}

@@ -53,6 +53,7 @@ from bot.nlp.faq_cues import (
     FOLLOW_UP_OPENING,
     PERSON_WORD,
     UNSURE,
+    asks_for_online_offer,
     is_faq_follow_up,
 )
 from bot.nlp.ikz_cues import (
@@ -613,6 +614,20 @@ def only_residences(text: str, entities: list[dict[str, Any]]) -> bool:
 
 
 _TOLD_FOLLOW_UP_OVERRIDABLE = frozenset({"chitchat", "out_of_scope", "nlu_fallback", "greet", "goodbye"})
+# Only over small talk and misses: "Wo finde ich hier die Online-Dienste?" (a FAQ, the overview) or
+# "wer ist hier zuständig?" read as the ministry's FAQ are decided elsewhere (understanding.py).
+_WHERE_HERE_OVERRIDABLE = frozenset(
+    {
+        "chitchat",
+        "greet",
+        "goodbye",
+        "out_of_scope",
+        "nlu_fallback",
+        "angabe",
+        "nachfrage",
+        "standesamt_suchen",
+    }
+)
 # A short question where, or for the administration, on a municipality's page.
 _WHERE_HERE = re.compile(
     r"\b(?:wo|wohin|wer)\b|zust(?:ä|ae)ndig|verwaltung|rathaus|b(?:ü|ue)rgerb(?:ü|ue)ro", re.IGNORECASE
@@ -744,7 +759,9 @@ def refine(
         # "Ich bin in Kostheim geboren, ist das hier zuständig?" asks for the event's Standesamt.
         and not event_kind(text)
         and not names_a_service(text)
-        and name not in ("kontakt_mensch", "unzufrieden")
+        and (
+            name in _WHERE_HERE_OVERRIDABLE or name == "online_beantragen" and not asks_for_online_offer(text)
+        )
     ):
         # "wo melde ich den hier an?", "Un wo mach isch des bei uns?" on a municipality's page: the
         # topic in focus for that municipality (or its administration), not small talk.
