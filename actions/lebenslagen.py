@@ -35,7 +35,7 @@ from actions.orte import Place
 from actions.payloads import intent_payload
 from actions.urkunden import event_phrase, office_link, shared_office, urkunde_name
 from bot.knowledge.dialekt import standardise
-from bot.knowledge.ereignisort import event_municipality
+from bot.knowledge.ereignisort import EVENT_OF_CERTIFICATE, event_municipality
 from bot.knowledge.languages import load_sprachen
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, ServiceCatalogue, load_services
@@ -435,16 +435,12 @@ def _nachsatz(event: Lebenslage) -> Var:
     return join([Var("\n", ""), text_var])
 
 
-# The life event a certificate belongs to.
-_EVENT_OF_CERTIFICATE = {"geburtsurkunde": "geburt", "sterbeurkunde": "todesfall", "eheurkunde": "heirat"}
-
-
 def event_of_certificate_in_focus(tracker: Tracker) -> Lebenslage | None:
     """The life event of the certificate just answered, if one is in focus."""
     focus = current_focus(tracker)
     if focus is None or focus.kind != "urkunde":
         return None
-    return load_lebenslagen().get(_EVENT_OF_CERTIFICATE.get(focus.value or "", ""))
+    return load_lebenslagen().get(EVENT_OF_CERTIFICATE.get(focus.value or "", ""))
 
 
 class ActionLebenslage(Action):

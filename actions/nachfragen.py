@@ -39,7 +39,13 @@ from actions.standesamt_regeln import answer_standesamt_rule
 from actions.themen import other_topics
 from actions.urkunden import event_phrase, say_office, told_event_place
 from bot.knowledge.dialekt import standardise
-from bot.knowledge.ereignisort import event_municipality, event_place_text, named_as_residence, tells_event
+from bot.knowledge.ereignisort import (
+    CERTIFICATE_OF_EVENT,
+    event_municipality,
+    event_place_text,
+    named_as_residence,
+    tells_event,
+)
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services
@@ -470,13 +476,9 @@ def certificate_follow_up(tracker: Tracker) -> list[EventType] | None:
     ]
 
 
-# The certificate of a life event.
-_CERTIFICATE_OF_EVENT = {"geburt": "geburtsurkunde", "todesfall": "sterbeurkunde", "heirat": "eheurkunde"}
-
-
 def _told_certificate_place(event_id: str | None, text: str) -> tuple[str, str] | None:
     """The certificate kind and the AGS of its event place, if ``text`` tells the event with it."""
-    kind = _CERTIFICATE_OF_EVENT.get(event_id or "")
+    kind = CERTIFICATE_OF_EVENT.get(event_id or "")
     if kind is None or not tells_event(text, kind):
         return None
     place = event_municipality(text, kind)

@@ -21,6 +21,7 @@ from actions.payloads import intent_payload
 from actions.themen import answer_small_talk_first, other_topics
 from actions.urkunden import say_office
 from bot.knowledge.catalogue import CatalogueService, load_catalogue
+from bot.knowledge.ereignisort import CERTIFICATE_OF_EVENT
 from bot.knowledge.finder import SERVICE_QUESTION_SCORE, is_confident
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
@@ -170,8 +171,6 @@ def answer_other_topics(
 _QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _MOVE_EVENT = "umzug"
-# The life events whose certificate tells them ("geboren" for the Geburtsurkunde).
-_CERTIFICATE_EVENTS = frozenset({"geburt", "todesfall", "heirat"})
 # "Wir ziehen nächsten Monat nach Kassel", "Ich ziehe bald um": a move ahead, not one made.
 _COMING_MOVE = re.compile(r"\b(?:ziehen?|zieh)\b(?!.*\b(?:gezogen|umgezogen)\b)", re.IGNORECASE)
 
@@ -208,7 +207,7 @@ def _answer_event_question(
         if sentence in statements and (
             event.id == _MOVE_EVENT
             and not _COMING_MOVE.search(sentence)
-            or event.id in _CERTIFICATE_EVENTS
+            or event.id in CERTIFICATE_OF_EVENT
             and certificate_kind(text)
         ):
             continue

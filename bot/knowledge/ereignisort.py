@@ -82,6 +82,12 @@ EVENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# The certificate of each life event that has one (data/knowledge/lebenslagen.yml ids), the one
+# table for every module that goes from an event to its certificate or back.
+CERTIFICATE_OF_EVENT = {"geburt": "geburtsurkunde", "todesfall": "sterbeurkunde", "heirat": "eheurkunde"}
+EVENT_OF_CERTIFICATE = {kind: event for event, kind in CERTIFICATE_OF_EVENT.items()}
+
+
 # An event abroad ("im Urlaub in Spanien geboren", "we married in Turkey"): its certificate comes
 # from a German register only after a Nachbeurkundung (fakten.yml: nachbeurkundung_ausland). The
 # countries most Hessian residents come from or travel to, in German and English.
