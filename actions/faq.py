@@ -20,7 +20,7 @@ from actions.antworten import say
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import current_focus, focus_faq
 from actions.ikz import ikz_recount
-from actions.katalog import objects_to_answer
+from actions.katalog import answer_from_catalogue, objects_to_answer
 from actions.kontakt import gemeinde_hinweis
 from actions.online_leistungen import (
     ActionOnlineLeistung,
@@ -37,11 +37,13 @@ from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import load_services, names_a_service
 from bot.nlp.certificates import CLAUSES, HERE
 from bot.nlp.faq_cues import (
+    ACCOUNT_WORD,
     asks_for_online_offer,
     faq_answers,
     faqs_asked,
     ikz_faq_without_cooperation,
     is_faq_follow_up,
+    response_confidence,
     response_key,
 )
 
@@ -65,6 +67,12 @@ _BACK_TO_SERVICE = re.compile(
     re.IGNORECASE,
 )
 _MAX_ACCOUNT_FOLLOW_UP_WORDS = 12
+# A selector this unsure picked no FAQ at all: "Darf ich bei uns ein Osterfeuer machen oder muss
+# ich das anmelden?" is a catalogue service (Osterfeuer, finder score 0.44), not the Servicekonto
+# (0.08). Measured over the tuning conversations: no FAQ answered right below 0.1.
+_WEAK_SELECTION = 0.1
+# The catalogue answers instead only with a hit this good (the finder's scores, bot/knowledge/finder.py).
+_CATALOGUE_OVER_WEAK_FAQ = 0.4
 # Only the opening of a pasted long text is searched for further topics.
 _MAX_TOPIC_CHARS = 1000
 
@@ -106,6 +114,10 @@ class ActionFaq(Action):
             # "meine fahrzeugpapiere sind von 2012, geht das trotzdem?" after the car's
             # deregistration: that service's answer says what the year means.
             return await ActionOnlineLeistung().run(dispatcher, tracker, domain)
+        if not focus and _weakly_selected(tracker):
+            answered = answer_from_catalogue(dispatcher, tracker, _CATALOGUE_OVER_WEAK_FAQ)
+            if answered is not None:
+                return answered
         keys = faq_answers(user_text(tracker), selected)
         focused = focus_faq(tracker)
         if focused and len(keys) == 1 and is_faq_follow_up(user_text(tracker)):
@@ -147,6 +159,18 @@ class ActionFaq(Action):
         if not contact_named and asked.handoff:
             say(dispatcher, tracker, asked.contact_key, gemeinde_hinweis=gemeinde_hinweis(tracker))
         return []
+
+
+def _weakly_selected(tracker: Tracker) -> bool:
+    """True if the selector barely chose its FAQ and no cue or account word names one."""
+    message = user_text(tracker)
+    confidence = response_confidence(tracker.latest_message.get("response_selector"))
+    return (
+        confidence is not None
+        and confidence < _WEAK_SELECTION
+        and not faqs_asked(message)
+        and not ACCOUNT_WORD.search(message)
+    )
 
 
 def _certificate_place(tracker: Tracker) -> Municipality | None:

@@ -22,6 +22,8 @@ from rasa_sdk.events import SlotSet
 from actions.context import previous_answer, user_text
 
 FOKUS_SLOT = "fokus"
+# A service only the national catalogue knows, by its official name ("katalog:Osterfeuer").
+CATALOGUE_FOCUS = "katalog"
 _CERTIFICATES = frozenset({"geburtsurkunde", "eheurkunde", "sterbeurkunde"})
 
 
@@ -29,7 +31,9 @@ _CERTIFICATES = frozenset({"geburtsurkunde", "eheurkunde", "sterbeurkunde"})
 class Focus:
     """The topic a follow-up refers to: its kind and, where it has one, its value."""
 
-    kind: str  # leistung | urkunde | standesamt | lebenslage | ikz | konto (the last two also from a FAQ)
+    # leistung | urkunde | standesamt | lebenslage | katalog | ikz | konto | firmenkonto | civento | ozg
+    # (from ikz on also from a FAQ)
+    kind: str
     value: str | None = None
 
 
@@ -53,6 +57,9 @@ _FAQ_FAMILIES = (
     ("faq/civento", "civento"),
     ("faq/ekom21", "civento"),
     ("faq/ozg_", "ozg"),
+    # "was brauche ich dafür?", "und für meinen Verein, geht das genauso?" after the company
+    # account: that account's answer (ELSTER organisation certificate), not the BundID's.
+    ("faq/unternehmenskonto", "firmenkonto"),
 )
 
 
@@ -116,6 +123,9 @@ _FOCUS_FAQS = {
         # "geht das auch ohne ausweis?" after the BundID's registration: the other ways (ELSTER,
         # user name and password), not the ID card as a service.
         (WITHOUT_ID_CARD, "utter_faq/bundid_registrieren"),
+        # "Und wenn es gelöscht wurde, was mache ich dann?": the deletion's answer says to register
+        # again (before the plain "what then", which is registering).
+        (re.compile(r"gel(?:ö|oe)scht|\bdeleted\b", re.IGNORECASE), "utter_faq/bundid_was"),
         # "und was mache ich dann?" after the deleted account: register again.
         (
             re.compile(
@@ -130,6 +140,16 @@ _FOCUS_FAQS = {
                 re.IGNORECASE,
             ),
             "utter_faq/unternehmenskonto",
+        ),
+        # "Und reicht das dann für alles, oder gibt es da Unterschiede?" after the ways to
+        # register: the levels of trust say which way is enough for which service.
+        (
+            re.compile(
+                r"reicht\s+(?:das|des|es|der|die)\s+(?:\w+\s+){0,2}f(?:ü|ue)r\s+alle|unterschied"
+                r"|enough\s+for\s+(?:all|every)|\bdifferen",
+                re.IGNORECASE,
+            ),
+            "utter_faq/vertrauensniveau",
         ),
         # "Kann ich mich stattdessen mit der Smart-eID anmelden?": the login ways' answer says
         # the Smart-eID was stopped (before "anmeld", which would read as registering).
@@ -181,6 +201,16 @@ _FOCUS_FAQS = {
                 re.IGNORECASE,
             ),
             "utter_faq/bundid_registrieren",
+        ),
+    ),
+    "firmenkonto": (
+        (
+            re.compile(
+                r"was\s+brauch|ben(?:ö|oe)tig|voraussetzung|\bwie\s+(?:geht|funktioniert|mach|komm|bekomm|krieg)"
+                r"|\bverein|genauso|\bauch\b|\bkost|\bneed\b|\brequire|\bclub\b|\bsame\b|\bhow\b",
+                re.IGNORECASE,
+            ),
+            "utter_faq/unternehmenskonto",
         ),
     ),
     "civento": (

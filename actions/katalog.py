@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import say, text
 from actions.context import entity_values, home_municipality, user_text
-from actions.fokus import current_focus
+from actions.fokus import CATALOGUE_FOCUS, current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
 from actions.kontakt import ActionFallbackThemen, missed_before
 from bot.knowledge.catalogue import CatalogueService, Hit, load_catalogue, regulating_level
@@ -28,7 +28,7 @@ from bot.knowledge.services import load_services
 from bot.nlp.faq_cues import ACCOUNT_WORD
 
 # Topics whose follow-ups (cost, online, duration) action_nachfrage answers.
-_SERVICE_FOCUS = frozenset({"leistung", "urkunde", "lebenslage"})
+_SERVICE_FOCUS = frozenset({"leistung", "urkunde", "lebenslage", CATALOGUE_FOCUS})
 # Hits within this share of the best score are "just as plausible": several of them that are
 # not variants of the best one are offered as buttons instead of guessing.
 AMBIGUOUS_SHARE = 0.85
@@ -85,20 +85,22 @@ def _level_text(service: CatalogueService, tracker: Tracker) -> str:
     return text(_LEVEL_KEYS[level], tracker)
 
 
+def _administration_line(tracker: Tracker) -> str:
+    """The next step at the administration: of the place named or the page's, else "your" one."""
+    municipality = municipality_named(tracker) or home_municipality(tracker)
+    if municipality:
+        return text("katalog_kommune", tracker, gemeinde=municipality.label)
+    return text("katalog_kommune_unbekannt", tracker)
+
+
 def answer_service(dispatcher: CollectingDispatcher, tracker: Tracker, service: CatalogueService) -> None:
     """Send the catalogue answer for one service."""
-    municipality = municipality_named(tracker) or home_municipality(tracker)
     gesetz = (
         text(
             "katalog_gesetz", tracker, titel=service.rechtsgrundlage_titel, link=service.rechtsgrundlage_link
         )
         if service.rechtsgrundlage_link
         else ""
-    )
-    kommune = (
-        text("katalog_kommune", tracker, gemeinde=municipality.label)
-        if municipality
-        else text("katalog_kommune_unbekannt", tracker)
     )
     say(
         dispatcher,
@@ -109,33 +111,54 @@ def answer_service(dispatcher: CollectingDispatcher, tracker: Tracker, service: 
         ebene=_level_text(service, tracker),
         gesetz=gesetz,
         suchbegriff=service.name,
-        kommune=kommune,
+        kommune=_administration_line(tracker),
     )
 
 
 def answer_from_catalogue(
     dispatcher: CollectingDispatcher, tracker: Tracker, min_score: float | None = None
-) -> bool:
-    """Answer the latest message from the catalogue; ``False`` (nothing sent) if nothing fits.
+) -> list[EventType] | None:
+    """Answer the latest message from the catalogue; ``None`` (nothing sent) if nothing fits.
 
     A button choice (entity ``leistung`` with an official name) is answered exactly. Free
-    text goes to the finder; with ``min_score`` the best hit must reach it.
+    text goes to the finder; with ``min_score`` the best hit must reach it. The events put
+    the service answered in focus, so "geht das online?" refers to it.
     """
     catalogue = load_catalogue()
     for value in entity_values(tracker, "leistung"):
         chosen = catalogue.by_name(value)
         if chosen:
             answer_service(dispatcher, tracker, chosen)
-            return True
+            return [focus_event(CATALOGUE_FOCUS, chosen.name)]
     hits = catalogue.search(user_text(tracker), limit=MAX_BUTTONS + 2)
     if not hits or (min_score is not None and not is_confident(hits, min_score)):
-        return False
+        return None
     services = plausible(hits)
     if len(services) == 1:
         answer_service(dispatcher, tracker, services[0])
-    else:
-        buttons = [{"title": _button_title(s.name), "payload": choice_payload(s)} for s in services]
-        say(dispatcher, tracker, "katalog_auswahl", buttons=buttons)
+        return [focus_event(CATALOGUE_FOCUS, services[0].name)]
+    buttons = [{"title": _button_title(s.name), "payload": choice_payload(s)} for s in services]
+    say(dispatcher, tracker, "katalog_auswahl", buttons=buttons)
+    return []
+
+
+def answer_catalogue_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, name: str | None) -> bool:
+    """A follow-up on a catalogue service ("geht das online?", "was kostet das?", "und bei uns?").
+
+    The catalogue says neither fees nor online status: the answer says so and where to look
+    (the portal's search for the service's name, the municipality's administration, 115).
+    """
+    service = load_catalogue().by_name(name or "")
+    if service is None:
+        return False
+    say(
+        dispatcher,
+        tracker,
+        "katalog_nachfrage",
+        leistung=service.name,
+        suchbegriff=service.name,
+        kommune=_administration_line(tracker),
+    )
     return True
 
 
@@ -166,7 +189,7 @@ def continues_focus(message: str, aspect: str = "allgemein") -> bool:
 # service's answer says what the year means.
 # "der is aber schon verschrottet": a state told against the answer ("aber schon", "aber noch").
 _OBJECTION = re.compile(
-    r"^(?=.*\b(?:aber|trotzdem|dennoch|but|still|anyway)\b).*\b(?:19|20)\d{2}\b"
+    r"^(?=.*\b(?:aber|allerdings|jedoch|trotzdem|dennoch|but|still|anyway|though)\b).*\b(?:19|20)\d{2}\b"
     r"|\baber\s+(?:schon|bereits|noch)\b|\balready\b",
     re.IGNORECASE | re.DOTALL,
 )
@@ -197,7 +220,9 @@ _CONDITION_FOLLOW_UP = re.compile(
 
 # A short message saying it is urgent ("Ich fliege schon übermorgen – geht das schneller?"):
 # the express way of the service in focus, even where the NLU found it out of scope.
-_URGENT = re.compile(r"\bschneller\b|\beilig|\bdringend|(?:ü|ue)bermorgen|\bexpress", re.IGNORECASE)
+_URGENT = re.compile(
+    r"\bschneller\b|\beilig|\bdringend|(?:ü|ue)bermorgen|\bexpress|\bsofort\b", re.IGNORECASE
+)
 # Urgency or a cost question continues the topic in focus only in a short (last) sentence.
 _SHORT_FOLLOW_UP_WORDS = 12
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -264,10 +289,17 @@ class ActionLeistungSuchen(Action):
             from actions.online_leistungen import ActionOnlineLeistung
 
             return await ActionOnlineLeistung().run(dispatcher, tracker, domain)
-        if is_confident(load_catalogue().search(message, limit=1), min_score) and answer_from_catalogue(
-            dispatcher, tracker, min_score
-        ):
-            return []
+        if in_scope and entity_values(tracker, "lebenslage"):
+            # "Mer kriehe e Bobbelsche! Was muss mer dann alles mache …": an event the NLU tagged
+            # and the lists know is that event's list, not the catalogue's "Anzeige einer Geburt".
+            from actions.lebenslagen import ActionLebenslage, detect, load_lebenslagen
+
+            if detect(message[:_MAX_EVENT_CHARS], load_lebenslagen()) is not None:
+                return await ActionLebenslage().run(dispatcher, tracker, domain)
+        if is_confident(load_catalogue().search(message, limit=1), min_score):
+            answered = answer_from_catalogue(dispatcher, tracker, min_score)
+            if answered is not None:
+                return answered
         if in_scope:
             # "I found a flat in Bessungen … what I have to do after I move in?": a life event's
             # words in a message the classifier did not place. Imported here: lebenslagen

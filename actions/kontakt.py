@@ -12,6 +12,8 @@ from rasa_sdk.types import DomainDict
 from actions.antworten import label, say, text
 from actions.context import entity_values, home_municipality, user_text
 from actions.orte import chosen_place, resolve_or_explain, slot_text
+from bot.knowledge.ereignisort import lives_there
+from bot.knowledge.municipalities import Municipality, load_municipalities
 
 # Topics offered after a first miss; payloads are plain questions so the NLU (and the
 # ResponseSelector for FAQ topics) handle them like typed text.
@@ -32,10 +34,24 @@ def topic_menu() -> list[dict[str, Any]]:
     return [{"title": label(key), "payload": payload} for key, payload in _THEMEN]
 
 
-def gemeinde_hinweis(tracker: Tracker) -> str:
-    """Extra line naming the home municipality's administration, or ''."""
-    m = home_municipality(tracker)
+def gemeinde_hinweis(tracker: Tracker, residence_told: bool = False) -> str:
+    """Extra line naming the home municipality's administration, or ''.
+
+    With ``residence_told`` a place the message names as the residence counts first ("Ich wohne
+    in Idstein, gibt es da jemanden vor Ort?").
+    """
+    m = (told_residence(tracker) if residence_told else None) or home_municipality(tracker)
     return text("gemeinde_hinweis", tracker, gemeinde=m.label) if m else ""
+
+
+def told_residence(tracker: Tracker) -> Municipality | None:
+    """The Hessian municipality the latest message names as where the citizen lives, if any."""
+    message = user_text(tracker)
+    for value in entity_values(tracker, "gemeinde"):
+        municipality = load_municipalities().resolve(value).municipality
+        if municipality and lives_there(message, value):
+            return municipality
+    return None
 
 
 class ActionKontakt(Action):
@@ -47,7 +63,7 @@ class ActionKontakt(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker))
+        say(dispatcher, tracker, "kontakt", gemeinde_hinweis=gemeinde_hinweis(tracker, residence_told=True))
         # "Ich finde nichts zur Briefwahl … Wen kann ich anrufen?": the person, and the answer to
         # what the citizen could not find. Imported here: online_leistungen imports this module.
         from actions.online_leistungen import answer_other_topics

@@ -22,6 +22,7 @@ from actions.antworten import Var, join, label, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
 from actions.fokus import current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
+from actions.katalog import answer_from_catalogue
 from actions.online_leistungen import (
     PORTAL_URL,
     ActionOnlineLeistung,
@@ -36,6 +37,7 @@ from actions.payloads import intent_payload
 from actions.urkunden import event_phrase, office_link, shared_office, urkunde_name
 from bot.knowledge.dialekt import standardise
 from bot.knowledge.ereignisort import EVENT_OF_CERTIFICATE, event_municipality
+from bot.knowledge.finder import FALLBACK_SCORE
 from bot.knowledge.languages import load_sprachen
 from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, ServiceCatalogue, load_services
@@ -443,6 +445,10 @@ def event_of_certificate_in_focus(tracker: Tracker) -> Lebenslage | None:
     return load_lebenslagen().get(EVENT_OF_CERTIFICATE.get(focus.value or "", ""))
 
 
+# "Lebenslagen", "life events": the menu of events is asked for, not a service.
+_EVENTS_ASKED = re.compile(r"lebenslage|lebensereignis|life\s*events?", re.IGNORECASE)
+
+
 class ActionLebenslage(Action):
     """Answer a life event with an ordered, sourced list of steps and a button per step."""
 
@@ -471,6 +477,12 @@ class ActionLebenslage(Action):
             # online offer ("erledigen" read as the steps of one).
             say_overview(dispatcher, tracker)
             return []
+        if event is None and not _EVENTS_ASKED.search(user_text(tracker)):
+            # "Die Chefin meint, ich brauche vorher noch so ein Gesundheitszeugnis.": a service
+            # only the catalogue knows, told like an event (as sure as for a not-understood message).
+            answered = answer_from_catalogue(dispatcher, tracker, FALLBACK_SCORE)
+            if answered is not None:
+                return answered
         if event is None:
             say(
                 dispatcher,

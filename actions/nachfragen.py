@@ -17,9 +17,10 @@ from actions.context import (
     previous_user_text,
     user_text,
 )
-from actions.fokus import Focus, current_focus, focus_event
+from actions.fokus import CATALOGUE_FOCUS, Focus, current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
 from actions.ikz import answer_funding, ikz_recount
+from actions.katalog import answer_catalogue_follow_up
 from actions.kontakt import gemeinde_hinweis, topic_menu
 from actions.lebenslagen import load_lebenslagen, step_service
 from actions.online_leistungen import (
@@ -48,7 +49,7 @@ from bot.knowledge.ereignisort import (
 )
 from bot.knowledge.ikz import parse_count
 from bot.knowledge.municipalities import Municipality, load_municipalities
-from bot.knowledge.services import Service, load_services
+from bot.knowledge.services import Service, load_services, sibling_service
 from bot.knowledge.text import normalise
 from bot.nlp.certificates import ORDER_WAY, certificate_kind, event_kind
 
@@ -69,6 +70,8 @@ _ASPECTS = (
             r"kost|teuer|gebühr|gebuehr|preis|zahl|kosch[dt]|express|\bcost|\bfees?\b|\bprice|how\s+much|\bpay\b"
             # "Und wenn es schnell gehen muss?": urgency is the express surcharge of the fees.
             r"|schnell\s+gehen\s+muss|\beilig|\bdringend|\bschneller\b|(?:ü|ue)bermorgen"
+            # "Bekomme ich sofort einen Ersatz?" after a lost ID card: the provisional one's fee.
+            r"|\bsofort\b"
             r"|\bfree\b"
             # "gibt es bis dahin einen vorläufigen?" after a lost ID card: its fee line names it.
             r"|vorl(?:ä|ae)ufig",
@@ -83,6 +86,9 @@ _ASPECTS = (
             r"\bdarf\b|\bd(?:ü|ue)rfen\b|berechtigt|\bmay\s+(?:i|we|my)\b|\ballowed\b"
             # "ab welchem Alter geht das?" after who may order a certificate.
             r"|ab\s+welchem\s+alter|wie\s+alt\s+muss|how\s+old\s+(?:do|must)"
+            # "kann die auch unsere Tochter für uns bestellen?": someone else ordering.
+            r"|\b(?:kann|darf|k(?:ö|oe)nnte)\s+(?:die|der|das|des)?\s*(?:auch\s+|aach\s+)?(?:unsere?|meine?|mei)\s+\w+"
+            r"\s+(?:\w+\s+){0,3}(?:beantrag|bestell)"
             r"|\b(?:f(?:ü|ue)r|fer|for)\s+(?:den|ihn|sie|die|meine?[nmr]?|mei|him|her|my)\b.{0,40}"
             r"\b(?:auch|aach|ach|also|too)\b.{0,20}\b(?:beantrag|bestell|order|request|apply)",
             re.I,
@@ -117,7 +123,7 @@ _ASPECTS = (
     (
         "kosten",
         re.compile(
-            r"(?:\b(?:bin|ist|sind|wird|werde|am|is|turns?)|\bi['’]?m)\s+(?:erst\s+|only\s+)?(?:\d{1,2}|"
+            r"(?:\b(?:bin|ist|sind|wird|werde|am|is|turns?)|\bi['’]?m)\s+(?:aber\s+|doch\s+|ja\s+|halt\s+|but\s+)?(?:erst\s+|schon\s+|only\s+|already\s+)?(?:\d{1,2}|"
             + AGE_WORDS
             + r")\b"
             r"|\b\d{1,2}\s*(?:jahre|jahren|years?|bin|ist|bist)\b",
@@ -254,6 +260,20 @@ class ActionNachfrage(Action):
         # ein Reisepass?" after the ID card); "Wo beantrage ich hier einen neuen Perso und was
         # kostet der?" needs no focus at all.
         service = requested_service(tracker)
+        if service is None and focus and focus.kind == "leistung":
+            # "muss ich das dann extra abmelden?" after registering a trade: its deregistration.
+            sibling = sibling_service(focus.value, user_text(tracker))
+            if sibling is not None:
+                answer_service(dispatcher, tracker, sibling, municipality_in_question(tracker))
+                return [focus_event("leistung", sibling.id)]
+        if (
+            service is None
+            and focus
+            and focus.kind == CATALOGUE_FOCUS
+            and answer_catalogue_follow_up(dispatcher, tracker, focus.value)
+        ):
+            # "geht das auch online?" after the catalogue's Polizei-Internetwache: where to look.
+            return []
         if service is None and focus and focus.kind in ("leistung", "urkunde") and focus.value:
             service = load_services().get(focus.value)
         if service is None and focus and focus.kind == "lebenslage":

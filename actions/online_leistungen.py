@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.antworten import Var, join, say, text, with_translations
 from actions.context import entity_values, home_municipality, user_text
-from actions.fokus import asks_without_id_card, current_focus, focus_event
+from actions.fokus import CATALOGUE_FOCUS, asks_without_id_card, current_focus, focus_event
 from actions.fokus_antwort import answer_from_focus
 from actions.katalog import answer_from_catalogue, continues_focus, objects_to_answer, points_back
 from actions.katalog import answer_service as answer_catalogue_service
@@ -27,7 +27,7 @@ from bot.knowledge.municipalities import Municipality, load_municipalities
 from bot.knowledge.services import Service, load_services, portal_link
 from bot.knowledge.stand import stand_label
 from bot.nlp.certificates import HERE, certificate_kind
-from bot.nlp.faq_cues import asks_for_online_offer
+from bot.nlp.faq_cues import asks_for_online_offer, faqs_asked
 
 PORTAL_URL = "https://verwaltungsportal.hessen.de"
 # Offered as buttons when the citizen did not say which service they mean.
@@ -147,7 +147,7 @@ def answer_other_topics(
     others = other_topics(text, handled, here)
     for service in others.services:
         answer_service(dispatcher, tracker, service, municipality_in_question(tracker), answer_others=False)
-    for entry in tagged_catalogue_services(tracker, handled):
+    for entry in tagged_catalogue_services(tracker, handled) or asked_catalogue_service(text):
         answer_catalogue_service(dispatcher, tracker, entry)
     if others.certificates:
         # Imported here: standesamt imports this module.
@@ -229,6 +229,28 @@ def tagged_catalogue_services(tracker: Tracker, handled: Collection[str]) -> lis
             continue
         hits = load_catalogue().search(value, limit=1)
         if is_confident(hits):
+            return [hits[0].service]
+    return []
+
+
+# A question of its own about a catalogue service beside the topic answered ("Ich will Bürgergeld
+# beantragen. Kann ich mich dann auch vom Rundfunkbeitrag befreien lassen?", 0.55): the finder's
+# hit must be better than for a not-understood message alone (FALLBACK_SCORE 0.45), because
+# the question was not the message's topic.
+_SECOND_QUESTION_SCORE = 0.5
+
+
+def asked_catalogue_service(text: str) -> list[CatalogueService]:
+    """The catalogue service a question sentence asks about that no detailed service or FAQ answers."""
+    detailed = load_services()
+    # Not the first sentence: that is the topic just answered ("Mein Vater ist gestorben, was muss
+    # ich jetzt alles erledigen?" is the life event, not a catalogue question beside it).
+    questions = [s for s in _SENTENCE.findall(text)[1:] if s.strip().endswith("?")]
+    for question in questions:
+        if detailed.find(question) or faqs_asked(question) or certificate_kind(question):
+            continue
+        hits = load_catalogue().search(question, limit=1)
+        if is_confident(hits, _SECOND_QUESTION_SCORE):
             return [hits[0].service]
     return []
 
@@ -408,6 +430,14 @@ class ActionOnlineLeistung(Action):
             # "where i register him then" after the dog tax, "Can I apply for it online?" after
             # the ID card's fees: that service again.
             service = load_services().get(focus.value or "")
+        if service is None and focus and focus.kind in ("urkunde", CATALOGUE_FOCUS):
+            # "kann ich die online bestellen?" after the Eheurkunde for Eltville: that certificate
+            # (not the catalogue's "Geldwäschebeauftragten zu bestellen"); "geht das online?"
+            # after a catalogue service: where to look it up.
+            from actions.nachfragen import ActionNachfrage, aspect_of
+
+            if continues_focus(message, aspect_of(message)) or points_back(message):
+                return await ActionNachfrage().run(dispatcher, tracker, domain)
         if service is None and focus and focus.kind == "lebenslage":
             # "can I apply for it online?" after the lost ID card: the step it means.
             # Imported here: actions.nachfragen imports this module.
@@ -430,10 +460,13 @@ class ActionOnlineLeistung(Action):
         if service is None:
             # No detailed service: the national catalogue may still name it (actions/katalog.py),
             # unless the online offer as a whole is asked ("bietet" is not "Waren anbieten").
-            if not asks_for_online_offer(message) and answer_from_catalogue(
-                dispatcher, tracker, SERVICE_QUESTION_SCORE
-            ):
-                return []
+            answered = (
+                None
+                if asks_for_online_offer(message)
+                else answer_from_catalogue(dispatcher, tracker, SERVICE_QUESTION_SCORE)
+            )
+            if answered is not None:
+                return answered
             say_overview(dispatcher, tracker)
             return []
         # "Wer bist du eigentlich, ein Mensch oder ein Computer? Und kann ich über dich

@@ -318,6 +318,21 @@ def test_a_wish_to_complain_beside_a_question_asks_for_a_person() -> None:
         # A company after the BundID: the company account.
         ("faq/postfach", "und für meine Firma, geht das da auch?", "utter_faq/unternehmenskonto"),
         ("faq/civento", "und wo finde ich das Rathaus?", None),
+        # What the company account needs, and a club after it: that account, not the BundID's.
+        ("faq/unternehmenskonto", "was brauche ich dafür?", "utter_faq/unternehmenskonto"),
+        # What to do once the account was deleted: the deletion's answer (register again).
+        ("faq/bundid_was", "Mist. Und wenn es gelöscht wurde, was mache ich dann?", "utter_faq/bundid_was"),
+        # Whether one way to register is enough for everything: the levels of trust.
+        (
+            "faq/bundid_registrieren",
+            "Und reicht das dann für alles, oder gibt es da Unterschiede?",
+            "utter_faq/vertrauensniveau",
+        ),
+        (
+            "faq/unternehmenskonto",
+            "und für meinen Fußballverein, geht das da genauso?",
+            "utter_faq/unternehmenskonto",
+        ),
         # The Smart-eID after the BundID: the login ways, not how to register.
         (
             "faq/bundid_was",

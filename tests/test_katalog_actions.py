@@ -148,3 +148,74 @@ async def test_out_of_scope_right_after_a_miss_hands_over_to_a_person() -> None:
     tracker = make_tracker("Wer wird Meister?", "out_of_scope", history=history)
     _, messages = await run(ActionLeistungSuchen(), tracker)
     assert "115" in messages[0]["text"] and not messages[0].get("buttons")
+
+
+def test_a_catalogue_question_beside_a_detailed_service_is_answered() -> None:
+    from actions.online_leistungen import asked_catalogue_service
+
+    text = "Ich will Bürgergeld beantragen. Kann ich mich dann auch vom Rundfunkbeitrag befreien lassen?"
+    assert [s.name for s in asked_catalogue_service(text)] == [
+        "Rundfunkbeitrag im privaten Bereich Befreiung"
+    ]
+    # A question about the topic itself asks no second service.
+    assert asked_catalogue_service("Ich brauche einen Reisepass. Wie lange dauert das?") == []
+
+
+async def test_a_weakly_selected_faq_about_a_catalogue_service_gets_the_catalogue() -> None:
+    from actions.faq import ActionFaq
+
+    text = "Darf ich bei uns an Ostern ein Osterfeuer im Garten machen oder muss ich das vorher anmelden?"
+    tracker = make_tracker(text, "faq")
+    tracker.latest_message["response_selector"] = {
+        "default": {"response": {"intent_response_key": "faq/servicekonto_was", "confidence": 0.08}}
+    }
+    _, messages = await run(ActionFaq(), tracker)
+    said = " ".join(str(m.get("text") or "") for m in messages)
+    assert "Osterfeuer" in said
+    assert not any(m.get("response") == "utter_faq/servicekonto_was" for m in messages)
+
+
+def test_a_year_with_allerdings_objects_to_the_answer() -> None:
+    from actions.katalog import objects_to_answer
+
+    assert objects_to_answer("mein Fahrzeugschein ist allerdings von 2012")
+    assert not objects_to_answer("mein Fahrzeugschein ist von 2012")
+
+
+async def test_a_follow_up_on_a_catalogue_service_says_where_to_look() -> None:
+    from actions.nachfragen import ActionNachfrage
+
+    tracker = make_tracker("geht das auch online?", "nachfrage", slots={"fokus": "katalog:Osterfeuer"})
+    _, messages = await run(ActionNachfrage(), tracker)
+    said = " ".join(str(m.get("text") or "") for m in messages)
+    assert "„Osterfeuer“" in said and "verwaltungsportal.hessen.de" in said and "115" in said
+
+
+async def test_a_catalogue_answer_puts_its_service_in_focus() -> None:
+    tracker = make_tracker("Ich will ein Osterfeuer machen, muss ich das anmelden?", "out_of_scope")
+    events, _ = await run(ActionLeistungSuchen(), tracker)
+    assert {"event": "slot", "name": "fokus", "value": "katalog:Osterfeuer"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+
+
+def test_a_sentence_of_a_story_raises_the_best_service_only() -> None:
+    catalogue = load_catalogue()
+    story = (
+        "Ich fange nächste Woche in einer Bäckerei an. Die Chefin meint, ich brauche vorher noch so ein "
+        "Gesundheitszeugnis. Ich war da ganz überrascht, das kannte ich aus meinem alten Job nicht."
+    )
+    whole = catalogue._finder.search(story, 3)
+    hits = catalogue.search(story, 3)
+    assert hits[0].service is whole[0].service and hits[0].service.name == "Gesundheitszeugnis"
+    assert hits[0].score > whole[0].score
+    assert [h.service for h in hits[1:]] == [h.service for h in whole[1:]]
+
+
+async def test_a_tagged_life_event_comes_before_the_catalogue() -> None:
+    text = "Mer kriehe e Bobbelsche! Was muss mer dann alles mache, wenn des Kind uff de Welt is?"
+    lebenslage = {"entity": "lebenslage", "value": "geburt", "extractor": "DIETClassifier"}
+    tracker = make_tracker(text, "nlu_fallback", [lebenslage])
+    _, messages = await run(ActionLeistungSuchen(), tracker)
+    said = " ".join(str(m.get("text") or "") for m in messages)
+    assert "Geburt" in said and "Leistungskatalog" not in said

@@ -1489,3 +1489,44 @@ def test_hessian_place_choice_after_the_buttons() -> None:
     ]
     tracker = make_tracker("des im Odewald", "nlu_fallback", history=history)
     assert chosen_place(tracker, "des im Odewald") == "06431014"
+
+
+def test_an_age_after_a_particle_asks_for_the_fees() -> None:
+    assert aspect_of("ich bin aber erst 19") == "kosten"
+    assert aspect_of("sie ist doch schon 17") == "kosten"
+
+
+async def test_the_other_step_of_the_service_in_focus_is_answered() -> None:
+    # "muss ich das dann extra abmelden?" after registering a trade: its deregistration.
+    text = "Und falls ich in zwei Jahren wieder aufhöre – muss ich das dann extra abmelden?"
+    tracker = make_tracker(text, "nachfrage", slots={"fokus": "leistung:gewerbeanmeldung"})
+    events, messages = await run(ActionNachfrage(), tracker)
+    assert "abmelden" in texts(messages).casefold()
+    assert slots_of(events)["fokus"] == "leistung:gewerbe_abmelden"
+
+
+def test_sofort_is_the_urgency_of_the_fees() -> None:
+    assert aspect_of("Bekomme ich sofort einen Ersatz? Ich fliege nächste Woche in Urlaub.") == "kosten"
+
+
+def test_someone_else_ordering_is_who_may_order() -> None:
+    assert aspect_of("kann die auch unsere Tochter für uns bestellen? die ist 17") == "berechtigt"
+
+
+async def test_ordering_online_after_a_certificate_is_about_that_certificate() -> None:
+    tracker = make_tracker(
+        "kann ich die online bestellen?", "online_beantragen", slots={"fokus": "urkunde:eheurkunde"}
+    )
+    _, messages = await run(ActionOnlineLeistung(), tracker)
+    said = texts(messages)
+    assert "Eheurkunde" in said and "Geldwäsche" not in said
+
+
+async def test_a_handoff_names_the_administration_of_the_residence_told() -> None:
+    from actions.kontakt import ActionKontakt
+
+    tracker = make_tracker(
+        "Ich wohne in Idstein, gibt es da jemanden vor Ort?", "kontakt_mensch", [gemeinde("Idstein")]
+    )
+    _, messages = await run(ActionKontakt(), tracker)
+    assert "115" in texts(messages) and "Idstein" in texts(messages)

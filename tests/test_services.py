@@ -372,3 +372,38 @@ def test_a_zu_infinitive_finds_the_separable_verbs_service() -> None:
 
     found = load_services().find("was brauche ich, um mein Auto in Kassel online abzumelden?")
     assert found is not None and found.id == "kfz_abmeldung"
+
+
+@pytest.mark.parametrize(
+    ("text", "service_id"),
+    [
+        # "den deutschen Pass" wanted after years of living here: naturalisation, not a passport.
+        ("Mein Kollege meint, ich könnte jetzt den deutschen Pass beantragen", "einbuergerung"),
+        ("Ich brauche einen neuen Reisepass", "reisepass"),
+        # The licence among other stolen things: its replacement, not the exchange.
+        (
+            "Mir wurde der Geldbeutel geklaut, Führerschein und Fahrzeugschein sind beide weg",
+            "fuehrerschein_verlust",
+        ),
+        # Registering after a move, said with "hierher gezogen" and "mich anmelden".
+        ("Wir sind hierher gezogen. Kann ich mich online anmelden?", "wohnsitz_anmelden"),
+    ],
+)
+def test_keywords_for_naturalisation_lost_licence_and_move(text: str, service_id: str) -> None:
+    found = load_services().find(text)
+    assert found is not None and found.id == service_id
+
+
+def test_the_other_step_of_a_service() -> None:
+    from bot.knowledge.services import sibling_service
+
+    assert sibling_service("gewerbeanmeldung", "muss ich das dann extra abmelden?").id == "gewerbe_abmelden"
+    assert sibling_service("gewerbeanmeldung", "und wie melde ich das um?").id == "gewerbe_ummelden"
+    assert sibling_service("gewerbeanmeldung", "Was kostet das?") is None
+    assert sibling_service("wohngeld", "muss ich das abmelden?") is None
+
+
+def test_hessian_sch_for_g_in_certificates() -> None:
+    from bot.knowledge.dialekt import standardise
+
+    assert "meldebescheinigung" in standardise("so e Meldebescheinischung")

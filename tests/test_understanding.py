@@ -2700,3 +2700,68 @@ def test_where_here_read_as_an_online_request_is_the_follow_up() -> None:
     online = {"name": "online_beantragen", "confidence": 0.9}
     intent, _ = refine("wo melde ich den hier an?", online, [], {"kommune": MARBURG_AGS})
     assert intent == {"name": "nachfrage", "confidence": 1.0}
+
+
+def test_impatience_beside_the_wish_for_a_person_is_a_complaint() -> None:
+    faq = {"name": "faq", "confidence": 1.0}
+    text = "seid 3 tagen versuch ich mich bei der bundid anzumelden und nix klappt!!! ich will jetz endlich mit nem menschen redn"
+    assert refine(text, faq, [], {})[0]["name"] == "unzufrieden"
+    # A calm wish for a person stays the handoff.
+    unsure = {"name": "out_of_scope", "confidence": 0.5}
+    assert refine("Ich möchte mit einem Menschen sprechen", unsure, [], {})[0]["name"] == "kontakt_mensch"
+
+
+def test_an_age_with_a_particle_after_a_fee_answer_is_a_follow_up() -> None:
+    out_of_scope = {"name": "out_of_scope", "confidence": 0.98}
+    assert refine("ich bin aber erst 19", out_of_scope, [], {})[0]["name"] == "nachfrage"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Whether an account is needed at all, not how to register.
+        (
+            "Muss ich fuer jeden Online-Antrag ein Konto anlegen oder geht das manchmal auch ohne?",
+            "faq/ohne_konto",
+        ),
+        ("Kann ich die BundID auch ohne Ausweis anlegen?", "faq/bundid_registrieren"),
+        # Not wanting the account any more: the deletion (faq/bundid_was).
+        (
+            "Was ist, wenn ich das Konto nicht mehr haben will, bleibt das dann ewig gespeichert?",
+            "faq/bundid_was",
+        ),
+    ],
+)
+def test_account_questions_by_their_cue(text: str, expected: str) -> None:
+    from bot.nlp.faq_cues import faqs_asked
+
+    assert faqs_asked(text) == [expected]
+
+
+def test_where_to_apply_for_it_with_a_residence_is_a_follow_up_not_a_certificate() -> None:
+    certificate = {"name": "urkunde_beantragen", "confidence": 0.68}
+    fulda = [{"entity": "gemeinde", "value": "Fulda", "start": 38, "end": 43}]
+    assert (
+        refine("Und wo beantrage ich das? Ich wohne in Fulda.", certificate, fulda, {})[0]["name"]
+        == "nachfrage"
+    )
+    # A birth told with it stays the certificate.
+    born = [{"entity": "gemeinde", "value": "Fulda", "start": 31, "end": 36}]
+    text = "Wo bekomme ich die? Ich bin in Fulda geboren."
+    assert (
+        refine(text, {"name": "urkunde_beantragen", "confidence": 0.9}, born, {})[0]["name"]
+        == "urkunde_beantragen"
+    )
+
+
+def test_being_angry_is_dissatisfaction() -> None:
+    unsure = {"name": "nlu_fallback", "confidence": 0.5}
+    assert (
+        refine("Ich bin echt sauer, hier kommt nichts Vernünftiges", unsure, [], {})[0]["name"]
+        == "unzufrieden"
+    )
+
+
+def test_hessian_wish_for_someone_to_call_is_a_handoff() -> None:
+    text = "Gibt's do kaan Mensch, wo mer aarufe kann?"
+    assert refine(text, {"name": "nlu_fallback", "confidence": 0.5}, [], {})[0]["name"] == "kontakt_mensch"

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,6 +70,11 @@ LAW_HOSTS = (
     "http://www.verwaltungsvorschriften-im-internet.de/",
     "https://www.verwaltungsvorschriften-im-internet.de/",
 )
+# Sentences of a message, each searched on its own as well (see Catalogue.search); only in the
+# opening of a pasted long text, so that a lookup stays within the finder's latency budget.
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+_MAX_SENTENCE_CHARS = 600
+_MIN_SENTENCE_WORDS = 2
 _BRACKETED_URL = re.compile(r"\[(https?://[^\s\]]+)\]")
 
 
@@ -153,17 +159,45 @@ class Catalogue:
     def search(self, text: str, limit: int = 4) -> list[Hit]:
         """Services for a free-text question, best first (see :mod:`bot.knowledge.finder`).
 
-        A question in Hessian dialect is also read in standard German; each service keeps
-        the better of its two scores.
+        A question in Hessian dialect is also read in standard German, and a message of
+        several sentences sentence by sentence too ("… Die Chefin meint, ich brauche noch so
+        ein Gesundheitszeugnis."): the story around a service dilutes its score in the whole
+        message.
         """
-        hits = self._finder.search(text, limit)
-        standard = standardise(text)
-        if standard == text:
+        readings = dict.fromkeys((text, standardise(text)))
+        hits = self._finder.search(text, limit) if len(readings) == 1 else self._merged(readings, limit)
+        # A sentence of one content word ("Wo melden wir ihn an?", "Gibt das Amt Auskunft?") names
+        # only what is done, not with what.
+        sentences = [
+            s
+            for s in _SENTENCE.findall(text[:_MAX_SENTENCE_CHARS])
+            if len(self._finder.content_words(s)) >= _MIN_SENTENCE_WORDS
+        ]
+        if not hits or len(sentences) < 2:
             return hits
+        # Only the best service is raised, to its best sentence's score: the ranking stays that
+        # of the whole message (a sentence alone, "Wo beantragt man das in unserer Gemeinde?",
+        # would prefer the "Vorkaufsrecht der Gemeinde"), but a clear service told inside a
+        # story passes the answer gates.
+        best = hits[0]
+        raised = max(
+            (
+                hit.score
+                for sentence in dict.fromkeys((*sentences, *map(standardise, sentences)))
+                for hit in self._finder.search(sentence, 1)
+                if hit.service is best.service
+            ),
+            default=best.score,
+        )
+        return [replace(best, score=max(best.score, raised)), *hits[1:]]
+
+    def _merged(self, readings: Iterable[str], limit: int) -> list[Hit]:
+        """The hits of several readings of one message, each service with its best score."""
         from bot.knowledge.finder import same_service
 
+        found = [hit for reading in readings for hit in self._finder.search(reading, limit)]
         merged: list[Hit] = []
-        for hit in sorted((*hits, *self._finder.search(standard, limit)), key=lambda h: -h.score):
+        for hit in sorted(found, key=lambda h: -h.score):
             if not any(same_service(hit.service, kept.service) for kept in merged):
                 merged.append(hit)
         return merged[:limit]

@@ -484,6 +484,10 @@ class Finder:
         }
         return tokens, extra, lone, frozenset(own_rules)
 
+    def content_words(self, text: str) -> list[str]:
+        """The words of ``text`` the finder searches with (lemmas, function words dropped)."""
+        return canonical_tokens(text, self._lemmas)
+
     def search(self, text: str, limit: int = 4) -> list[Hit]:
         """Up to ``limit`` services for ``text``, best first, each with a score in 0..1.
 

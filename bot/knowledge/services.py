@@ -35,6 +35,7 @@ __all__ = [
     "load_services",
     "names_a_service",
     "portal_link",
+    "sibling_service",
 ]
 
 SERVICES_PATH = KNOWLEDGE_DIR / "leistungen.yml"
@@ -380,3 +381,27 @@ def load_services(path: Path | None = None) -> ServiceCatalogue:
 def names_a_service(text: str) -> bool:
     """Whether ``text`` names one of the detailed services (data/knowledge/leistungen.yml)."""
     return load_services().find(text) is not None
+
+
+# The same thing's other step: "muss ich das dann extra abmelden?" after registering a trade is
+# the trade's deregistration, "und ummelden?" its change. By the verb's particle.
+_SIBLINGS: dict[str, dict[str, str]] = {
+    "gewerbeanmeldung": {"ab": "gewerbe_abmelden", "um": "gewerbe_ummelden"},
+    "gewerbe_abmelden": {"an": "gewerbeanmeldung", "um": "gewerbe_ummelden"},
+    "gewerbe_ummelden": {"an": "gewerbeanmeldung", "ab": "gewerbe_abmelden"},
+    "kfz_zulassung": {"ab": "kfz_abmeldung"},
+    "kfz_abmeldung": {"an": "kfz_zulassung", "um": "kfz_zulassung"},
+}
+_STEP_VERB = re.compile(
+    r"\b(an|ab|um)(?:melden|meldung|melde|zumelden)\b|\bmeld\w*\s+(?:\w+\s+){0,3}(an|ab|um)\b", re.IGNORECASE
+)
+
+
+def sibling_service(service_id: str | None, text: str) -> Service | None:
+    """The other step of the service in focus that ``text`` asks for ("abmelden" after the trade)."""
+    steps = _SIBLINGS.get(service_id or "")
+    match = _STEP_VERB.search(text) if steps else None
+    if not steps or not match:
+        return None
+    particle = (match.group(1) or match.group(2)).casefold()
+    return load_services().get(steps[particle]) if particle in steps else None

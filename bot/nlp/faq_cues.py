@@ -208,6 +208,13 @@ _CUED_FAQS = (
         re.compile(r"unterst(?:ü|ue)tz|f(?:ö|oe)rder|\bhilft\b|support|\bfund", re.IGNORECASE),
     ),
     (
+        # "Muss ich für jeden Online-Antrag ein Konto anlegen oder geht das auch ohne?": whether an
+        # account is needed at all (guest access), not how to register.
+        "faq/ohne_konto",
+        re.compile(_ACCOUNT, re.IGNORECASE),
+        re.compile(r"\bauch\s+ohne\s*(?:[?.!]|$)|f(?:ü|ue)r\s+jeden\s+(?:online-?\s?)?antrag", re.IGNORECASE),
+    ),
+    (
         # "no german passport only aufenthaltstitel card, can i still make this BundID?"
         "faq/bundid_registrieren",
         re.compile(r"bund\s*-?\s*id", re.IGNORECASE),
@@ -272,6 +279,8 @@ _CUED_FAQS = (
             r"l(?:ö|oe|o)sch|existiert\s+nicht\s+mehr|nicht\s+mehr\s+(?:zu\s+)?existier|gibt\s+es\s+nicht\s+mehr"
             # "… es heißt, das Konto gibt es nicht": deleted after 24 months unused.
             r"|konto\s+(?:gibt\s+es|existiert)\s+nicht|konto\s+nicht\s+gefunden|kein\s+konto\s+gefunden"
+            # "… wenn ich das Konto nicht mehr haben will, bleibt das dann ewig gespeichert?"
+            r"|nicht\s+mehr\s+(?:haben|brauchen)\s+will|(?:ewig|immer|f(?:ü|ue)r\s+immer)\s+gespeichert"
             r"|verf(?:ä|ae)llt|inaktiv|konto\s+(?:\w+\s+)?l(?:ö|oe)sen\b"
             # "Meine BundID von 2023 … funktioniert nicht mehr": perhaps deleted after 24 months.
             r"|funktioniert\s+(?:\w+\s+)?nicht\s+mehr"
@@ -853,6 +862,15 @@ def response_key(selector: Any) -> str | None:
     except (KeyError, TypeError):
         return None
     return key if isinstance(key, str) else None
+
+
+def response_confidence(selector: Any) -> float | None:
+    """How sure the ResponseSelector was of its sub-intent, if it picked one."""
+    try:
+        confidence = selector["default"]["response"]["confidence"]
+    except (KeyError, TypeError):
+        return None
+    return float(confidence) if isinstance(confidence, (int, float)) else None
 
 
 # Background topics a "what is …" clause names ("… und was hat civento damit zu tun?").

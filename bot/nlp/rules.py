@@ -95,8 +95,16 @@ _ASPECT_FOLLOW_UP = re.compile(
     # "gibt es bis dahin einen vorläufigen?" after the ID card's fees (read as "bis dann", goodbye).
     r"|gibt\s+es\s+(?:bis\s+dahin\s+|dann\s+|so\s+|auch\s+)?(?:einen|eine|ein)\s+vorl(?:ä|ae)ufig\w*)\b"
     # An age alone ("Ich bin 22.", "Er ist 8") after a fee answer: the fee for that age.
-    r"|^\W*(?:und\s+)?(?:ich\s+bin|er\s+ist|sie\s+ist|i\s*'?\s*a?m|he\s+is|she\s+is)\s+(?:erst\s+|only\s+)?\d{1,2}"
+    r"|^\W*(?:und\s+)?(?:ich\s+bin|er\s+ist|sie\s+ist|i\s*'?\s*a?m|he\s+is|she\s+is)\s+"
+    # "ich bin aber erst 19"
+    r"(?:aber\s+|doch\s+|ja\s+|halt\s+|but\s+)?(?:erst\s+|schon\s+|only\s+|already\s+)?\d{1,2}"
     r"(?:\s+(?:jahre?|years?)(?:\s+(?:alt|old))?)?\W*$",
+    re.IGNORECASE,
+)
+# "Und wo beantrage ich das?": where to apply for the topic in focus.
+_WHERE_TO_APPLY_FOR_IT = re.compile(
+    r"^\W*(?:und\s+|aber\s+)?wo\s+(?:beantrag|bekomm|krieg|mach|stell|melde)\w*\s+(?:ich|man|wir)\s+"
+    r"(?:denn\s+|dann\s+)?(?:das|den|die|es|ihn|sie|des)\b",
     re.IGNORECASE,
 )
 # "Und ein Reisepass?": a short follow-up that names a service.
@@ -227,7 +235,7 @@ _DISSATISFIED = re.compile(
     r"|bringt\s+(?:mir\s+)?nichts|\bquatsch\b|\bunsinn\b|nutzlos|unbrauchbar|kokolores|\bhumbug\b|schwachsinn"
     r"|bl(?:ö|oe)dsinn|(?:null|nicht|nichts|kaum|gar\s+nicht)\s+geholfen"
     r"|verstehen?\s+mich\s+nicht|verstehst\s+mich\s+nicht|verstehen\s+sie\s+mich\s+nicht"
-    r"|\bbin\s+(?:\w+\s+){0,2}(?:bedient|genervt|frustriert|verärgert|veraergert)\b|frustrierend|schick\w*\s+(?:mich|einen|uns)\s+(?:\w+\s+)?im\s+kreis"
+    r"|\bbin\s+(?:\w+\s+){0,2}(?:bedient|genervt|frustriert|verärgert|veraergert|sauer|stinksauer)\b|frustrierend|schick\w*\s+(?:mich|einen|uns)\s+(?:\w+\s+)?im\s+kreis"
     r"|am\s+ende\s+mit\s+(?:meinen|den)\s+nerven"
     r"|not\s+(?:very\s+|really\s+)?helpful|(?:does|did)n[o']?t\s+help|\bdosn'?t\s+help"
     r"|(?:do\s+not|don'?t)\s+get\s+me\b|\buseless\b|\bnonsense\b|\brubbish\b"
@@ -395,12 +403,12 @@ _LIFE_EVENT_OVERRIDABLE = frozenset(
 
 # "pls i want speak with real people not computer": a person, however unsure the classifier is.
 _PERSON_WANTED = re.compile(
-    r"\b(?:speak|talk|chat|sprechen|reden|telefonieren)\b.{0,40}"
+    r"\b(?:speak|talk|chat|sprechen|reden|redn|telefonieren)\b.{0,40}"
     r"\b(?:real\s+(?:people|person|human)|(?:a\s+)?human|(?:a\s+)?person|someone\s+real|mensch(?:en)?|mitarbeiter\w*"
     r"|sachbearbeiter\w*|echte[nm]?\s+(?:person|mensch(?:en)?))\b"
     r"|\b(?:real\s+(?:people|person|human)|echte[nm]?\s+mensch(?:en)?)\b.{0,40}\b(?:speak|talk|sprechen|reden)\b"
     r"|\bmit\s+(?:einem|einer|nem|ner)\s+(?:echten\s+|richtigen\s+)?(?:mensch(?:en)?|mitarbeiter\w*|person|sachbearbeiter\w*)\b"
-    r".{0,30}\b(?:sprechen|reden|telefonieren)\b"
+    r".{0,30}\b(?:sprechen|reden|redn|telefonieren)\b"
     # "who can I actually ring about this", "jemand am Telefon"
     r"|\bwho\s+can\s+i\s+(?:\w+\s+)?(?:ring|call|phone)\b|\bjemand\s+am\s+telefon\b"
     # "kann ich da nicht einfach wen anrufen?"
@@ -409,9 +417,16 @@ _PERSON_WANTED = re.compile(
     r"|\bmit\s+wem\s+(?:kann|könnte|koennte|soll)\s+ich\b.{0,20}\b(?:sprechen|reden|telefonieren)\b"
     # "give me someone from the office"
     r"|\b(?:give|get)\s+me\s+(?:someone|somebody|a\s+(?:real\s+)?(?:person|human))\b"
+    # "Gibt's do kaan Mensch, wo mer aarufe kann?" (read in standard German: "keinen … anrufen")
+    r"|\b(?:kein\w*|einen?)\s+(?:echten?\s+)?mensch\w*\s*,?\s+(?:\w+\s+){0,3}anrufen\b"
     # "Gibt es irgendwo eine Telefonnummer, wo ein echter Mensch rangeht?"
     r"|\btelefonnummer\b.{0,50}\b(?:mensch|person|jemand|mitarbeiter)",
     re.IGNORECASE,
+)
+# Impatience beside the wish for a person ("seit 3 Tagen … nix klappt!!! ich will jetzt endlich mit
+# nem Menschen reden"): an apology comes first, as for any complaint.
+_FED_UP = re.compile(
+    r"\b(?:nix|nichts|gar\s+nichts)\s+(?:klappt|funktioniert|geht)\b|\bendlich\b|!{2,}", re.IGNORECASE
 )
 _PERSON_OVERRIDABLE = frozenset({"nlu_fallback", "out_of_scope", "chitchat", "angabe", "nachfrage"})
 
@@ -742,7 +757,9 @@ def refine(
             if not _negated_place(e, text)
             and not (e.get("entity") == "leistung" and not names_a_service(str(e.get("value"))))
         ]
-    elif (name in _DISSATISFACTION_OVERRIDABLE or unsure) and _dialect_too(_DISSATISFIED, text):
+    elif (name in _DISSATISFACTION_OVERRIDABLE or unsure) and (
+        _dialect_too(_DISSATISFIED, text) or (_FED_UP.search(text) and _dialect_too(_PERSON_WANTED, text))
+    ):
         # "Das war nicht hilfreich. Wer kann mir sonst helfen?": an apology and a person.
         intent = {"name": "unzufrieden", "confidence": 1.0}
     elif name in _WEATHER_OVERRIDABLE and not kind and _dialect_too(_WEATHER, text):
@@ -1041,6 +1058,17 @@ def refine(
     ):
         # "Was kostet ein neuer? Ich bin 42." after a lost ID card: the fee of the topic in focus;
         # "how many days I have for this?" after registering an address: its deadline.
+        intent = {"name": "nachfrage", "confidence": 1.0}
+    elif (
+        name in (CERTIFICATE_INTENT, "standesamt_suchen")
+        and not kind
+        and not event_kind(text)
+        and not _ANY_CERTIFICATE.search(text)
+        and _WHERE_TO_APPLY_FOR_IT.match(text)
+        and len(text.split()) <= _MAX_FOLLOW_UP_WORDS
+    ):
+        # "Und wo beantrage ich das? Ich wohne in Fulda." after the postal vote: that service
+        # for the place of residence, not a certificate with no kind named.
         intent = {"name": "nachfrage", "confidence": 1.0}
     elif (
         name in ("chitchat", "greet", "goodbye")
