@@ -207,7 +207,7 @@ _FOCUS_FAQS = {
         (
             re.compile(
                 r"was\s+brauch|ben(?:ö|oe)tig|voraussetzung|\bwie\s+(?:geht|funktioniert|mach|komm|bekomm|krieg)"
-                r"|\bverein|genauso|\bauch\b|\bkost|\bneed\b|\brequire|\bclub\b|\bsame\b|\bhow\b",
+                r"|\bverein|genauso|\bneed\b|\brequire|\bclub\b|\bthe\s+same\b|\bhow\s+does\b",
                 re.IGNORECASE,
             ),
             "utter_faq/unternehmenskonto",
